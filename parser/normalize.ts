@@ -1,0 +1,118 @@
+/**
+ * Bytes → text → one normalised plain text, whatever the source (plain text, Markdown, HTML).
+ * Pure functions: no I/O.
+ */
+
+export type SourceKind = "text" | "markdown" | "html";
+
+/** Decode a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312). */
+export function decodeBytes(bytes: Uint8Array): { text: string; encoding: string } {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le" };
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be" };
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text: text.replace(/^\uFEFF/, ""), encoding: "utf-8" };
+  } catch {
+    return { text: new TextDecoder("gb18030").decode(bytes), encoding: "gb18030" };
+  }
+}
+
+/** True when the bytes look like a binary file rather than text (NUL bytes or many control characters). */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return n > 0 && control / n > 0.05;
+}
+
+export function detectKind(text: string, fileName = ""): SourceKind {
+  if (/\.html?$/i.test(fileName) || /<(?:html|body|table|tr|td|p|div)\b[^>]*>/i.test(text.slice(0, 20000))) return "html";
+  if (/&lt;(?:table|tr|td|p)\b/i.test(text)) return "html";
+  if (/\.md$/i.test(fileName)) return "markdown";
+  return "text";
+}
+
+const ENTITIES: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", ensp: " ", emsp: " ", ldquo: "“", rdquo: "”", mdash: "—", middot: "·" };
+
+export function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] === "#") {
+      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+    }
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+/**
+ * HTML → lines of text. Table rows become lines, cells are separated by tabs, so the
+ * table reader sees the same shape as a tab-separated extraction. Page chrome (scripts,
+ * styles, navigation) is dropped; the title is kept as the first line.
+ */
+export function htmlToText(html: string): string {
+  let h = html;
+  if (/&lt;(?:table|tr|td|p)\b/i.test(h) && !/<(?:table|tr|td)\b/i.test(h)) h = decodeEntities(h);
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(h)?.[1] ?? "";
+  h = h
+    .replace(/<(script|style|noscript|head|nav|footer|header)\b[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    // A cell's own paragraphs and line breaks are not row breaks: flatten each cell first.
+    .replace(/<(td|th)\b[^>]*>([\s\S]*?)<\/\1>/gi, (_m, _t, inner: string) => `${inner.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ")}\t`)
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(?:tr|p|div|h[1-6]|li|table|section|article)>/gi, "\n")
+    .replace(/<(?:tr|p|div|h[1-6]|li|table)\b[^>]*>/gi, "\n")
+    .replace(/<[^>]+>/g, "");
+  h = decodeEntities(h);
+  const body = h
+    .split("\n")
+    .map((l) => l.replace(/[ \u00a0]+/g, " ").replace(/ *\t */g, "\t").trim())
+    .filter((l) => l.replace(/\t/g, "").trim() !== "")
+    .join("\n");
+  const t = decodeEntities(title).trim();
+  return t && !body.startsWith(t) ? `${t}\n${body}` : body;
+}
+
+const PAGE_FOOTER = [
+  /^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$/,
+  /^\s*第\s*\d{1,3}\s*页\s*(?:[,，/]?\s*共\s*\d{1,3}\s*页)?\s*$/,
+  /^\s*\d{1,3}\s*\/\s*\d{1,3}\s*$/,
+];
+
+/** Markdown table separator rows and ruler lines (`|---|---|`, `---\t---`). */
+const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
+
+/**
+ * One normalised text: NFKC (full-width digits, brackets, colons, ideographic and
+ * non-breaking spaces), no page footers, no Markdown heading marks or table rulers.
+ * Spaces inside CJK labels are kept here (they separate PDF columns); label matching
+ * compacts them later.
+ */
+export function normalizeText(raw: string, kind: SourceKind): string {
+  let text = kind === "html" ? htmlToText(raw) : raw;
+  text = text
+    .normalize("NFKC")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "")
+    .replace(/\u3000/g, " ");
+  const lines = text.split("\n").filter((l) => !PAGE_FOOTER.some((re) => re.test(l)) && !RULER.test(l));
+  return lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n");
+}
+
+/** Remove every whitespace character — for matching labels broken by PDF extraction. */
+export function compact(s: string): string {
+  return s.replace(/[\s|]+/g, "");
+}
+
+/** A regex that matches `word` with optional whitespace between its characters. */
+export function spacedPattern(word: string, flags = "g"): RegExp {
+  const chars = [...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(chars.join("\\s*"), flags);
+}

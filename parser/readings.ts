@@ -1,0 +1,173 @@
+/**
+ * Every way a row's printed tokens can be read as its cells.
+ *
+ * A row with as many tokens as columns has one reading: as printed. Otherwise the text
+ * is ambiguous — digits glued together (`713000074`), a cell lost or an extra one — and we
+ * list the readings; the table's rules pick among them (see tables.ts).
+ */
+import { type CellToken, tokenValue } from "./tokens.ts";
+
+export interface Reading {
+  values: (number | null)[];
+  /** Cells whose value is not printed but follows from a rule of the row. */
+  derived: number[];
+  /** Cells printed as a placeholder (/, —, 不适用 …). */
+  placeholders: number[];
+  /** True when this is the text as printed, one token per cell. */
+  asPrinted: boolean;
+  /** Unit printed with each cell (元 / 万元), if any. */
+  units: string[];
+}
+
+export interface RowRules {
+  /** Check a (possibly partial) reading: values[0..len) are set. Return false to prune. */
+  prefixOk?: (values: (number | null)[], len: number) => boolean;
+  /** Complete a reading with one missing cell (null); return the value, or undefined if the rule cannot. */
+  deriveMissing?: (values: (number | null)[], missing: number) => number | undefined;
+  /** Whether a complete reading satisfies the row's own rule. */
+  rowOk?: (values: (number | null)[]) => boolean;
+}
+
+const MAX_READINGS = 4000;
+
+function direct(tokens: CellToken[]): Reading {
+  return {
+    values: tokens.map(tokenValue),
+    derived: [],
+    placeholders: tokens.flatMap((t, i) => (t.kind === "placeholder" ? [i] : [])),
+    asPrinted: true,
+    units: tokens.map((t) => (t.kind === "num" ? t.unit : "")),
+  };
+}
+
+/** Ways to cut a digit string into `parts` numbers, none with a leading zero. */
+function* cuts(digits: string, parts: number): Generator<string[]> {
+  if (parts === 1) {
+    if (digits.length === 1 || digits[0] !== "0") yield [digits];
+    return;
+  }
+  const maxFirst = digits.length - (parts - 1);
+  for (let len = 1; len <= maxFirst; len++) {
+    const head = digits.slice(0, len);
+    if (len > 1 && head[0] === "0") break;
+    for (const rest of cuts(digits.slice(len), parts - 1)) yield [head, ...rest];
+  }
+}
+
+/** Readings that split glued tokens so the row has exactly `width` cells. */
+function gluedReadings(tokens: CellToken[], width: number, rules: RowRules): Reading[] {
+  const out: Reading[] = [];
+  const values: (number | null)[] = [];
+  const units: string[] = [];
+  const placeholders: number[] = [];
+  const walk = (ti: number): void => {
+    if (out.length >= MAX_READINGS) return;
+    if (ti === tokens.length) {
+      if (values.length === width) {
+        out.push({ values: [...values], derived: [], placeholders: [...placeholders], asPrinted: false, units: [...units] });
+      }
+      return;
+    }
+    const t = tokens[ti];
+    const cellsLeft = width - values.length;
+    const tokensLeft = tokens.length - ti - 1;
+    if (t.kind === "placeholder") {
+      if (cellsLeft - 1 < tokensLeft) return;
+      placeholders.push(values.length);
+      values.push(null);
+      units.push("");
+      walk(ti + 1);
+      values.pop();
+      units.pop();
+      placeholders.pop();
+      return;
+    }
+    const maxParts = Math.min(t.int.length, cellsLeft - tokensLeft);
+    for (let parts = 1; parts <= maxParts; parts++) {
+      for (const pieces of cuts(t.int, parts)) {
+        const start = values.length;
+        let ok = true;
+        pieces.forEach((p, k) => {
+          let v = Number(k === pieces.length - 1 && t.frac ? `${p}.${t.frac}` : p);
+          if (k === 0 && t.sign === "-") v = -v;
+          values.push(v);
+          units.push(k === pieces.length - 1 ? t.unit : "");
+          if (ok && rules.prefixOk && !rules.prefixOk(values, values.length)) ok = false;
+        });
+        if (ok) walk(ti + 1);
+        values.length = start;
+        units.length = start;
+      }
+    }
+  };
+  walk(0);
+  return out;
+}
+
+/** Readings of a row with one cell lost: the gap can be anywhere; a rule of the row may fill it. */
+function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules): Reading[] {
+  const base = direct(tokens);
+  const out: Reading[] = [];
+  for (let gap = 0; gap < width; gap++) {
+    const values = [...base.values.slice(0, gap), null, ...base.values.slice(gap)];
+    const units = [...base.units.slice(0, gap), "", ...base.units.slice(gap)];
+    const placeholders = base.placeholders.map((p) => (p >= gap ? p + 1 : p));
+    const filled = rules.deriveMissing?.(values, gap);
+    const derived: number[] = [];
+    if (filled !== undefined) {
+      values[gap] = filled;
+      derived.push(gap);
+    }
+    out.push({ values, derived, placeholders, asPrinted: false, units });
+  }
+  return out;
+}
+
+/**
+ * All readings of a row that its own rules allow. The as-printed reading is always kept
+ * (a report that breaks a rule is still a report); alternative readings must satisfy the rules.
+ */
+export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+  const n = tokens.length;
+  if (n === width) return [direct(tokens)];
+  let candidates: Reading[] = [];
+  if (n === width + 1) {
+    candidates = [direct(tokens.slice(1)), direct(tokens.slice(0, -1))].map((r) => ({ ...r, asPrinted: false }));
+  } else if (n < width) {
+    candidates = gluedReadings(tokens, width, rules);
+    if (n === width - 1) candidates.push(...missingCellReadings(tokens, width, rules));
+  }
+  if (rules.rowOk) {
+    const ok = candidates.filter((r) => rules.rowOk!(r.values));
+    if (ok.length > 0) return dedupe(ok);
+    // No reading satisfies the row's rule: keep only what the readings agree on.
+    return dedupe(candidates);
+  }
+  return dedupe(candidates);
+}
+
+function dedupe(rs: Reading[]): Reading[] {
+  const seen = new Map<string, Reading>();
+  for (const r of rs) {
+    const key = JSON.stringify(r.values);
+    const prev = seen.get(key);
+    if (!prev) seen.set(key, r);
+    else prev.derived = [...new Set([...prev.derived, ...r.derived])];
+  }
+  return [...seen.values()];
+}
+
+/** The cells every reading agrees on; the others are null (undetermined). */
+export function agreement(rs: Reading[], width: number): { values: (number | null)[]; undetermined: number[] } {
+  const values: (number | null)[] = [];
+  const undetermined: number[] = [];
+  for (let j = 0; j < width; j++) {
+    const vs = new Set(rs.map((r) => r.values[j]));
+    if (vs.size === 1) values.push(rs[0]?.values[j] ?? null);
+    else {
+      values.push(null);
+      undetermined.push(j);
+    }
+  }
+  return { values, undetermined };
+}

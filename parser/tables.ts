@@ -1,0 +1,443 @@
+/**
+ * Tables A (主动公开), B (依申请) and C (复议诉讼): rows found by what their labels mean,
+ * cells read with the help of the tables' own rules.
+ */
+import { agreement, type Reading, type RowRules, rowReadings } from "./readings.ts";
+import {
+  APPLICANT_COLUMNS,
+  type RowDef,
+  resultRows,
+  TABLE_C_CELLS,
+  type TemplateDef,
+} from "./template.ts";
+import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
+import { compact, spacedPattern } from "./normalize.ts";
+
+export interface Provenance {
+  table: "A" | "B" | "C";
+  row: string;
+  column: string;
+  /** The label text the row was found by, as printed (compacted). */
+  label: string;
+  /** The printed tokens of the row. */
+  printed: string;
+}
+
+export interface TableResult {
+  cells: Record<string, number | null>;
+  units: Record<string, string>;
+  derived: string[];
+  provenance: Record<string, Provenance>;
+  warnings: string[];
+  /** Row ids of the template that were not found. */
+  missingRows: string[];
+  found: boolean;
+}
+
+const emptyResult = (): TableResult => ({
+  cells: {},
+  units: {},
+  derived: [],
+  provenance: {},
+  warnings: [],
+  missingRows: [],
+  found: false,
+});
+
+// ---------------------------------------------------------------- regions
+
+export interface Regions {
+  a?: [number, number];
+  b?: [number, number];
+  c?: [number, number];
+}
+
+function firstMatch(text: string, words: string[], from: number, to = text.length): number {
+  let best = -1;
+  for (const w of words) {
+    const re = spacedPattern(w, "g");
+    re.lastIndex = from;
+    const m = re.exec(text);
+    if (m && m.index < to && (best < 0 || m.index < best)) best = m.index;
+  }
+  return best;
+}
+
+/** Where each table sits in the text, found by content rather than by heading numbers. */
+export function locateRegions(text: string): Regions {
+  let aStart = -1;
+  const re = spacedPattern("第二十条", "g");
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const after = compact(text.slice(m.index, m.index + 400));
+    if (/信息内容|规章|规范性文件|第\(?[一五六八九]\)?项/.test(after)) {
+      aStart = m.index;
+      break;
+    }
+  }
+  const bStart = firstMatch(text, ["勾稽关系", "申请人情况", "本年新收"], Math.max(0, aStart));
+  const endWords = ["存在的主要问题", "主要问题及改进", "其他需要报告"];
+  const regions: Regions = {};
+  if (bStart >= 0) {
+    const cStart = firstMatch(text, ["行政复议"], bStart);
+    const bEndFallback = firstMatch(text, endWords, bStart);
+    const bEnd = cStart >= 0 ? cStart : bEndFallback >= 0 ? bEndFallback : text.length;
+    regions.b = [bStart, bEnd];
+    if (cStart >= 0) {
+      const cEnd = firstMatch(text, endWords, cStart);
+      regions.c = [cStart, cEnd >= 0 ? cEnd : Math.min(text.length, cStart + 4000)];
+    }
+  }
+  if (aStart >= 0) {
+    const aEnd = bStart > aStart ? bStart : firstMatch(text, ["收到和处理政府信息公开申请", ...endWords], aStart + 4);
+    regions.a = [aStart, aEnd > aStart ? aEnd : text.length];
+  }
+  return regions;
+}
+
+// ---------------------------------------------------------------- rows
+
+interface Segment {
+  label: string;
+  toks: CellToken[];
+}
+
+/** Consecutive numbers form a group; the text since the previous group is its label. */
+function segments(tokens: Token[]): Segment[] {
+  const out: Segment[] = [];
+  let label = "";
+  let toks: CellToken[] = [];
+  for (const t of tokens) {
+    if (t.kind === "text") {
+      if (toks.length > 0 && isNoise(t.text)) continue;
+      if (toks.length > 0) {
+        out.push({ label, toks });
+        label = "";
+        toks = [];
+      }
+      label += t.text;
+    } else toks.push(t);
+  }
+  if (toks.length > 0) out.push({ label, toks });
+  return out;
+}
+
+/** Rows a label names, in the order they appear in it (hoisted and wrapped labels pile up). */
+export function matchLabels(label: string, defs: RowDef[]): RowDef[] {
+  const c = compact(label);
+  const hits: { def: RowDef; pos: number }[] = [];
+  for (const def of defs) {
+    let pos = -1;
+    for (const k of def.keywords) pos = Math.max(pos, c.lastIndexOf(k));
+    if (def.exact && def.exact.test(c)) pos = c.length;
+    if (pos >= 0) hits.push({ def, pos });
+  }
+  return hits.sort((x, y) => x.pos - y.pos).map((h) => h.def);
+}
+
+/** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
+function splitRows(toks: CellToken[], width: number): CellToken[][] {
+  const n = toks.length;
+  if (n <= width + 1) return [toks];
+  const byLine: CellToken[][] = [];
+  for (const t of toks) {
+    const last = byLine[byLine.length - 1];
+    if (last && last[0].line === t.line) last.push(t);
+    else byLine.push([t]);
+  }
+  if (byLine.length > 1 && byLine.every((l) => l.length >= width - 1 && l.length <= width + 1)) return byLine;
+  if (n % width === 0) {
+    const out: CellToken[][] = [];
+    for (let i = 0; i < n; i += width) out.push(toks.slice(i, i + width));
+    return out;
+  }
+  return [toks];
+}
+
+interface RowItem {
+  def: RowDef | null;
+  toks: CellToken[];
+  label: string;
+}
+
+function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) => number): RowItem[] {
+  const items: RowItem[] = [];
+  let prev: RowDef | null = null;
+  for (const seg of segs) {
+    const labels = matchLabels(seg.label, defs).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    const firstWidth = widthOf(labels[labels.length - 1] ?? null);
+    const rows = splitRows(seg.toks, firstWidth);
+    const k = rows.length;
+    let assigned: (RowDef | null)[];
+    if (labels.length >= k) assigned = labels.slice(labels.length - k);
+    else if (labels.length > 0) assigned = [...Array(k - labels.length).fill(null), ...labels];
+    else {
+      // A bare enumerator (`7.`) continues the group of the row before it.
+      const m = /^(\d)\.?/.exec(compact(seg.label));
+      const sibling = m && prev?.group ? defs.find((d) => d.group === prev!.group && d.index === Number(m[1])) : undefined;
+      assigned = sibling && k === 1 ? [sibling] : Array(k).fill(null);
+    }
+    rows.forEach((toks, i) => {
+      items.push({ def: assigned[i], toks, label: compact(seg.label) });
+      if (assigned[i]) prev = assigned[i];
+    });
+  }
+  return items;
+}
+
+/**
+ * Rows with no label of their own (the label drifted before or after them) take the
+ * template rows left between their labelled neighbours — only when the counts match exactly.
+ */
+function fillGaps(items: RowItem[], defs: RowDef[], width: number): void {
+  const order = new Map(defs.map((d, i) => [d, i]));
+  const used = new Set(items.filter((x) => x.def).map((x) => x.def!));
+  let lastIdx = -1;
+  let orphans: RowItem[] = [];
+  const fill = (upTo: number) => {
+    if (orphans.length === 0) return;
+    const free = defs.slice(lastIdx + 1, upTo).filter((d) => !used.has(d));
+    if (free.length === orphans.length && orphans.every((o) => Math.abs(o.toks.length - width) <= 1)) {
+      orphans.forEach((o, i) => {
+        o.def = free[i];
+        used.add(free[i]);
+      });
+    }
+    orphans = [];
+  };
+  for (const it of items) {
+    if (!it.def) {
+      orphans.push(it);
+      continue;
+    }
+    const idx = order.get(it.def)!;
+    if (idx > lastIdx) {
+      fill(idx);
+      lastIdx = idx;
+    } else orphans = [];
+  }
+  fill(defs.length);
+}
+
+// ---------------------------------------------------------------- rules
+
+const isCount = (v: number | null) => v === null || (v >= 0 && Number.isInteger(v));
+const sum = (vs: (number | null)[]) => vs.reduce<number>((a, v) => a + (v ?? 0), 0);
+
+/** Table B row: total = the six applicant columns. */
+const rowRulesB: RowRules = {
+  prefixOk: (vs, len) => isCount(vs[len - 1]) && (len < 7 || vs[6] === sum(vs.slice(0, 6))),
+  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && vs[6] === sum(vs.slice(0, 6)),
+  deriveMissing: (vs, gap) => {
+    if (vs.some((v, i) => i !== gap && v === null)) return undefined;
+    const v = gap === 6 ? sum(vs.slice(0, 6)) : (vs[6] as number) - sum(vs.slice(0, 6));
+    return v >= 0 && Number.isInteger(v) ? v : undefined;
+  },
+};
+
+/** Table C: in each group of five, total = upheld + corrected + other + pending. */
+const rowRulesC: RowRules = {
+  prefixOk: (vs, len) => isCount(vs[len - 1]) && (len % 5 !== 0 || groupOk(vs, len / 5 - 1)),
+  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && [0, 1, 2].every((g) => groupOk(vs, g)),
+  deriveMissing: (vs, gap) => {
+    if (vs.some((v, i) => i !== gap && v === null)) return undefined;
+    const g = Math.floor(gap / 5);
+    const group = vs.slice(g * 5, g * 5 + 5);
+    const at = gap % 5;
+    const v = at === 4 ? sum(group.slice(0, 4)) : (group[4] as number) - sum(group.slice(0, 4));
+    return v >= 0 && Number.isInteger(v) ? v : undefined;
+  },
+};
+
+function groupOk(vs: (number | null)[], g: number): boolean {
+  const group = vs.slice(g * 5, g * 5 + 5);
+  if (group.some((v) => v === null)) return true;
+  return group[4] === sum(group.slice(0, 4));
+}
+
+function rowRulesA(def: RowDef): RowRules {
+  return {
+    prefixOk: (vs, len) => {
+      const v = vs[len - 1];
+      const col = def.columns[len - 1];
+      if (v === null) return true;
+      if (v < 0 && col !== "change") return false;
+      if (!Number.isInteger(v) && col !== "amount") return false;
+      return true;
+    },
+    rowOk: (vs) => vs.every((v, i) => v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"))),
+  };
+}
+
+// ---------------------------------------------------------------- resolution
+
+interface RowState {
+  def: RowDef;
+  readings: Reading[];
+  item: RowItem;
+}
+
+function printed(toks: CellToken[]): string {
+  return toks.map((t) => t.raw).join(" ");
+}
+
+function cellId(prefix: string, def: RowDef, col: string) {
+  return `${prefix}.${def.id}.${col}`;
+}
+
+/** Column equations of table B over chosen readings; a null cell leaves its equation unchecked. */
+function tableBConsistent(chosen: Map<string, (number | null)[]>, template: TemplateDef): boolean {
+  const results = resultRows(template).map((d) => d.id);
+  for (let j = 0; j < 7; j++) {
+    const v = (id: string) => chosen.get(id)?.[j] ?? null;
+    const n = v("new"), co = v("carried_over"), t = v("total"), cf = v("carried_forward");
+    if (n !== null && co !== null && t !== null && cf !== null && n + co !== t + cf) return false;
+    const rs = results.map(v);
+    if (t !== null && rs.every((x) => x !== null) && sum(rs) !== t) return false;
+  }
+  return true;
+}
+
+const MAX_COMBOS = 20000;
+
+function resolve(states: RowState[], consistent: ((m: Map<string, (number | null)[]>) => boolean) | null): Map<RowState, Reading[]> {
+  const out = new Map<RowState, Reading[]>(states.map((s) => [s, s.readings]));
+  const ambiguous = states.filter((s) => s.readings.length > 1);
+  if (!consistent || ambiguous.length === 0) return out;
+  const combos = ambiguous.reduce((a, s) => a * s.readings.length, 1);
+  if (combos > MAX_COMBOS) return out;
+  const base = new Map(states.filter((s) => s.readings.length === 1).map((s) => [s.def.id, s.readings[0].values]));
+  const kept: Reading[][] = ambiguous.map(() => []);
+  const pick: number[] = ambiguous.map(() => 0);
+  let any = false;
+  for (let c = 0; c < combos; c++) {
+    let rest = c;
+    for (let i = 0; i < ambiguous.length; i++) {
+      pick[i] = rest % ambiguous[i].readings.length;
+      rest = Math.floor(rest / ambiguous[i].readings.length);
+    }
+    const m = new Map(base);
+    ambiguous.forEach((s, i) => m.set(s.def.id, s.readings[pick[i]].values));
+    if (consistent(m)) {
+      any = true;
+      ambiguous.forEach((s, i) => kept[i].push(s.readings[pick[i]]));
+    }
+  }
+  if (any) ambiguous.forEach((s, i) => out.set(s, kept[i]));
+  return out;
+}
+
+function emit(
+  res: TableResult,
+  table: "A" | "B" | "C",
+  state: RowState,
+  readings: Reading[],
+  cellIds: string[],
+  columns: readonly string[],
+) {
+  const { values, undetermined } = agreement(readings, cellIds.length);
+  const derived = new Set(readings.flatMap((r) => r.derived));
+  const placeholders = new Set(readings.flatMap((r) => r.placeholders));
+  cellIds.forEach((id, j) => {
+    res.cells[id] = values[j];
+    res.provenance[id] = { table, row: state.def.label, column: columns[j], label: state.item.label, printed: printed(state.item.toks) };
+    const unit = readings[0]?.units[j];
+    if (unit && values[j] !== null) res.units[id] = unit;
+    if (derived.has(j) && values[j] !== null) res.derived.push(id);
+    if (placeholders.has(j) && values[j] === null) res.warnings.push(`${id}: 原文为占位符（${state.item.toks.find((t) => t.kind === "placeholder")?.raw ?? "空"}），按未填写处理`);
+  });
+  if (undetermined.length > 0) {
+    res.warnings.push(
+      `${table}表「${state.def.label}」原文「${printed(state.item.toks)}」有 ${readings.length} 种读法都符合勾稽规则，${undetermined
+        .map((j) => cellIds[j])
+        .join("、")} 无法确定，留空`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- tables
+
+function tableRows(
+  regionText: string,
+  defs: RowDef[],
+  widthOf: (d: RowDef | null) => number,
+  uniformWidth: number | null,
+  res: TableResult,
+  table: "A" | "B",
+): { def: RowDef; item: RowItem }[] {
+  const items = rowItems(segments(scan(regionText)), defs, widthOf);
+  if (uniformWidth) fillGaps(items, defs, uniformWidth);
+  const seen = new Set<RowDef>();
+  const out: { def: RowDef; item: RowItem }[] = [];
+  for (const it of items) {
+    if (!it.def) continue;
+    if (seen.has(it.def)) {
+      res.warnings.push(`${table}表「${it.def.label}」出现不止一次，取第一次（原文「${printed(it.toks)}」被忽略）`);
+      continue;
+    }
+    seen.add(it.def);
+    out.push({ def: it.def, item: it });
+  }
+  return out;
+}
+
+export function parseTableA(regionText: string, template: TemplateDef): TableResult {
+  const res = emptyResult();
+  const rows = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
+  res.found = rows.length > 0;
+  const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
+  const procurementInWan = /采购总金额\(?单位:?万元/.test(compact(regionText));
+  for (const { def, item } of rows) {
+    const state: RowState = { def, item, readings: rowReadings(item.toks, def.columns.length, rowRulesA(def)) };
+    if (state.readings.length === 0) {
+      res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
+      continue;
+    }
+    emit(res, "A", state, state.readings, def.columns.map((c) => cellId("active", def, c)), def.columns);
+  }
+  if (template.id === "2021" && feesInWan && res.cells["active.fees.amount"] != null && !res.units["active.fees.amount"]) {
+    res.units["active.fees.amount"] = "万元";
+  }
+  if (procurementInWan && res.cells["active.procurement.amount"] != null && !res.units["active.procurement.amount"]) {
+    res.units["active.procurement.amount"] = "万元";
+  }
+  res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.id);
+  return res;
+}
+
+export function parseTableB(regionText: string, template: TemplateDef): TableResult {
+  const res = emptyResult();
+  const rows = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
+  res.found = rows.length > 0;
+  const states: RowState[] = [];
+  for (const { def, item } of rows) {
+    const readings = rowReadings(item.toks, 7, rowRulesB);
+    if (readings.length === 0) {
+      res.warnings.push(`B表「${def.label}」原文「${printed(item.toks)}」与 7 列对不上，未读取`);
+      continue;
+    }
+    states.push({ def, item, readings });
+  }
+  const resolved = resolve(states, (m) => tableBConsistent(m, template));
+  for (const s of states) {
+    emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)), APPLICANT_COLUMNS);
+  }
+  res.missingRows = template.tableB.filter((d) => !states.some((s) => s.def === d)).map((d) => d.id);
+  return res;
+}
+
+export function parseTableC(regionText: string): TableResult {
+  const res = emptyResult();
+  const segs = segments(scan(regionText));
+  const all = segs.flatMap((s) => s.toks);
+  const toks = all.length <= 16 ? all : segs.reduce((a, s) => (s.toks.length > a.length ? s.toks : a), [] as CellToken[]);
+  if (toks.length === 0) return res;
+  const readings = rowReadings(toks, 15, rowRulesC);
+  if (readings.length === 0) {
+    res.warnings.push(`C表原文「${printed(toks)}」与 15 列对不上，未读取`);
+    return res;
+  }
+  res.found = true;
+  const def: RowDef = { id: "review", label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
+  emit(res, "C", { def, readings, item: { def, toks, label: "" } }, readings, TABLE_C_CELLS, TABLE_C_CELLS);
+  return res;
+}

@@ -1,0 +1,199 @@
+/**
+ * The two official table formats (国办公开办函〔2019〕60号 and 〔2021〕30号) as data:
+ * row ids, the words that identify a row's label, and the columns each row carries.
+ * Cell ids follow shared/REPORT-MODEL.md: `<table>.<row>.<column>`.
+ */
+
+export type TemplateId = "2019" | "2021";
+
+/** A row of a table: its id, what its label says, and which columns it has. */
+export interface RowDef {
+  /** Row id, e.g. `denied.state_secret` or `rules`. */
+  id: string;
+  /** Official label, for display and provenance. */
+  label: string;
+  /** Distinctive fragments of the label (whitespace removed); any one identifies the row. */
+  keywords: string[];
+  /** A pattern the whole compact label must match instead of keywords (for labels such as `3.其他`). */
+  exact?: RegExp;
+  /** The group (三(三), 三(四) …) and the 1-based enumerator inside it, to place labels such as a bare `7.`. */
+  group?: string;
+  index?: number;
+  columns: readonly string[];
+}
+
+export const APPLICANT_COLUMNS = [
+  "natural_person",
+  "commercial",
+  "research",
+  "social_org",
+  "legal_service",
+  "other_org",
+  "total",
+] as const;
+
+export const APPLICANT_COLUMN_LABELS: Record<string, string> = {
+  natural_person: "自然人",
+  commercial: "商业企业",
+  research: "科研机构",
+  social_org: "社会公益组织",
+  legal_service: "法律服务机构",
+  other_org: "其他",
+  total: "总计",
+};
+
+const ac = APPLICANT_COLUMNS;
+
+function row(id: string, label: string, keywords: string[], extra: Partial<RowDef> = {}): RowDef {
+  return { id, label, keywords, columns: ac, ...extra };
+}
+
+const denied = (i: number, id: string, label: string, keywords: string[]) =>
+  row(`denied.${id}`, `（三）不予公开 ${i}.${label}`, keywords, { group: "denied", index: i });
+const unable = (i: number, id: string, label: string, keywords: string[]) =>
+  row(`unable.${id}`, `（四）无法提供 ${i}.${label}`, keywords, { group: "unable", index: i });
+const notProcessed = (i: number, id: string, label: string, keywords: string[]) =>
+  row(`not_processed.${id}`, `（五）不予处理 ${i}.${label}`, keywords, { group: "not_processed", index: i });
+
+const TABLE_B_HEAD: RowDef[] = [
+  row("new", "一、本年新收政府信息公开申请数量", ["本年新收", "新收政府信息公开申请"]),
+  row("carried_over", "二、上年结转政府信息公开申请数量", ["上年结转"]),
+  row("granted", "三、本年度办理结果（一）予以公开", ["予以公开"]),
+  row("partial", "（二）部分公开", ["部分公开"]),
+  denied(1, "state_secret", "属于国家秘密", ["国家秘密"]),
+  denied(2, "law_forbidden", "其他法律行政法规禁止公开", ["法律行政法规", "法规禁止", "其他法律"]),
+  denied(3, "security_stability", "危及“三安全一稳定”", ["三安全", "一稳定", "危及"]),
+  denied(4, "third_party", "保护第三方合法权益", ["第三方"]),
+  denied(5, "internal_affairs", "属于三类内部事务信息", ["三类内部", "内部事务"]),
+  denied(6, "process_info", "属于四类过程性信息", ["过程性", "四类过程"]),
+  denied(7, "enforcement_file", "属于行政执法案卷", ["执法案卷"]),
+  denied(8, "query_matter", "属于行政查询事项", ["查询事项"]),
+  unable(1, "not_held", "本机关不掌握相关政府信息", ["不掌握"]),
+  unable(2, "needs_creation", "没有现成信息需要另行制作", ["另行制作", "没有现成", "现成信息"]),
+  unable(3, "unclear", "补正后申请内容仍不明确", ["仍不明确", "补正后"]),
+  notProcessed(1, "petition", "信访举报投诉类申请", ["信访", "举报投诉"]),
+  notProcessed(2, "duplicate", "重复申请", ["重复申请"]),
+  notProcessed(3, "publication", "要求提供公开出版物", ["出版物"]),
+  notProcessed(4, "excessive", "无正当理由大量反复申请", ["大量反复"]),
+  notProcessed(5, "confirm", "要求行政机关确认或重新出具已获取信息", ["重新出具", "确认或"]),
+];
+
+const TABLE_B_TAIL: RowDef[] = [
+  row("total", "（七）总计", ["总计"]),
+  row("carried_forward", "四、结转下年度继续办理", ["结转下年", "继续办理"]),
+];
+
+const TABLE_B_2019: RowDef[] = [
+  ...TABLE_B_HEAD,
+  row("other_handling", "（六）其他处理", ["其他处理"], { group: "other_handling", index: 0 }),
+  ...TABLE_B_TAIL,
+];
+
+const TABLE_B_2021: RowDef[] = [
+  ...TABLE_B_HEAD,
+  row("other_handling.overdue_correction", "（六）其他处理 1.申请人无正当理由逾期不补正", ["逾期不补正", "无正当理由逾期"], {
+    group: "other_handling",
+    index: 1,
+  }),
+  row("other_handling.unpaid_fee", "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用", ["缴纳费用", "收费通知"], {
+    group: "other_handling",
+    index: 2,
+  }),
+  row("other_handling.misc", "（六）其他处理 3.其他", [], { exact: /(?:^|[^\p{Script=Han}])3\.?其他$|^其他$/u, group: "other_handling", index: 3 }),
+  ...TABLE_B_TAIL,
+];
+
+const A2019 = {
+  doc: ["made", "published", "total"],
+  items: ["prev_items", "change", "decisions"],
+  fees: ["prev_items", "change"],
+  procurement: ["count", "amount"],
+} as const;
+
+const TABLE_A_2019: RowDef[] = [
+  { id: "rules", label: "规章", keywords: ["规章"], columns: A2019.doc },
+  { id: "normative", label: "规范性文件", keywords: ["规范性文件"], columns: A2019.doc },
+  { id: "licensing", label: "行政许可", keywords: ["行政许可"], columns: A2019.items },
+  { id: "other_services", label: "其他对外管理服务事项", keywords: ["其他对外", "对外管理服务"], columns: A2019.items },
+  { id: "penalty", label: "行政处罚", keywords: ["行政处罚"], columns: A2019.items },
+  { id: "enforcement", label: "行政强制", keywords: ["行政强制"], columns: A2019.items },
+  { id: "fees", label: "行政事业性收费", keywords: ["事业性收费", "行政事业性"], columns: A2019.fees },
+  { id: "procurement", label: "政府集中采购", keywords: ["集中采购", "政府集中"], columns: A2019.procurement },
+];
+
+const TABLE_A_2021: RowDef[] = [
+  { id: "rules", label: "规章", keywords: ["规章"], columns: ["issued", "repealed", "in_force"] },
+  { id: "normative", label: "行政规范性文件", keywords: ["规范性文件"], columns: ["issued", "repealed", "in_force"] },
+  { id: "licensing", label: "行政许可", keywords: ["行政许可"], columns: ["decisions"] },
+  { id: "penalty", label: "行政处罚", keywords: ["行政处罚"], columns: ["decisions"] },
+  { id: "enforcement", label: "行政强制", keywords: ["行政强制"], columns: ["decisions"] },
+  { id: "fees", label: "行政事业性收费", keywords: ["事业性收费", "行政事业性"], columns: ["amount"] },
+];
+
+export const REVIEW_KEYS = ["upheld", "corrected", "other", "pending", "total"] as const;
+export const REVIEW_GROUPS = ["review", "litigation.direct", "litigation.after_review"] as const;
+export const REVIEW_GROUP_LABELS: Record<string, string> = {
+  review: "行政复议",
+  "litigation.direct": "行政诉讼（未经复议直接起诉）",
+  "litigation.after_review": "行政诉讼（复议后起诉）",
+};
+export const REVIEW_KEY_LABELS: Record<string, string> = {
+  upheld: "结果维持",
+  corrected: "结果纠正",
+  other: "其他结果",
+  pending: "尚未审结",
+  total: "总计",
+};
+/** The 15 cells of table C in printed order. */
+export const TABLE_C_CELLS: string[] = REVIEW_GROUPS.flatMap((g) => REVIEW_KEYS.map((k) => `${g}.${k}`));
+
+export const COLUMN_LABELS: Record<string, string> = {
+  ...APPLICANT_COLUMN_LABELS,
+  made: "本年新制作数量",
+  published: "本年新公开数量",
+  prev_items: "上一年项目数量",
+  change: "本年增/减",
+  decisions: "处理决定数量",
+  count: "采购项目数量",
+  amount: "金额",
+  issued: "本年制发件数",
+  repealed: "本年废止件数",
+  in_force: "现行有效件数",
+};
+
+export interface TemplateDef {
+  id: TemplateId;
+  tableA: RowDef[];
+  tableB: RowDef[];
+}
+
+export const TEMPLATES: Record<TemplateId, TemplateDef> = {
+  "2019": { id: "2019", tableA: TABLE_A_2019, tableB: TABLE_B_2019 },
+  "2021": { id: "2021", tableA: TABLE_A_2021, tableB: TABLE_B_2021 },
+};
+
+/** Rows of 三 that are results, summed by `result_sum` into （七）总计. */
+export function resultRows(t: TemplateDef): RowDef[] {
+  return t.tableB.filter((r) => !["new", "carried_over", "total", "carried_forward"].includes(r.id));
+}
+
+/** Every cell id a template defines, with a human label — for display and for the synonym table. */
+export function cellLabel(cellId: string, template: TemplateId = "2021"): string {
+  const t = TEMPLATES[template];
+  const [table, ...rest] = cellId.split(".");
+  const column = rest[rest.length - 1];
+  const rowId = rest.slice(0, -1).join(".");
+  if (table === "applications") {
+    const r = t.tableB.find((x) => x.id === rowId) ?? TEMPLATES["2019"].tableB.find((x) => x.id === rowId);
+    return `${r?.label ?? rowId}（${APPLICANT_COLUMN_LABELS[column] ?? column}）`;
+  }
+  if (table === "active") {
+    const r = t.tableA.find((x) => x.id === rowId) ?? TEMPLATES["2019"].tableA.find((x) => x.id === rowId);
+    return `${r?.label ?? rowId}（${COLUMN_LABELS[column] ?? column}）`;
+  }
+  if (table === "review" || table === "litigation") {
+    const group = table === "review" ? "review" : `litigation.${rest[0]}`;
+    return `${REVIEW_GROUP_LABELS[group]}${REVIEW_KEY_LABELS[column] ?? column}`;
+  }
+  return cellId;
+}

@@ -1,0 +1,147 @@
+/**
+ * A table region as a stream of label text and number tokens.
+ *
+ * Real extractions lose the grid: cells come tab-separated, one per line, piped, spaced
+ * or glued together. What survives in all of them is the order "label, then its numbers".
+ * So the scanner only separates text from numbers; rows are rebuilt from labels later.
+ */
+
+export interface NumToken {
+  kind: "num";
+  raw: string;
+  /** Sign as printed: "" (none), "+" (also 增) or "-" (also 减). */
+  sign: "" | "+" | "-";
+  /** Integer digits as printed; several glued cells share one run. */
+  int: string;
+  /** Fraction digits, if any (e.g. 123604.14 → "14"). */
+  frac: string;
+  unit: "" | "元" | "万元";
+  line: number;
+}
+
+export interface PlaceholderToken {
+  kind: "placeholder";
+  raw: string;
+  line: number;
+}
+
+export interface TextToken {
+  kind: "text";
+  text: string;
+  line: number;
+}
+
+export type Token = NumToken | PlaceholderToken | TextToken;
+export type CellToken = NumToken | PlaceholderToken;
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
+const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A|无)(?=[\s|]|$)/;
+const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
+
+/** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
+const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
+
+export function scan(region: string): Token[] {
+  const s = region.replace(HEADER_YEAR, "");
+  const out: Token[] = [];
+  let text = "";
+  let textLine = 0;
+  let line = 0;
+  const flushText = () => {
+    if (text) out.push({ kind: "text", text, line: textLine });
+    text = "";
+  };
+  const addText = (t: string) => {
+    if (!text) textLine = line;
+    text += t;
+  };
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === "\n") {
+      line++;
+      i++;
+      continue;
+    }
+    if (isSpace(c) || c === "\r") {
+      i++;
+      continue;
+    }
+    const atBoundary = i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n";
+    if (atBoundary) {
+      const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
+      if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
+        flushText();
+        out.push({ kind: "placeholder", raw: ph[0], line });
+        i += ph[0].length;
+        continue;
+      }
+    }
+    const signChar = SIGN[c];
+    if (isDigit(c) || (signChar && isDigit(s[i + 1]))) {
+      let j = i;
+      let sign: "" | "+" | "-" = "";
+      if (signChar) {
+        sign = signChar;
+        j++;
+      }
+      const start = j;
+      while (isDigit(s[j])) j++;
+      let int = s.slice(start, j);
+      let frac = "";
+      // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
+      // after a row's digits (`…0000372.没有现成信息` is 37|0|0|0|0|0|37 then `2.`).
+      // PDF text may put a space before the dot (`1 .本机关…`).
+      let k = j;
+      while (s[k] === " ") k++;
+      if ((s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
+        const enumDigit = int[int.length - 1];
+        if (enumDigit !== "0") {
+          int = int.slice(0, -1);
+          if (int) {
+            flushText();
+            out.push({ kind: "num", raw: (sign === "" ? "" : c) + int, sign, int, frac: "", unit: "", line });
+          } else if (sign) addText(c);
+          addText(`${enumDigit}.`);
+          i = k + 1;
+          continue;
+        }
+      }
+      if (s[j] === "." && isDigit(s[j + 1])) {
+        const fs = j + 1;
+        j = fs;
+        while (isDigit(s[j])) j++;
+        frac = s.slice(fs, j);
+      }
+      let unit: "" | "元" | "万元" = "";
+      if (s.startsWith("万元", j)) {
+        unit = "万元";
+        j += 2;
+      } else if (s[j] === "元") {
+        unit = "元";
+        j += 1;
+      }
+      flushText();
+      out.push({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line });
+      i = j;
+      continue;
+    }
+    addText(c);
+    i++;
+  }
+  flushText();
+  return out;
+}
+
+/** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
+export function isNoise(text: string): boolean {
+  return !/[\p{Script=Han}A-Za-z]/u.test(text);
+}
+
+/** The numeric value of a token as printed, or null for a placeholder. */
+export function tokenValue(t: CellToken): number | null {
+  if (t.kind === "placeholder") return null;
+  const v = Number(`${t.int}${t.frac ? `.${t.frac}` : ""}`);
+  return t.sign === "-" ? -v : v;
+}
