@@ -84,6 +84,38 @@ function signatureOrgan(lines: string[]): string | null {
   return null;
 }
 
+/** A page title or heading line that is just the organ's name (HTML <title>, a title split over lines). */
+function leadingOrgan(lines: string[]): string | null {
+  for (const l of lines.slice(0, 3)) {
+    const name = cleanName(l);
+    if (name.length >= 2 && name.length <= 30 && ORGAN_SUFFIX.test(name) && !/、/.test(name)) return name;
+  }
+  return null;
+}
+
+/** The first sentence of 总体情况 usually names the organ: 「2024年，永丰镇深入贯彻…」. */
+function bodyOrgan(text: string): string | null {
+  const m = /\d{4}年度?[，,]\s*(?:我)?([\p{Script=Han}]{2,20}?)(?:深入|认真|坚持|严格|全面|积极|紧紧|始终|进一步|以|按照|在|根据|继续|围绕|高度)/u.exec(compact(text.slice(0, 6000)));
+  const name = m?.[1];
+  if (name && ORGAN_SUFFIX.test(name) && !/^[我本该全各]/.test(name)) return name;
+  // Otherwise the township the text keeps naming (「李楼镇高度重视…」): two characters before
+  // 镇/乡/街道, a third only where every mention has the same one.
+  const c = compact(text);
+  const mentions = new Map<string, string[]>();
+  for (const x of c.matchAll(/(?<=[\p{Script=Han}]{2})(?:镇|乡|街道)(?=人民政府|办事处|[^\p{Script=Han}]|高度|深入|认真|收到|政务|政府|基层|党委)/gu)) {
+    const at = x.index!;
+    const two = c.slice(at - 2, at);
+    if (/^[我本该全各城乡村]|乡|城/.test(two) || !/^[\p{Script=Han}]{2}$/u.test(two)) continue;
+    const name = two + x[0];
+    mentions.set(name, [...(mentions.get(name) ?? []), c[at - 3] ?? ""]);
+  }
+  const top = [...mentions].sort((a, b) => b[1].length - a[1].length)[0];
+  if (!top || top[1].length < 2) return null;
+  const third = new Set(top[1]);
+  const only = [...third][0];
+  return third.size === 1 && /^[\p{Script=Han}]$/u.test(only) ? only + top[0] : top[0];
+}
+
 /** The year the data covers (the report year), from the strongest cue available. */
 function yearCues(text: string, titleYear: number | null): { year: number | null; source: string | null; all: [string, number][] } {
   const c = compact(text.slice(0, 20000));
@@ -91,7 +123,7 @@ function yearCues(text: string, titleYear: number | null): { year: number | null
   if (titleYear) cues.push(["标题", titleYear]);
   const period = /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c);
   if (period) cues.push(["统计期限", Number(period[2] ?? period[1])]);
-  const body = /(?:^|[。\n)）])(\d{4})年(?:度)?[，,以来我全]/.exec(c);
+  const body = /(\d{4})年度?[，,]/.exec(c);
   if (body) cues.push(["正文", Number(body[1])]);
   const notice = /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c);
   if (notice) cues.push(["引用文号", Number(notice[1] ?? notice[2]) - 1]);
@@ -115,7 +147,7 @@ export function extractMetadata(text: string): Metadata {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   const warnings: string[] = [];
   const title = titleCandidates(lines);
-  let organ = title.organ ?? signatureOrgan(lines);
+  let organ = title.organ ?? signatureOrgan(lines) ?? leadingOrgan(lines) ?? bodyOrgan(text);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   const { organShort, region } = organ ? splitOrgan(organ) : { organShort: null, region: null };
   const cues = yearCues(text, title.year);

@@ -20,7 +20,9 @@ export interface Reading {
 }
 
 export interface RowRules {
-  /** Check a (possibly partial) reading: values[0..len) are set. Return false to prune. */
+  /** Whether a value can stand in cell `index` at all (sign, integer). */
+  cellOk?: (value: number | null, index: number) => boolean;
+  /** The row's rule on a partial reading (values[0..len) set); prunes the search when it is large. */
   prefixOk?: (values: (number | null)[], len: number) => boolean;
   /** Complete a reading with one missing cell (null); return the value, or undefined if the rule cannot. */
   deriveMissing?: (values: (number | null)[], missing: number) => number | undefined;
@@ -55,7 +57,7 @@ function* cuts(digits: string, parts: number): Generator<string[]> {
 }
 
 /** Readings that split glued tokens so the row has exactly `width` cells. */
-function gluedReadings(tokens: CellToken[], width: number, rules: RowRules): Reading[] {
+function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"]): Reading[] {
   const out: Reading[] = [];
   const values: (number | null)[] = [];
   const units: string[] = [];
@@ -92,7 +94,8 @@ function gluedReadings(tokens: CellToken[], width: number, rules: RowRules): Rea
           if (k === 0 && t.sign === "-") v = -v;
           values.push(v);
           units.push(k === pieces.length - 1 ? t.unit : "");
-          if (ok && rules.prefixOk && !rules.prefixOk(values, values.length)) ok = false;
+          if (ok && cellOk && !cellOk(v, values.length - 1)) ok = false;
+          if (ok && prefixOk && !prefixOk(values, values.length)) ok = false;
         });
         if (ok) walk(ti + 1);
         values.length = start;
@@ -134,8 +137,15 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   if (n === width + 1) {
     candidates = [direct(tokens.slice(1)), direct(tokens.slice(0, -1))].map((r) => ({ ...r, asPrinted: false }));
   } else if (n < width) {
-    candidates = gluedReadings(tokens, width, rules);
-    if (n === width - 1) candidates.push(...missingCellReadings(tokens, width, rules));
+    candidates = gluedReadings(tokens, width, rules.cellOk, rules.prefixOk);
+    // A row that breaks its own rule as printed still has a reading: search again without the rule.
+    if (candidates.length === 0 && rules.prefixOk) candidates = gluedReadings(tokens, width, rules.cellOk, undefined);
+    if (n === width - 1) {
+      // A lost cell that no rule can fill is only a reading when nothing else explains the row.
+      const missing = missingCellReadings(tokens, width, rules);
+      const filled = missing.filter((r) => r.derived.length > 0);
+      candidates.push(...(filled.length > 0 || candidates.length > 0 ? filled : missing));
+    }
   }
   if (rules.rowOk) {
     const ok = candidates.filter((r) => rules.rowOk!(r.values));

@@ -121,8 +121,15 @@ function segments(tokens: Token[]): Segment[] {
   return out;
 }
 
-/** Rows a label names, in the order they appear in it (hoisted and wrapped labels pile up). */
-export function matchLabels(label: string, defs: RowDef[]): RowDef[] {
+/** Top-level rows of table B named only by their numbering: 「(六)」, 「四、」. */
+const CN_MARKERS: Record<string, string> = { "(一)": "granted", "(二)": "partial", "(六)": "other_handling", "(七)": "total", "一、": "new", "二、": "carried_over", "四、": "carried_forward" };
+
+/**
+ * Rows a label names, in the order they appear in it. Hoisted and wrapped labels pile up in
+ * one label text; the last one names the numbers that follow. A label that is only a number
+ * (`7.`, `8.属`) continues the group of the row named before it.
+ */
+export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): RowDef[] {
   const c = compact(label);
   const hits: { def: RowDef; pos: number }[] = [];
   for (const def of defs) {
@@ -131,7 +138,44 @@ export function matchLabels(label: string, defs: RowDef[]): RowDef[] {
     if (def.exact && def.exact.test(c)) pos = c.length;
     if (pos >= 0) hits.push({ def, pos });
   }
-  return hits.sort((x, y) => x.pos - y.pos).map((h) => h.def);
+  // A label wrapped onto the line after its numbers leaves only its start here (「行政规范」).
+  const wrapped = wrappedLabelStart(c, defs);
+  if (wrapped && !hits.some((h) => h.def === wrapped)) hits.push({ def: wrapped, pos: c.length });
+  hits.sort((x, y) => x.pos - y.pos);
+  const lastHit = hits[hits.length - 1]?.pos ?? -1;
+  const num = /(\d)\.(?!.*\d\.)/.exec(c);
+  if (num && num.index > lastHit) {
+    const before = hits.filter((h) => h.pos < num.index).pop()?.def ?? prev;
+    const group = before?.group;
+    const sibling = group ? defs.find((d) => d.group === group && d.index === Number(num[1])) : undefined;
+    if (sibling) hits.push({ def: sibling, pos: num.index });
+  } else if (hits.length === 0) {
+    const cn = /(\([一二六七]\)|[一二四]、)[^()、]*$/.exec(c);
+    const def = cn ? defs.find((d) => d.id === CN_MARKERS[cn[1]]) : undefined;
+    if (def) hits.push({ def, pos: cn!.index });
+  }
+  return hits.map((h) => h.def);
+}
+
+/** The core words of a row's label: 「（三）不予公开 1.属于国家秘密」 → 「属于国家秘密」. */
+const coreLabel = (def: RowDef) => compact(def.label).replace(/^.*\d\./, "").replace(/^.*\)/, "").replace(/^.*）/, "").replace(/^[一二三四五六七八九十]、/, "");
+
+function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
+  const tail = c.replace(/\d\.?$/, "");
+  let best: RowDef | null = null;
+  let bestLen = 0;
+  let tie = false;
+  for (const def of defs) {
+    const core = coreLabel(def);
+    for (let len = Math.min(core.length - 1, tail.length); len >= 3; len--) {
+      if (tail.endsWith(core.slice(0, len))) {
+        if (len > bestLen) [best, bestLen, tie] = [def, len, false];
+        else if (len === bestLen && best !== def) tie = true;
+        break;
+      }
+    }
+  }
+  return tie ? null : best;
 }
 
 /** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
@@ -163,19 +207,11 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
   const items: RowItem[] = [];
   let prev: RowDef | null = null;
   for (const seg of segs) {
-    const labels = matchLabels(seg.label, defs).filter((d, i, a) => i === 0 || a[i - 1] !== d);
-    const firstWidth = widthOf(labels[labels.length - 1] ?? null);
-    const rows = splitRows(seg.toks, firstWidth);
+    const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    const rows = splitRows(seg.toks, widthOf(labels[labels.length - 1] ?? null));
     const k = rows.length;
-    let assigned: (RowDef | null)[];
-    if (labels.length >= k) assigned = labels.slice(labels.length - k);
-    else if (labels.length > 0) assigned = [...Array(k - labels.length).fill(null), ...labels];
-    else {
-      // A bare enumerator (`7.`) continues the group of the row before it.
-      const m = /^(\d)\.?/.exec(compact(seg.label));
-      const sibling = m && prev?.group ? defs.find((d) => d.group === prev!.group && d.index === Number(m[1])) : undefined;
-      assigned = sibling && k === 1 ? [sibling] : Array(k).fill(null);
-    }
+    const assigned: (RowDef | null)[] =
+      labels.length >= k ? labels.slice(labels.length - k) : [...Array(k - labels.length).fill(null), ...labels];
     rows.forEach((toks, i) => {
       items.push({ def: assigned[i], toks, label: compact(seg.label) });
       if (assigned[i]) prev = assigned[i];
@@ -225,7 +261,8 @@ const sum = (vs: (number | null)[]) => vs.reduce<number>((a, v) => a + (v ?? 0),
 
 /** Table B row: total = the six applicant columns. */
 const rowRulesB: RowRules = {
-  prefixOk: (vs, len) => isCount(vs[len - 1]) && (len < 7 || vs[6] === sum(vs.slice(0, 6))),
+  cellOk: isCount,
+  prefixOk: (vs, len) => len < 7 || vs[6] === sum(vs.slice(0, 6)),
   rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && vs[6] === sum(vs.slice(0, 6)),
   deriveMissing: (vs, gap) => {
     if (vs.some((v, i) => i !== gap && v === null)) return undefined;
@@ -236,7 +273,8 @@ const rowRulesB: RowRules = {
 
 /** Table C: in each group of five, total = upheld + corrected + other + pending. */
 const rowRulesC: RowRules = {
-  prefixOk: (vs, len) => isCount(vs[len - 1]) && (len % 5 !== 0 || groupOk(vs, len / 5 - 1)),
+  cellOk: isCount,
+  prefixOk: (vs, len) => len % 5 !== 0 || groupOk(vs, len / 5 - 1),
   rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && [0, 1, 2].every((g) => groupOk(vs, g)),
   deriveMissing: (vs, gap) => {
     if (vs.some((v, i) => i !== gap && v === null)) return undefined;
@@ -255,17 +293,9 @@ function groupOk(vs: (number | null)[], g: number): boolean {
 }
 
 function rowRulesA(def: RowDef): RowRules {
-  return {
-    prefixOk: (vs, len) => {
-      const v = vs[len - 1];
-      const col = def.columns[len - 1];
-      if (v === null) return true;
-      if (v < 0 && col !== "change") return false;
-      if (!Number.isInteger(v) && col !== "amount") return false;
-      return true;
-    },
-    rowOk: (vs) => vs.every((v, i) => v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"))),
-  };
+  const cellOk = (v: number | null, i: number) =>
+    v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
+  return { cellOk, rowOk: (vs) => vs.every(cellOk) };
 }
 
 // ---------------------------------------------------------------- resolution

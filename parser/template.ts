@@ -79,7 +79,8 @@ const TABLE_B_HEAD: RowDef[] = [
 ];
 
 const TABLE_B_TAIL: RowDef[] = [
-  row("total", "（七）总计", ["总计"]),
+  // A bare 总计 is also a column header of this table, so only a label that ends with it counts.
+  row("total", "（七）总计", ["(七)总计", "七)总计"], { exact: /(?:^|[^\p{Script=Han}])总计$/u }),
   row("carried_forward", "四、结转下年度继续办理", ["结转下年", "继续办理"]),
 ];
 

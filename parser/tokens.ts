@@ -36,7 +36,7 @@ export type CellToken = NumToken | PlaceholderToken;
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
-const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A|无)(?=[\s|]|$)/;
+const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A)(?=[\s|]|$)/;
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
 
 /** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
@@ -136,7 +136,7 @@ export function scan(region: string): Token[] {
 
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
-  return !/[\p{Script=Han}A-Za-z]/u.test(text);
+  return !/[\p{Script=Han}A-Za-z0-9]/u.test(text);
 }
 
 /** The numeric value of a token as printed, or null for a placeholder. */
