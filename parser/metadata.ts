@@ -46,8 +46,12 @@ export function splitOrgan(full: string): { organShort: string; region: string |
 
 function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
   for (let i = 0; i < Math.min(lines.length, 25); i++) {
-    const l = compact(lines[i]);
+    let l = compact(lines[i]);
+    // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
+    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(lines[i + 1] ?? "")) l += compact(lines[i + 1]);
     if (!/政府信息公开/.test(l) || !/年度?报告|年报/.test(l)) continue;
+    const yearFirst = /^(\d{4})年度?(.{2,40}?)政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
+    if (yearFirst && l.length <= 80) return { organ: cleanName(yearFirst[2]) || null, year: Number(yearFirst[1]) };
     if (l.length > 80) {
       // A crawled page puts the title at the start of a long line.
       const m = /^(.{2,40}?)(\d{4})年度?政府信息公开(?:工作)?年度报告/.exec(l);

@@ -199,6 +199,8 @@ function splitRows(toks: CellToken[], width: number): CellToken[][] {
 
 interface RowItem {
   def: RowDef | null;
+  /** Every row the label text could name (hoisted labels pile up); def is chosen among them. */
+  candidates: RowDef[];
   toks: CellToken[];
   label: string;
 }
@@ -211,9 +213,12 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
     const rows = splitRows(seg.toks, widthOf(labels[labels.length - 1] ?? null));
     const k = rows.length;
     const assigned: (RowDef | null)[] =
-      labels.length >= k ? labels.slice(labels.length - k) : [...Array(k - labels.length).fill(null), ...labels];
+      // Fewer labels than rows: the label right before the numbers names the first of them; the
+      // rest are rows whose labels drifted elsewhere (placed later by fillGaps).
+      labels.length >= k ? labels.slice(labels.length - k) : [...labels, ...Array(k - labels.length).fill(null)];
     rows.forEach((toks, i) => {
-      items.push({ def: assigned[i], toks, label: compact(seg.label) });
+      const candidates = labels.length > 1 && assigned[i] ? labels : assigned[i] ? [assigned[i]!] : [];
+      items.push({ def: assigned[i], candidates, toks, label: compact(seg.label) });
       if (assigned[i]) prev = assigned[i];
     });
   }
@@ -221,37 +226,60 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
 }
 
 /**
- * Rows with no label of their own (the label drifted before or after them) take the
- * template rows left between their labelled neighbours — only when the counts match exactly.
+ * Put rows in template order. A label text naming several rows (hoisted labels) names the
+ * one that fits between its neighbours; rows with no label of their own take the template
+ * rows left between their labelled neighbours — only when the counts match exactly.
  */
-function fillGaps(items: RowItem[], defs: RowDef[], width: number): void {
+function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void {
   const order = new Map(defs.map((d, i) => [d, i]));
-  const used = new Set(items.filter((x) => x.def).map((x) => x.def!));
-  let lastIdx = -1;
-  let orphans: RowItem[] = [];
-  const fill = (upTo: number) => {
-    if (orphans.length === 0) return;
-    const free = defs.slice(lastIdx + 1, upTo).filter((d) => !used.has(d));
-    if (free.length === orphans.length && orphans.every((o) => Math.abs(o.toks.length - width) <= 1)) {
-      orphans.forEach((o, i) => {
-        o.def = free[i];
-        used.add(free[i]);
-      });
-    }
-    orphans = [];
-  };
-  for (const it of items) {
-    if (!it.def) {
-      orphans.push(it);
-      continue;
-    }
-    const idx = order.get(it.def)!;
-    if (idx > lastIdx) {
+  const multi = items.filter((x) => x.candidates.length > 1);
+  const combos = multi.reduce((a, x) => a * x.candidates.length, 1);
+  const evaluate = (apply: boolean): number => {
+    let lastIdx = -1;
+    let orphans: RowItem[] = [];
+    let score = 0;
+    const fill = (upTo: number) => {
+      const free = defs.slice(lastIdx + 1, upTo);
+      if (orphans.length > 0 && width !== null && free.length === orphans.length && orphans.every((o) => Math.abs(o.toks.length - width) <= 1)) {
+        score += 10 * orphans.length;
+        if (apply) orphans.forEach((o, i) => (o.def = free[i]));
+      }
+      orphans = [];
+    };
+    for (const it of items) {
+      if (!it.def) {
+        orphans.push(it);
+        continue;
+      }
+      const idx = order.get(it.def)!;
+      if (idx <= lastIdx) {
+        orphans = [];
+        continue;
+      }
+      score += 100;
       fill(idx);
       lastIdx = idx;
-    } else orphans = [];
+    }
+    fill(defs.length);
+    return score;
+  };
+  if (multi.length > 0 && combos <= 1024) {
+    let best = -1;
+    let bestPick: RowDef[] = multi.map((x) => x.def!);
+    for (let c = 0; c < combos; c++) {
+      let rest = c;
+      const pick = multi.map((x) => {
+        const d = x.candidates[x.candidates.length - 1 - (rest % x.candidates.length)];
+        rest = Math.floor(rest / x.candidates.length);
+        return d;
+      });
+      multi.forEach((x, i) => (x.def = pick[i]));
+      const score = evaluate(false);
+      if (score > best) [best, bestPick] = [score, pick];
+    }
+    multi.forEach((x, i) => (x.def = bestPick[i]));
   }
-  fill(defs.length);
+  evaluate(true);
 }
 
 // ---------------------------------------------------------------- rules
@@ -395,7 +423,7 @@ function tableRows(
   table: "A" | "B",
 ): { def: RowDef; item: RowItem }[] {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
-  if (uniformWidth) fillGaps(items, defs, uniformWidth);
+  alignRows(items, defs, uniformWidth);
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
   for (const it of items) {
@@ -468,6 +496,6 @@ export function parseTableC(regionText: string): TableResult {
   }
   res.found = true;
   const def: RowDef = { id: "review", label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
-  emit(res, "C", { def, readings, item: { def, toks, label: "" } }, readings, TABLE_C_CELLS, TABLE_C_CELLS);
+  emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS, TABLE_C_CELLS);
   return res;
 }

@@ -42,8 +42,11 @@ const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减":
 /** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
 const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
 
+/** Column headers some converters invent (数据1 … 数据6): numbered, but not cells. */
+const NUMBERED_HEADER = /数据\s*\d+/g;
+
 export function scan(region: string): Token[] {
-  const s = region.replace(HEADER_YEAR, "");
+  const s = region.replace(HEADER_YEAR, "").replace(NUMBERED_HEADER, "数据");
   const out: Token[] = [];
   let text = "";
   let textLine = 0;
@@ -56,11 +59,32 @@ export function scan(region: string): Token[] {
     if (!text) textLine = line;
     text += t;
   };
+  // An empty cell between two values of a piped or tabbed row （「| 22 |  | 235 |」） is a blank,
+  // not nothing: it keeps the later values in their columns.
+  let blanks = 0;
+  let cellOnLine = false;
+  const pushCell = (t: CellToken) => {
+    flushText();
+    for (; blanks > 0; blanks--) out.push({ kind: "placeholder", raw: "", line });
+    out.push(t);
+    cellOnLine = true;
+  };
   let i = 0;
   while (i < s.length) {
     const c = s[i];
     if (c === "\n") {
       line++;
+      blanks = 0;
+      cellOnLine = false;
+      i++;
+      continue;
+    }
+    if (c === "|" || c === "\t") {
+      if (cellOnLine) {
+        let k = i + 1;
+        while (s[k] === " " || s[k] === "\u00a0") k++;
+        if (s[k] === c) blanks++;
+      }
       i++;
       continue;
     }
@@ -72,8 +96,7 @@ export function scan(region: string): Token[] {
     if (atBoundary) {
       const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
       if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
-        flushText();
-        out.push({ kind: "placeholder", raw: ph[0], line });
+        pushCell({ kind: "placeholder", raw: ph[0], line });
         i += ph[0].length;
         continue;
       }
@@ -100,8 +123,7 @@ export function scan(region: string): Token[] {
         if (enumDigit !== "0") {
           int = int.slice(0, -1);
           if (int) {
-            flushText();
-            out.push({ kind: "num", raw: (sign === "" ? "" : c) + int, sign, int, frac: "", unit: "", line });
+            pushCell({ kind: "num", raw: (sign === "" ? "" : c) + int, sign, int, frac: "", unit: "", line });
           } else if (sign) addText(c);
           addText(`${enumDigit}.`);
           i = k + 1;
@@ -122,11 +144,12 @@ export function scan(region: string): Token[] {
         unit = "元";
         j += 1;
       }
-      flushText();
-      out.push({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line });
+      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line });
       i = j;
       continue;
     }
+    blanks = 0;
+    cellOnLine = false;
     addText(c);
     i++;
   }
