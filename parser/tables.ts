@@ -232,54 +232,54 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
  */
 function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void {
   const order = new Map(defs.map((d, i) => [d, i]));
-  const multi = items.filter((x) => x.candidates.length > 1);
-  const combos = multi.reduce((a, x) => a * x.candidates.length, 1);
-  const evaluate = (apply: boolean): number => {
-    let lastIdx = -1;
-    let orphans: RowItem[] = [];
-    let score = 0;
-    const fill = (upTo: number) => {
-      const free = defs.slice(lastIdx + 1, upTo);
-      if (orphans.length > 0 && width !== null && free.length === orphans.length && orphans.every((o) => Math.abs(o.toks.length - width) <= 1)) {
-        score += 10 * orphans.length;
-        if (apply) orphans.forEach((o, i) => (o.def = free[i]));
-      }
-      orphans = [];
-    };
-    for (const it of items) {
-      if (!it.def) {
-        orphans.push(it);
-        continue;
-      }
-      const idx = order.get(it.def)!;
-      if (idx <= lastIdx) {
-        orphans = [];
-        continue;
-      }
-      score += 100;
-      fill(idx);
-      lastIdx = idx;
-    }
-    fill(defs.length);
-    return score;
+  const fits = (o: RowItem) => width !== null && Math.abs(o.toks.length - width) <= 1;
+  // Viterbi over labelled items: each keeps one of its candidates, indices strictly increasing;
+  // 100 per kept row, 10 per orphan row that fills a gap of exactly its size, and a hair for
+  // the candidate named last (closest to the numbers).
+  type Node = { score: number; item: number; idx: number; prev: Node | null };
+  const start: Node = { score: 0, item: -1, idx: -1, prev: null };
+  const orphansBetween = (a: number, b: number) => items.slice(a + 1, b).filter((x) => x.candidates.length === 0);
+  const gapBonus = (a: Node, item: number, idx: number) => {
+    const orphans = orphansBetween(a.item, item);
+    return orphans.length > 0 && idx - a.idx - 1 === orphans.length && orphans.every(fits) ? 10 * orphans.length : 0;
   };
-  if (multi.length > 0 && combos <= 1024) {
-    let best = -1;
-    let bestPick: RowDef[] = multi.map((x) => x.def!);
-    for (let c = 0; c < combos; c++) {
-      let rest = c;
-      const pick = multi.map((x) => {
-        const d = x.candidates[x.candidates.length - 1 - (rest % x.candidates.length)];
-        rest = Math.floor(rest / x.candidates.length);
-        return d;
-      });
-      multi.forEach((x, i) => (x.def = pick[i]));
-      const score = evaluate(false);
-      if (score > best) [best, bestPick] = [score, pick];
-    }
-    multi.forEach((x, i) => (x.def = bestPick[i]));
+  const nodes: Node[] = [start];
+  items.forEach((it, i) => {
+    const fresh: Node[] = [];
+    it.candidates.forEach((d, rank) => {
+      const idx = order.get(d)!;
+      let best: Node | null = null;
+      for (const p of nodes) {
+        if (p.idx >= idx) continue;
+        const score = p.score + 100 + gapBonus(p, i, idx) + rank * 0.01;
+        if (!best || score > best.score) best = { score, item: i, idx, prev: p };
+      }
+      if (best) fresh.push(best);
+    });
+    nodes.push(...fresh);
+  });
+  let end: Node = start;
+  let endScore = -1;
+  for (const n of nodes) {
+    const score = n.score + gapBonus(n, items.length, defs.length);
+    if (score > endScore) [end, endScore] = [n, score];
   }
-  evaluate(true);
+  const path: Node[] = [];
+  for (let n: Node | null = end; n && n.item >= 0; n = n.prev) path.unshift(n);
+  const used = new Set(path.map((n) => defs[n.idx]));
+  items.forEach((it, i) => {
+    const onPath = path.find((n) => n.item === i);
+    if (onPath) it.def = defs[onPath.idx];
+    else if (it.def && used.has(it.def)) it.def = null;
+  });
+  [start, ...path].forEach((n, k) => {
+    const next = path[k] as Node | undefined;
+    const nextItem = next ? next.item : items.length;
+    const nextIdx = next ? next.idx : defs.length;
+    if (gapBonus(n, nextItem, nextIdx) > 0) {
+      orphansBetween(n.item, nextItem).forEach((o, j) => (o.def = defs[n.idx + 1 + j]));
+    }
+  });
 }
 
 // ---------------------------------------------------------------- rules
@@ -424,6 +424,7 @@ function tableRows(
 ): { def: RowDef; item: RowItem }[] {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, defs, uniformWidth);
+  if (process.env.DEBUG_ROWS) for (const it of items) console.error(it.def?.id ?? "-", it.candidates.map((d) => d.id).join(","), it.toks.map((t) => t.raw).join(" "));
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
   for (const it of items) {
