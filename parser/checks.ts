@@ -157,7 +157,7 @@ export function narrativeClaims(prose: string): NarrativeClaim[] {
   ];
   for (const re of apps) {
     for (const m of c.matchAll(re)) {
-      const quote = c.slice(Math.max(0, m.index! - 12), m.index! + m[0].length);
+      const quote = c.slice(Math.max(0, m.index! - 12), m.index! + m[0].length + 10);
       if (!/申请/.test(quote)) continue;
       if (/结转|主动公开|办结|答复|复议|诉讼/.test(m[0])) continue;
       const v = claimNumber(m[1]);

@@ -124,7 +124,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
   }
   const meta = extractMetadata(text);
-  const { template: templateId } = detectTemplate(text);
+  const { template: templateId } = detectTemplate(c);
   const template = TEMPLATES[templateId];
   const a = regions.a ? parseTableA(text.slice(...regions.a), template) : null;
   const b = regions.b ? parseTableB(text.slice(...regions.b), template) : null;

@@ -172,8 +172,8 @@ export function extractMetadata(text: string): Metadata {
 }
 
 /** Which format the tables follow, from their headers (not from the year). */
-export function detectTemplate(text: string): { template: TemplateId; evidence: string } {
-  const c = compact(text);
+export function detectTemplate(compactText: string): { template: TemplateId; evidence: string } {
+  const c = compactText;
   const score2021 = ["制发件数", "废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "缴纳费用", "本年处理决定数量"].filter((w) => c.includes(w));
   const score2019 = ["本年新制作", "本年新公开", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额", "第二十条第(九)项"].filter((w) =>
     c.includes(w),

@@ -112,7 +112,12 @@ export function compact(s: string): string {
 }
 
 /** A regex that matches `word` with optional whitespace between its characters. */
+const spacedSources = new Map<string, string>();
 export function spacedPattern(word: string, flags = "g"): RegExp {
-  const chars = [...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(chars.join("\\s*"), flags);
+  let source = spacedSources.get(word);
+  if (source === undefined) {
+    source = [...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s*");
+    spacedSources.set(word, source);
+  }
+  return new RegExp(source, flags);
 }

@@ -158,15 +158,25 @@ export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null =
 }
 
 /** The core words of a row's label: 「（三）不予公开 1.属于国家秘密」 → 「属于国家秘密」. */
-const coreLabel = (def: RowDef) => compact(def.label).replace(/^.*\d\./, "").replace(/^.*\)/, "").replace(/^.*）/, "").replace(/^[一二三四五六七八九十]、/, "");
+const coreLabels = new WeakMap<RowDef, string>();
+const coreLabel = (def: RowDef) => {
+  let core = coreLabels.get(def);
+  if (core === undefined) {
+    core = compact(def.label).replace(/^.*\d\./, "").replace(/^.*\)/, "").replace(/^.*）/, "").replace(/^[一二三四五六七八九十]、/, "");
+    coreLabels.set(def, core);
+  }
+  return core;
+};
 
 function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
   const tail = c.replace(/\d\.?$/, "");
   let best: RowDef | null = null;
   let bestLen = 0;
   let tie = false;
+  const last = tail[tail.length - 1];
   for (const def of defs) {
     const core = coreLabel(def);
+    if (last === undefined || !core.includes(last)) continue;
     for (let len = Math.min(core.length - 1, tail.length); len >= 3; len--) {
       if (tail.endsWith(core.slice(0, len))) {
         if (len > bestLen) [best, bestLen, tie] = [def, len, false];
@@ -395,9 +405,10 @@ function emit(
   const { values, undetermined } = agreement(readings, cellIds.length);
   const derived = new Set(readings.flatMap((r) => r.derived));
   const placeholders = new Set(readings.flatMap((r) => r.placeholders));
+  const printedRow = printed(state.item.toks);
   cellIds.forEach((id, j) => {
     res.cells[id] = values[j];
-    res.provenance[id] = { table, row: state.def.label, column: columns[j], label: state.item.label, printed: printed(state.item.toks) };
+    res.provenance[id] = { table, row: state.def.label, column: columns[j], label: state.item.label, printed: printedRow };
     const unit = readings[0]?.units[j];
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.has(j) && values[j] !== null) res.derived.push(id);

@@ -1,0 +1,22 @@
+/**
+ * Parser throughput: reports parsed per second on one core, over the dev corpus
+ * (../shared/corpus/dev when present, else the copies in test/fixtures/dev).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseReport } from "../parser/index.ts";
+
+export function benchParse(root: string): { files: number; reportsPerSecond: number; msPerReport: number } {
+  const shared = join(root, "..", "shared", "corpus", "dev");
+  const dir = existsSync(shared) ? shared : join(root, "test", "fixtures", "dev");
+  const files = readdirSync(dir)
+    .filter((f) => /\.(txt|md|html?)$/.test(f))
+    .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
+  for (const f of files) parseReport(f.bytes, { file: f.name }); // warm-up
+  const rounds = 20;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const f of files) parseReport(f.bytes, { file: f.name });
+  const ms = performance.now() - t0;
+  const n = rounds * files.length;
+  return { files: files.length, reportsPerSecond: Math.round((n / ms) * 1000), msPerReport: ms / n };
+}
