@@ -13,14 +13,21 @@ import {
 import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
 import { compact, spacedPattern } from "./normalize.ts";
 
+/** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
 export interface Provenance {
   table: "A" | "B" | "C";
+  /** The template's label of the row. */
   row: string;
-  column: string;
   /** The label text the row was found by, as printed (compacted). */
   label: string;
   /** The printed tokens of the row. */
   printed: string;
+}
+
+/** The provenance key of a cell: its row. */
+export function rowKey(cellId: string): string {
+  if (/^(review|litigation)\./.test(cellId)) return "review";
+  return cellId.slice(0, cellId.lastIndexOf("."));
 }
 
 export interface TableResult {
@@ -394,21 +401,13 @@ function resolve(states: RowState[], consistent: ((m: Map<string, (number | null
   return out;
 }
 
-function emit(
-  res: TableResult,
-  table: "A" | "B" | "C",
-  state: RowState,
-  readings: Reading[],
-  cellIds: string[],
-  columns: readonly string[],
-) {
+function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: string[]) {
   const { values, undetermined } = agreement(readings, cellIds.length);
   const derived = new Set(readings.flatMap((r) => r.derived));
   const placeholders = new Set(readings.flatMap((r) => r.placeholders));
-  const printedRow = printed(state.item.toks);
+  if (cellIds.length > 0) res.provenance[rowKey(cellIds[0])] = { table, row: state.def.label, label: state.item.label, printed: printed(state.item.toks) };
   cellIds.forEach((id, j) => {
     res.cells[id] = values[j];
-    res.provenance[id] = { table, row: state.def.label, column: columns[j], label: state.item.label, printed: printedRow };
     const unit = readings[0]?.units[j];
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.has(j) && values[j] !== null) res.derived.push(id);
@@ -462,7 +461,7 @@ export function parseTableA(regionText: string, template: TemplateDef): TableRes
       res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
       continue;
     }
-    emit(res, "A", state, state.readings, def.columns.map((c) => cellId("active", def, c)), def.columns);
+    emit(res, "A", state, state.readings, def.columns.map((c) => cellId("active", def, c)));
   }
   if (template.id === "2021" && feesInWan && res.cells["active.fees.amount"] != null && !res.units["active.fees.amount"]) {
     res.units["active.fees.amount"] = "万元";
@@ -489,7 +488,7 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
   }
   const resolved = resolve(states, (m) => tableBConsistent(m, template));
   for (const s of states) {
-    emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)), APPLICANT_COLUMNS);
+    emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)));
   }
   res.missingRows = template.tableB.filter((d) => !states.some((s) => s.def === d)).map((d) => d.id);
   return res;
@@ -508,6 +507,6 @@ export function parseTableC(regionText: string): TableResult {
   }
   res.found = true;
   const def: RowDef = { id: "review", label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
-  emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS, TABLE_C_CELLS);
+  emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS);
   return res;
 }

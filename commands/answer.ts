@@ -1,0 +1,152 @@
+/**
+ * The transport-free answer object every command returns, and its plain-text rendering.
+ * The Feishu layer renders the same object as a card; the console prints `text`.
+ */
+import { basename } from "node:path";
+import type { Organ, ReportStore } from "../index/store.ts";
+import type { Report } from "../parser/index.ts";
+import { rowKey } from "../parser/tables.ts";
+import { cellLabel } from "../parser/template.ts";
+import type { MetricValue } from "./metrics.ts";
+
+export interface Source {
+  file: string;
+  table: string;
+  row: string;
+  column: string;
+  printed?: string;
+}
+
+export interface NumberAnswer {
+  organ: string;
+  organShort: string;
+  region: string | null;
+  year: number;
+  metric: string;
+  metricKey: string;
+  value: number;
+  unit: string;
+  cells: string[];
+  definition?: string;
+  provenance: Source[];
+  /** The report's own failed checks and warnings that touch these cells. */
+  issues: string[];
+}
+
+export interface AnswerTable {
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export type AnswerKind = "number" | "report" | "trend" | "ranking" | "total" | "compare" | "checks" | "search" | "unpublished" | "help" | "error";
+
+export interface Answer {
+  kind: AnswerKind;
+  command: string;
+  title: string;
+  answers: NumberAnswer[];
+  table?: AnswerTable;
+  /** Extra lines: checks, search snippets, notes on definitions. */
+  lines: string[];
+  suggestions: string[];
+  /** Set on number answers, so buttons (完整报告, 趋势, 校验) know what to ask next. */
+  context?: { organ?: string; year?: number; metric?: string };
+  text: string;
+}
+
+const TABLE_NAMES: Record<string, string> = { A: "表二 主动公开", B: "表三 依申请", C: "表四 复议诉讼" };
+
+export function sourceOf(r: Report, cell: string): Source {
+  const p = r.provenance?.[rowKey(cell)];
+  return {
+    file: basename(r.file),
+    table: cell.startsWith("active") ? TABLE_NAMES.A : cell.startsWith("applications") ? TABLE_NAMES.B : TABLE_NAMES.C,
+    row: p?.row ?? cellLabel(cell, r.template).replace(/（[^（]*）$/, ""),
+    column: columnName(cell),
+    printed: p?.printed,
+  };
+}
+
+function columnName(cell: string): string {
+  return cellLabel(cell).replace(/^.*（(.*)）$/, "$1");
+}
+
+/** Failed checks, derivations and warnings of a report that concern the given cells. */
+export function issuesFor(r: Report, cells: string[]): string[] {
+  const set = new Set(cells);
+  const out: string[] = [];
+  for (const c of r.checks) {
+    if (c.ok) continue;
+    for (const f of c.failures) if (f.cells.some((x) => set.has(x))) out.push(`年报自身校验未通过（${checkName(c.id)}）：${f.message}`);
+  }
+  for (const cell of cells) {
+    if (r.derived.includes(cell)) out.push(`${cellLabel(cell, r.template)} 原文空白，由勾稽关系推出`);
+  }
+  for (const w of r.warnings) if (cells.some((c) => w.includes(c))) out.push(w);
+  return [...new Set(out)];
+}
+
+export function checkName(id: string): string {
+  return (
+    { balance: "一+二=三(七)+四", row_sum: "行合计", result_sum: "办理结果合计", review_sum: "复议诉讼合计", narrative: "正文与表格一致", incomplete: "表格完整" } as Record<
+      string,
+      string
+    >
+  )[id] ?? id;
+}
+
+export function numberAnswer(r: Report, organ: Organ, metric: { key: string; label: string }, v: MetricValue): NumberAnswer {
+  return {
+    organ: r.organ ?? organ.name,
+    organShort: organ.short,
+    region: organ.region,
+    year: r.year!,
+    metric: metric.label,
+    metricKey: metric.key,
+    value: v.value!,
+    unit: v.unit,
+    cells: v.cells,
+    definition: v.definition,
+    provenance: v.cells.map((c) => sourceOf(r, c)),
+    issues: issuesFor(r, v.cells),
+  };
+}
+
+export function fmt(n: number | null | undefined, unit = ""): string {
+  if (n === null || n === undefined) return "—";
+  return `${Number.isInteger(n) ? n : n.toLocaleString("zh-CN", { maximumFractionDigits: 6 })}${unit && unit !== "件" ? ` ${unit}` : unit}`;
+}
+
+function tableText(t: AnswerTable): string[] {
+  return [t.columns.join(" | "), ...t.rows.map((r) => r.map((c) => (c === null ? "—" : String(c))).join(" | "))];
+}
+
+/** Plain text for the console and for logs. */
+export function renderText(a: Omit<Answer, "text">): string {
+  const out: string[] = [a.title];
+  if (a.kind === "number") {
+    for (const n of a.answers) {
+      out.push(`${n.organ} ${n.year} 年 ${n.metric}：${fmt(n.value, n.unit)}`);
+      if (n.definition) out.push(`  口径：${n.definition}`);
+      for (const s of n.provenance) out.push(`  来源：${s.file} · ${s.table} · ${s.row} · ${s.column}${s.printed ? ` · 原文「${s.printed}」` : ""}`);
+      for (const i of n.issues) out.push(`  ⚠ ${i}`);
+    }
+  }
+  if (a.table) out.push(...tableText(a.table));
+  out.push(...a.lines);
+  if (a.suggestions.length) out.push(...a.suggestions.map((s) => `👉 ${s}`));
+  return out.filter((l) => l !== "").join("\n");
+}
+
+export function makeAnswer(a: Omit<Answer, "text" | "lines" | "suggestions" | "answers"> & Partial<Pick<Answer, "lines" | "suggestions" | "answers">>): Answer {
+  const full = { answers: [], lines: [], suggestions: [], ...a };
+  return { ...full, text: renderText(full) };
+}
+
+export function errorAnswer(command: string, title: string, suggestions: string[] = [], lines: string[] = []): Answer {
+  return makeAnswer({ kind: "error", command, title, suggestions, lines });
+}
+
+export function organLabel(store: ReportStore, o: Organ): string {
+  return store.displayName(o);
+}
