@@ -164,13 +164,27 @@ export class ReportStore {
         if (best && len <= best.alias.length) break;
         const alias = text.slice(i, i + len);
         const set = this.byAlias.get(alias);
-        if (set) {
-          best = { organs: [...set], alias, start: i, end: i + len };
+        if (!set) continue;
+        const organs = [...set].filter((o) => this.fits(o, text.slice(0, i), text.slice(i + len)));
+        if (organs.length) {
+          best = { organs, alias, start: i, end: i + len };
           break;
         }
       }
     }
     return best;
+  }
+
+  /**
+   * A short alias must not contradict the words around it: 「悦来」 in 「悦来镇」 is not 悦来乡,
+   * 「统计局」 in 「秦安县统计局」 is not 兰陵县统计局.
+   */
+  private fits(o: Organ, before: string, after: string): boolean {
+    const suffix = /^(镇|乡|街道)/.exec(after)?.[1];
+    if (suffix && !o.short.endsWith(suffix) && !o.name.includes(suffix)) return false;
+    const region = /([\p{Script=Han}]{1,8}?(?:省|市|县|区|旗))$/u.exec(before)?.[1];
+    if (region && !(o.region ?? "").endsWith(region) && !o.name.startsWith(region) && !(o.region && region.endsWith(o.region))) return false;
+    return true;
   }
 
   /** Organs whose name is one character away from `name` — for 「您是不是要找」. */
@@ -181,8 +195,10 @@ export class ReportStore {
     for (const [alias, set] of this.byAlias) {
       if (alias.length >= 3 && editDistanceAtMost1(alias, n)) for (const o of set) out.add(o);
     }
-    if (out.size < limit) {
+    if (out.size === 0) {
       for (const hit of this.search.search(n, { fields: ["names"], fuzzy: 0.5, prefix: false, combineWith: "OR" }).slice(0, 10)) {
+        // Only names that share most of their characters with what was typed.
+        if (hit.score < 1 || hit.terms.length < Math.max(1, [...n].length - 2)) continue;
         const r = this.reports[hit.id as number];
         const o = this.byKey.get(organKey(r));
         if (o) out.add(o);

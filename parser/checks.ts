@@ -221,6 +221,7 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
   return check("narrative", failures, `正文中的 ${checked} 个数字与表格一致`, checked);
 }
 
+/** Rows not found, by their printed labels. */
 export function incompleteCheck(found: { a: boolean; b: boolean; c: boolean }, missing: { a: string[]; b: string[] }): Check {
   const failures: Failure[] = [];
   const add = (row: string, message: string) => failures.push({ row, column: "", cells: [], expected: null, printed: null, message });

@@ -36,7 +36,7 @@ export interface TableResult {
   derived: string[];
   provenance: Record<string, Provenance>;
   warnings: string[];
-  /** Row ids of the template that were not found. */
+  /** Labels of the template's rows that were not found. */
   missingRows: string[];
   found: boolean;
 }
@@ -469,7 +469,7 @@ export function parseTableA(regionText: string, template: TemplateDef): TableRes
   if (procurementInWan && res.cells["active.procurement.amount"] != null && !res.units["active.procurement.amount"]) {
     res.units["active.procurement.amount"] = "万元";
   }
-  res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.id);
+  res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.label);
   return res;
 }
 
@@ -490,7 +490,7 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
   for (const s of states) {
     emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)));
   }
-  res.missingRows = template.tableB.filter((d) => !states.some((s) => s.def === d)).map((d) => d.id);
+  res.missingRows = template.tableB.filter((d) => !states.some((s) => s.def === d)).map((d) => d.label);
   return res;
 }
 

@@ -191,7 +191,7 @@ describe("checks", () => {
     const r = parseReport(renderReport({ ...spec, cells: balancedCells(3), dropRows: ["total", "carried_forward"] })) as Report;
     const c = r.checks.find((x) => x.id === "incomplete")!;
     expect(c.ok).toBe(false);
-    expect(c.detail).toMatch(/carried_forward/);
+    expect(c.detail).toMatch(/结转下年度继续办理/);
   });
 });
 

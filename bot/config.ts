@@ -1,0 +1,53 @@
+/**
+ * Configuration from environment variables (and a .env file), validated at start-up with a
+ * clear message per bad value.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { BUNDLED_REPORTS } from "./cli-args.ts";
+
+const optional = (s: z.ZodString) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
+
+export const configSchema = z.object({
+  FEISHU_APP_ID: optional(z.string().regex(/^cli_\w+$/, "FEISHU_APP_ID 应以 cli_ 开头（飞书开放平台 → 凭证与基础信息）")),
+  FEISHU_APP_SECRET: optional(z.string().min(8, "FEISHU_APP_SECRET 太短")),
+  FEISHU_VERIFICATION_TOKEN: optional(z.string().min(8, "FEISHU_VERIFICATION_TOKEN 太短（事件订阅 → Verification Token）")),
+  FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
+  FEISHU_DOMAIN: z.string().url("FEISHU_DOMAIN 必须是网址，例如 https://open.feishu.cn").default("https://open.feishu.cn"),
+  PORT: z.coerce.number().int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间").default(3000),
+  REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
+  DATA_DIR: z.string().min(1).default("./data"),
+  BOT_ADMINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(/[,\s]+/).filter(Boolean)),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Whether enough is configured to talk to Feishu; otherwise `npm start` opens the console. */
+export function hasFeishu(c: Config): boolean {
+  return Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET && c.FEISHU_VERIFICATION_TOKEN);
+}
+
+/** KEY=value lines; quotes stripped; existing environment variables win. */
+export function readDotEnv(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(path, "utf8").split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): { config: Config } | { errors: string[] } {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => `${String(i.path[0] ?? "")}: ${i.message}`) };
+  const c = parsed.data;
+  const partial = [c.FEISHU_APP_ID, c.FEISHU_APP_SECRET, c.FEISHU_VERIFICATION_TOKEN].filter(Boolean).length;
+  if (partial > 0 && partial < 3) {
+    return { errors: ["飞书配置不完整：FEISHU_APP_ID、FEISHU_APP_SECRET、FEISHU_VERIFICATION_TOKEN 需要同时设置（都不设则进入本地控制台模式）"] };
+  }
+  return { config: c };
+}

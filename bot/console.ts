@@ -1,0 +1,23 @@
+/**
+ * Console mode: the same commands as in Feishu, typed at a terminal. What `npm start` opens
+ * when no Feishu credentials are configured.
+ */
+import { createInterface } from "node:readline";
+import { route } from "../commands/index.ts";
+import type { ReportStore } from "../index/store.ts";
+
+export async function runConsole(store: ReportStore, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; now: () => Date }) {
+  const rl = createInterface({ input: io.input, output: io.output, terminal: (io.input as { isTTY?: boolean }).isTTY === true });
+  const write = (s: string) => io.output.write(`${s}\n`);
+  write(`年报助手（本地控制台）：已载入 ${store.reports.length} 份年报、${store.organs.length} 个单位。`);
+  write("直接输入问题，例如「李楼镇 2020 依申请数」「/趋势 西店镇 依申请数」；输入 /帮助 查看全部命令，输入 退出 结束。");
+  rl.setPrompt("年报助手> ");
+  rl.prompt();
+  for await (const line of rl) {
+    const q = line.trim();
+    if (/^(退出|exit|quit)$/i.test(q)) break;
+    if (q) write(`${route(q, { store, now: io.now() }).text}\n`);
+    rl.prompt();
+  }
+  rl.close();
+}

@@ -1,0 +1,190 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { COMMANDS, menuItems, route, stripMentions } from "../commands/index.ts";
+import { ReportStore } from "../index/store.ts";
+import { isReport, parseReport, type Report } from "../parser/index.ts";
+import { balancedCells, renderReport, type ReportSpec } from "./helpers/render.ts";
+
+const FIX = join(import.meta.dirname, "fixtures");
+const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+
+function parseDir(dir: string): Report[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(txt|md|html)$/.test(f))
+    .map((f) => parseReport(readFileSync(join(dir, f)), { file: join(dir, f) }))
+    .filter(isReport);
+}
+
+const storeOf = (specs: ReportSpec[]) =>
+  new ReportStore(specs.map((s, i) => parseReport(renderReport(s), { file: `r${i}.txt` })).filter(isReport));
+
+const seeds = new ReportStore(parseDir(SAMPLES));
+const dev = new ReportStore(parseDir(join(FIX, "dev")));
+const NOW = new Date("2026-11-21T10:00:00+08:00");
+const ask = (store: ReportStore, q: string, now = NOW) => route(q, { store, now });
+
+interface Case {
+  query: string;
+  expect: { organ: string; year: number; value: number } | null;
+}
+const readCases = (p: string): Case[] => readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+describe("questions with known answers", () => {
+  // The dev fixtures hold a subset of the corpus: a question about a report left out must get no answer.
+  const inFixtures = new Set(dev.reports.map((r) => `${r.organShort}|${r.year}`));
+  const devCases = readCases(join(FIX, "dev", "queries-all.jsonl")).map((c) =>
+    c.expect && !inFixtures.has(`${c.expect.organ.replace(/人民政府|办事处/, "")}|${c.expect.year}`) ? { ...c, expect: null } : c,
+  );
+  it.each([
+    ...readCases(join(FIX, "seeds-queries.jsonl")).map((c) => ["seeds", c] as const),
+    ...devCases.map((c) => ["dev", c] as const),
+  ])("%s: %o", (set, c) => {
+    const a = ask(set === "seeds" ? seeds : dev, c.query);
+    if (c.expect === null) {
+      expect(a.answers).toEqual([]);
+      return;
+    }
+    const n = a.answers[0];
+    expect(n, a.text).toBeDefined();
+    expect(n.organ).toContain(c.expect.organ.replace(/人民政府|办事处/, ""));
+    expect(n.year).toBe(c.expect.year);
+    expect(n.value).toBe(c.expect.value);
+  });
+});
+
+describe("understanding a question", () => {
+  const store = storeOf([
+    { organ: "李楼镇", year: 2024, cells: balancedCells(7) },
+    { organ: "李楼镇", year: 2025, cells: { ...balancedCells(4), "review.upheld": 1, "review.total": 1, "litigation.direct.upheld": 1, "litigation.direct.total": 1, "litigation.after_review.pending": 2, "litigation.after_review.total": 2 } },
+    { organ: "西店镇", year: 2025, cells: { ...balancedCells(9), "applications.new.natural_person": 6, "applications.new.commercial": 3 , "applications.granted.natural_person": 6, "applications.granted.commercial": 3, "applications.total.natural_person": 6, "applications.total.commercial": 3} },
+  ]);
+  it.each([
+    ["李楼镇 2025 依申请数", 2025, 4],
+    ["李楼镇2025年收到多少申请", 2025, 4],
+    ["李楼镇 二〇二四年 新收申请", 2024, 7],
+    ["李楼镇 去年 依申请数", 2025, 4],
+    ["李楼镇 前年 依申请数", 2024, 7],
+    ["@_user_1 李楼镇 2025 依申请数", 2025, 4],
+    ["/查询 李楼 2025 依申请数", 2025, 4],
+    ["李楼镇人民政府 2025 依申请公开数", 2025, 4],
+    ["李楼镇 2025 行政诉讼", 2025, 3],
+    ["李楼镇 2025 行政复议几件", 2025, 1],
+    ["西店镇 2025 企业申请", 2025, 3],
+    ["西店镇 2025 自然人", 2025, 6],
+    ["李楼镇 2025 公开率", 2025, 100],
+  ])("%s → %d: %d", (q, year, value) => {
+    const a = ask(store, q);
+    expect(a.answers[0], a.text).toMatchObject({ year, value });
+  });
+
+  it("states the definition of a derived figure", () => {
+    const a = ask(store, "李楼镇 2025 行政诉讼");
+    expect(a.answers[0].definition).toMatch(/直接起诉.*复议后起诉/);
+    expect(a.answers[0].cells).toEqual(["litigation.direct.total", "litigation.after_review.total"]);
+  });
+
+  it("answers with the latest report when no year is given, and says so", () => {
+    const a = ask(store, "李楼镇 依申请数");
+    expect(a.answers[0].year).toBe(2025);
+    expect(a.text).toMatch(/最新一期/);
+  });
+
+  it.each([
+    ["火星乡 2024 依申请数", /没有找到「火星乡」/],
+    ["李楼镇 2019 依申请数", /没有「李楼镇」2019 年的年报/],
+    ["李搂镇 2025 依申请数", /您是不是要找：李楼镇/],
+    ["李楼镇 2025 天气", /关键数字|年度报告/],
+  ])("%s gets no number", (q, msg) => {
+    const a = ask(store, q);
+    expect(a.answers).toEqual([]);
+    expect(a.text).toMatch(msg);
+  });
+
+  it("asks which one when two organs share a short name", () => {
+    const twins = storeOf([
+      { organ: "蔚县黄土镇人民政府", year: 2024, cells: balancedCells(1) },
+      { organ: "仪陇县黄土镇人民政府", year: 2024, cells: balancedCells(2) },
+      { organ: "仪陇县黄土镇人民政府", year: 2023, cells: balancedCells(3) },
+    ]);
+    const a = ask(twins, "黄土镇 2024 依申请数");
+    expect(a.answers).toEqual([]);
+    expect(a.suggestions.join()).toMatch(/蔚县黄土镇.*仪陇县黄土镇|仪陇县黄土镇.*蔚县黄土镇/);
+    expect(ask(twins, "仪陇县黄土镇 2024 依申请数").answers[0].value).toBe(2);
+    expect(ask(twins, "黄土镇 2023 依申请数").answers[0].value).toBe(3);
+  });
+
+  it("carries the report's failed checks with the number (李楼镇 2020: text says 1, table 0)", () => {
+    const a = ask(seeds, "李楼镇 2020 依申请数");
+    expect(a.answers[0].value).toBe(0);
+    expect(a.answers[0].issues.join()).toMatch(/正文.*1.*表格.*0/);
+    expect(a.answers[0].provenance[0]).toMatchObject({ file: "004_e2e8df88f0911129.txt", table: "表三 依申请", column: "总计" });
+  });
+
+  it("says a number is unsure instead of guessing", () => {
+    const text = `李楼镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n一、本年新收政府信息公开申请数量 112000013\n四、政府信息公开行政复议、行政诉讼情况\n行政复议 000000000000000\n五、存在的主要问题及改进情况`;
+    const r = parseReport(text, { file: "glued.txt" });
+    const store = new ReportStore([r as Report]);
+    const a = ask(store, "李楼镇 2023 自然人申请");
+    expect(a.answers).toEqual([]);
+    expect(a.text).toMatch(/无法确定/);
+    expect(ask(store, "李楼镇 2023 依申请数").answers[0].value).toBe(13);
+  });
+});
+
+describe("every command", () => {
+  const store = storeOf([
+    { organ: "李楼镇", year: 2023, cells: balancedCells(2) },
+    { organ: "李楼镇", year: 2024, cells: balancedCells(5) },
+    { organ: "李楼镇", year: 2025, cells: balancedCells(4), claim: 6 },
+    { organ: "西店镇", year: 2024, cells: balancedCells(9) },
+    { organ: "宁海县民政局", year: 2024, cells: balancedCells(30) },
+    { organ: "宁海县民政局", year: 2025, cells: balancedCells(17) },
+  ]);
+  it.each([
+    ["/报告 李楼镇 2024", "report", /李楼镇 2024 年政府信息公开工作年度报告/],
+    ["/趋势 李楼镇 依申请数", "trend", /2023–2025/],
+    ["李楼镇 近三年 依申请数", "trend", /2023–2025/],
+    ["/排行 2024 依申请数", "ranking", /共 3 个/],
+    ["2024年哪个乡镇申请最多", "ranking", /乡镇/],
+    ["/合计 2024 依申请数", "total", /合计：44/],
+    ["/对比 李楼镇 西店镇 2024 依申请数", "compare", /对比/],
+    ["/校验 李楼镇 2025", "checks", /勾稽校验/],
+    ["/校验", "checks", /未通过的校验：1 项/],
+    ["/搜索 政务公开", "search", /出现在/],
+    ["/未发布 2025", "unpublished", /未发布 1 个/],
+    ["/帮助", "help", /年报助手可以这样问/],
+    ["哪些乡镇还没发布 2025 年报", "unpublished", /西店镇/],
+  ])("%s", (q, kind, title) => {
+    const a = ask(store, q);
+    expect(a.kind, a.text).toBe(kind);
+    expect(a.text).toMatch(title);
+  });
+
+  it("ranks from high to low and totals what it ranks", () => {
+    const a = ask(store, "/排行 2024 依申请数");
+    expect(a.answers.map((x) => x.value)).toEqual([30, 9, 5]);
+    expect(ask(store, "/合计 2024 依申请数 宁海县").title).toMatch(/合计：30/);
+  });
+
+  it.each([
+    ["/排行 1990 依申请数", /年份太早/],
+    ["/未知命令", /没有「\/未知命令」这个命令/],
+    ["/搜索", /请输入要搜索的词/],
+  ])("bad input %s gets a clear message", (q, msg) => {
+    const a = ask(store, q);
+    expect(a.kind).toBe("error");
+    expect(a.text).toMatch(msg);
+  });
+
+  it("help and the menu come from the one command table", () => {
+    const help = ask(store, "/帮助").table!.rows.map((r) => r[0]);
+    expect(help).toEqual(COMMANDS.map((c) => c.usage));
+    expect(menuItems().every((m) => COMMANDS.some((c) => c.name === m.command))).toBe(true);
+  });
+
+  it("strips @-mentions", () => {
+    expect(stripMentions("@_user_1 李楼镇 2024")).toBe("李楼镇 2024");
+    expect(stripMentions("@年报助手 /帮助")).toBe("/帮助");
+  });
+});
