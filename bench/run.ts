@@ -1,10 +1,20 @@
 /**
  * npm run bench — prints the project's performance figures (never run as a test).
+ *   npm run bench [-- --reports 10000]
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchAsk } from "./ask.ts";
 import { benchParse } from "./parse.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const n = Number(process.argv[process.argv.indexOf("--reports") + 1]) || 10000;
+
 const p = benchParse(root);
 console.log(`parse: ${p.files} dev reports, ${p.reportsPerSecond} reports/s on one core (${p.msPerReport.toFixed(3)} ms/report)`);
+
+const a = benchAsk(n, root);
+console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`);
+console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms`);
+console.log(`answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}`);
+console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`);

@@ -15,7 +15,7 @@ import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 5;
 export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm"]);
 
 /** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
@@ -30,8 +30,17 @@ export const ALL_CELLS: string[] = [
 ];
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
 
-/** A report with its cells packed into an array (false: not in the text; null: undetermined). */
-type PackedReport = Omit<Report, "cells"> & { cells: (number | null | false)[] };
+/**
+ * A report as cached: cells as one array in ALL_CELLS order (false: not in the text; null:
+ * undetermined), provenance as [row, label, printed] (the row's official label and table
+ * follow from its key), passed checks without their detail. Keeps a 10,000-report cache small
+ * enough to load in well under a second.
+ */
+type PackedReport = Omit<Report, "cells" | "provenance" | "checks"> & {
+  cells: (number | null | false)[];
+  provenance: [string, string][];
+  checks: (Report["checks"][number] | string)[];
+};
 
 export function pack(r: Report): PackedReport {
   const cells: (number | null | false)[] = ALL_CELLS.map(() => false);
@@ -39,15 +48,64 @@ export function pack(r: Report): PackedReport {
     const i = CELL_INDEX.get(id);
     if (i !== undefined) cells[i] = v;
   }
-  return { ...r, cells };
+  return {
+    ...r,
+    cells,
+    provenance: Object.entries(r.provenance).map(([k, p]) => [k, p.printed]),
+    checks: r.checks.map((c) => (c.ok ? c.id : c)),
+  };
 }
 
+/**
+ * Back to a Report. Cells and provenance are materialised on first access: a question reads
+ * one or two reports, and building 10,000 cell maps up front is most of a cold start.
+ */
 export function unpack(p: PackedReport): Report {
-  const cells: Record<string, number | null> = {};
-  p.cells.forEach((v, i) => {
-    if (v !== false) cells[ALL_CELLS[i]] = v;
+  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as Report["checks"][number]["id"], ok: true, detail: "通过", failures: [] } : c));
+  const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
+  const report = { ...rest, checks } as Report;
+  lazy(report, "cells", () => {
+    const cells: Record<string, number | null> = {};
+    packedCells.forEach((v, i) => {
+      if (v !== false) cells[ALL_CELLS[i]] = v;
+    });
+    return cells;
   });
-  return { ...p, cells };
+  lazy(report, "provenance", () => {
+    const provenance: Report["provenance"] = {};
+    for (const [key, printed] of packedProvenance) {
+      const table = key === "review" ? "C" : key.startsWith("active") ? "A" : "B";
+      provenance[key] = { table, row: table === "C" ? "行政复议、行政诉讼" : rowLabel(p.template, key), label: "", printed };
+    }
+    return provenance;
+  });
+  return report;
+}
+
+function lazy<K extends keyof Report>(obj: Report, key: K, make: () => Report[K]) {
+  Object.defineProperty(obj, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
+}
+
+const rowLabels = new Map<string, string>();
+function rowLabel(template: Report["template"], key: string): string {
+  const memo = `${template}:${key}`;
+  let label = rowLabels.get(memo);
+  if (label === undefined) {
+    const [table, ...rest] = key.split(".");
+    const id = rest.join(".");
+    const defs = table === "active" ? TEMPLATES[template].tableA : TEMPLATES[template].tableB;
+    label = defs.find((d) => d.id === id)?.label ?? id;
+    rowLabels.set(memo, label);
+  }
+  return label;
 }
 
 const cacheSchema = z.object({
@@ -57,7 +115,6 @@ const cacheSchema = z.object({
     z.string(),
     z.object({ size: z.number(), mtimeMs: z.number(), sha1: z.string(), report: z.any().optional(), error: z.string().optional() }),
   ),
-  index: z.string().nullable(),
 });
 type Cache = z.infer<typeof cacheSchema>;
 
@@ -110,6 +167,12 @@ function readCache(path: string, tokenizer: TokenizerOptions, log: (l: string) =
   }
 }
 
+function writeAtomic(path: string, data: string) {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 export function loadReports(opts: LoadOptions): LoadResult {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
@@ -119,7 +182,8 @@ export function loadReports(opts: LoadOptions): LoadResult {
   const cachePath = join(opts.dataDir, `reports-${dirHash}.json`);
   const old = readCache(cachePath, tokenizer, log);
   const files = listReportFiles(opts.reportsDir);
-  const next: Cache = { version: FORMAT_VERSION, tokenizer, files: {}, index: null };
+  const next: Cache = { version: FORMAT_VERSION, tokenizer, files: {} };
+  const indexPath = cachePath.replace(/\.json$/, ".search.json");
   let reused = 0;
   let parsed = 0;
   const showProgress = files.length >= 200;
@@ -150,24 +214,26 @@ export function loadReports(opts: LoadOptions): LoadResult {
   const reports: Report[] = [];
   const rejected: { file: string; error: string }[] = [];
   for (const [key, f] of Object.entries(next.files)) {
-    if (f.report) reports.push({ ...unpack(f.report as PackedReport), file: join(opts.reportsDir, key) });
+    if (f.report) {
+      const r = unpack(f.report as PackedReport);
+      r.file = join(opts.reportsDir, key);
+      reports.push(r);
+    }
     else rejected.push({ file: key, error: f.error ?? "无法解析" });
   }
-  const rebuilt = !old || parsed > 0 || removed > 0 || !old.index;
+  const rebuilt = !old || parsed > 0 || removed > 0 || !existsSync(indexPath);
   let store: ReportStore;
-  if (!rebuilt && old?.index) {
-    const json = old.index;
-    store = new ReportStore(reports, { tokenizer, searchIndex: () => MiniSearch.loadJSON(json, ReportStore.searchOptions(tokenizer)) });
-    next.index = json;
+  if (!rebuilt) {
+    // The search index is only needed for fuzzy names and /搜索: loaded on first use.
+    store = new ReportStore(reports, { tokenizer, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
   } else {
     store = new ReportStore(reports, { tokenizer });
-    next.index = JSON.stringify(store.search);
-  }
-  if (rebuilt || removed > 0 || reused !== files.length) {
     mkdirSync(opts.dataDir, { recursive: true });
-    const tmp = `${cachePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(next));
-    renameSync(tmp, cachePath);
+    writeAtomic(indexPath, JSON.stringify(store.search));
+  }
+  if (rebuilt || reused !== files.length) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    writeAtomic(cachePath, JSON.stringify(next));
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);

@@ -77,10 +77,16 @@ function sections(text: string): { title: string; text: string }[] {
     const s = starts[i];
     if (s < 0) return { title, text: "" };
     const next = starts.slice(i + 1).find((x) => x > s) ?? text.length;
+    // Table rows are not narrative: drop lines that are mostly cells.
     const body = text
       .slice(s, next)
       .replace(/^[^\n]*\n?/, "")
+      .split("\n")
+      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2) && !/^\s*[-|:\s]+$/.test(l))
+      .join("\n")
       .replace(/[ \t]+/g, " ")
+      .replace(/\n{2,}/g, "\n")
+      .replace(/[一二三四五六七八九十]、\s*$/, "")
       .trim();
     return { title, text: body.slice(0, 6000) };
   });

@@ -1,0 +1,37 @@
+/**
+ * Index and answer figures on a synthetic corpus: first ingest, index build, then (in a fresh
+ * process) cold start from DATA_DIR, answer latency for organ + year questions, and memory.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadReports } from "../index/cache.ts";
+import { ReportStore } from "../index/store.ts";
+import { synthReports } from "./synth.ts";
+
+export function benchAsk(n: number, root: string) {
+  const tmp = mkdtempSync(join(tmpdir(), "nianbao-bench-"));
+  try {
+    const reportsDir = join(tmp, "reports");
+    const dataDir = join(tmp, "data");
+    mkdirSync(reportsDir);
+    const questions: string[] = [];
+    for (const r of synthReports(n)) {
+      writeFileSync(join(reportsDir, r.file), r.text);
+      if (questions.length < 2000 && /[37]\./.test(r.file)) questions.push(`${r.organ.replace(/人民政府|办事处/, "")} ${r.year} 依申请数`);
+    }
+    const qFile = join(tmp, "questions.txt");
+    writeFileSync(qFile, questions.join("\n"));
+    const first = loadReports({ reportsDir, dataDir });
+    const t0 = performance.now();
+    const built = new ReportStore(first.store.reports);
+    void built.search.documentCount;
+    const buildMs = performance.now() - t0;
+    const out = execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "cold.ts"), reportsDir, dataDir, qFile], { cwd: root, encoding: "utf8" });
+    const cold = JSON.parse(out.trim().split("\n").pop()!);
+    return { ingestMs: first.stats.ms, buildMs, ...cold };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

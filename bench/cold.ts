@@ -1,0 +1,39 @@
+/**
+ * Run in a fresh process by bench/ask.ts: cold start from DATA_DIR, answer latency, memory.
+ *   tsx bench/cold.ts REPORTS_DIR DATA_DIR QUESTIONS_FILE
+ */
+import { readFileSync } from "node:fs";
+import { route } from "../commands/index.ts";
+import { loadReports } from "../index/cache.ts";
+
+const [reportsDir, dataDir, questionsFile] = process.argv.slice(2);
+const questions = readFileSync(questionsFile, "utf8").split("\n").filter(Boolean);
+const heap0 = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+const { store } = loadReports({ reportsDir, dataDir });
+const coldStartMs = performance.now() - t0;
+const now = new Date("2026-11-21T10:00:00+08:00");
+for (const q of questions.slice(0, 300)) route(q, { store, now }); // warm-up
+const times: number[] = [];
+let answered = 0;
+for (const q of questions) {
+  const s = performance.now();
+  const a = route(q, { store, now });
+  times.push(performance.now() - s);
+  if (a.answers.length) answered++;
+}
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((times.length * p) / 100))];
+const mem = process.memoryUsage();
+console.log(
+  JSON.stringify({
+    reports: store.reports.length,
+    coldStartMs,
+    p50: pct(50),
+    p99: pct(99),
+    answered: `${answered}/${questions.length}`,
+    heapMB: Math.round(mem.heapUsed / 2 ** 20),
+    storeMB: Math.round((mem.heapUsed - heap0) / 2 ** 20),
+    rssMB: Math.round(mem.rss / 2 ** 20),
+  }),
+);
