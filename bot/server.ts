@@ -1,6 +1,54 @@
 /**
- * Placeholder removed in the Feishu commit.
+ * The Feishu server: webhook routes on PORT, the Open API client, dedupe and work queue.
  */
-export async function startServer(): Promise<void> {
-  throw new Error("not yet");
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import type { ReportStore } from "../index/store.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { SeenStore } from "./dedupe.ts";
+import { createFeishuApi } from "./feishu/api.ts";
+import { ChatQueue } from "./queue.ts";
+
+export interface RunningServer {
+  port: number;
+  close: () => Promise<void>;
+}
+
+export async function startServer(config: Config, store: ReportStore, log: (line: string) => void): Promise<RunningServer> {
+  const api = createFeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN, log });
+  let botOpenId: string;
+  try {
+    botOpenId = await api.botOpenId();
+  } catch (e) {
+    throw new Error(`无法获取机器人信息（/open-apis/bot/v3/info），请检查 FEISHU_APP_ID、FEISHU_APP_SECRET 和 FEISHU_DOMAIN：${(e as Error).message}`);
+  }
+  const seen = new SeenStore(join(config.DATA_DIR, "dedupe.json"));
+  const queue = new ChatQueue(8, (e) => log(`处理消息失败：${(e as Error).message ?? e}`));
+  const current = { store };
+  const app = createApp({
+    verificationToken: config.FEISHU_VERIFICATION_TOKEN!,
+    encryptKey: config.FEISHU_ENCRYPT_KEY,
+    admins: config.BOT_ADMINS,
+    store: () => current.store,
+    api,
+    botOpenId,
+    now: () => new Date(),
+    seen,
+    queue,
+    log,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  log(`年报助手已启动：http://0.0.0.0:${port}（事件 /feishu/events，卡片回调 /feishu/card，健康检查 /healthz）`);
+  const close = async () => {
+    await queue.idle();
+    seen.flush();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void close().then(() => process.exit(0)));
+  return { port, close };
 }

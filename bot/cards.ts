@@ -1,0 +1,160 @@
+/**
+ * Answer objects → Feishu interactive cards (JSON 2.0). Each card stays under 30 KB: long
+ * tables are split into pages with a 下一页 button.
+ */
+import type { Answer, NumberAnswer } from "../commands/index.ts";
+
+export const CARD_LIMIT_BYTES = 30 * 1024;
+const ROWS_PER_PAGE = 20;
+
+export interface CardContext {
+  /** The text that produced this answer, so 下一页 can ask again for the next page. */
+  query: string;
+  page?: number;
+}
+
+type El = Record<string, unknown>;
+
+const md = (content: string, extra: El = {}): El => ({ tag: "markdown", content, ...extra });
+const plain = (content: string) => ({ tag: "plain_text", content });
+
+function button(text: string, value: Record<string, unknown>, type = "default"): El {
+  return { tag: "button", type, text: plain(text), behaviors: [{ type: "callback", value }] };
+}
+
+function fmtValue(n: NumberAnswer): string {
+  const v = Number.isInteger(n.value) ? String(n.value) : n.value.toLocaleString("zh-CN", { maximumFractionDigits: 6 });
+  return `${v}${n.unit ? ` ${n.unit}` : ""}`;
+}
+
+/** Escape what Feishu markdown would read as markup in data coming from reports. */
+const esc = (s: string) => s.replace(/([*_~`<>[\]])/g, "\\$1");
+
+function tile(n: NumberAnswer): El {
+  return {
+    tag: "column_set",
+    flex_mode: "none",
+    columns: [
+      {
+        tag: "column",
+        width: "weighted",
+        weight: 1,
+        background_style: "grey-50",
+        padding: "8px",
+        elements: [
+          md(`## ${fmtValue(n)}`, { text_align: "center" }),
+          md(`<font color='grey'>${esc(n.metric)}</font>`, { text_align: "center", text_size: "notation" }),
+        ],
+      },
+    ],
+  };
+}
+
+function numberElements(a: Answer): El[] {
+  const out: El[] = [];
+  for (const n of a.answers) {
+    out.push(tile(n));
+    if (n.definition) out.push(md(`<font color='grey'>口径：${esc(n.definition)}</font>`, { text_size: "notation" }));
+    for (const issue of n.issues) out.push(md(`<font color='orange'>⚠ ${esc(issue)}</font>`));
+    out.push({
+      tag: "collapsible_panel",
+      expanded: false,
+      header: { title: plain("数据来源") },
+      elements: n.provenance.map((s) => md(`${esc(s.file)} · ${s.table} · ${esc(s.row)} · ${esc(s.column)}${s.printed ? ` · 原文「${esc(s.printed)}」` : ""}`)),
+    });
+  }
+  return out;
+}
+
+function tableElement(columns: string[], rows: (string | number | null)[][]): El {
+  return {
+    tag: "table",
+    page_size: 10,
+    row_height: "low",
+    header_style: { background_style: "grey", bold: true, lines: 1 },
+    columns: columns.map((c, i) => ({
+      name: `c${i}`,
+      display_name: c,
+      data_type: rows.every((r) => typeof r[i] === "number" || r[i] === null) ? "number" : "text",
+      width: "auto",
+    })),
+    rows: rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v ?? "—"]))),
+  };
+}
+
+function trendChart(a: Answer): El | null {
+  if (a.kind !== "trend" || a.answers.length < 2) return null;
+  return {
+    tag: "chart",
+    aspect_ratio: "16:9",
+    chart_spec: {
+      type: "line",
+      data: { values: a.answers.map((n) => ({ year: String(n.year), value: n.value })) },
+      xField: "year",
+      yField: "value",
+      point: { visible: true },
+      label: { visible: true },
+    },
+  };
+}
+
+function actionButtons(a: Answer): El[] {
+  const c = a.context;
+  if (!c?.organ) return [];
+  const out: El[] = [];
+  if (c.year !== undefined && a.kind !== "report") out.push(button("查看完整报告", { cmd: "报告", args: `${c.organ} ${c.year}` }, "primary"));
+  if (a.kind !== "trend") out.push(button("近年趋势", { cmd: "趋势", args: `${c.organ} ${c.metric ?? "依申请数"}` }));
+  if (c.year !== undefined && a.kind !== "checks") out.push(button("校验", { cmd: "校验", args: `${c.organ} ${c.year}` }));
+  return out.length ? [{ tag: "column_set", flex_mode: "flow", columns: out.map((b) => ({ tag: "column", width: "auto", elements: [b] })) }] : [];
+}
+
+function cardOf(a: Answer, body: El[]): El {
+  const template = a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue";
+  return {
+    schema: "2.0",
+    config: { update_multi: true, summary: { content: a.title.slice(0, 100) } },
+    header: { title: plain(a.title.slice(0, 100)), template },
+    body: { elements: body },
+  };
+}
+
+export function cardSize(card: object): number {
+  return Buffer.byteLength(JSON.stringify(card), "utf8");
+}
+
+/** The card for an answer; long tables are paged. */
+export function renderCard(a: Answer, ctx: CardContext): El {
+  const page = ctx.page ?? 0;
+  let perPage = ROWS_PER_PAGE;
+  for (;;) {
+    const body: El[] = [];
+    if (a.kind === "number") body.push(...numberElements(a));
+    const chart = trendChart(a);
+    if (chart) body.push(chart);
+    const rows = a.table?.rows ?? [];
+    const pages = Math.max(1, Math.ceil(rows.length / perPage));
+    const p = Math.min(page, pages - 1);
+    if (a.table && rows.length) {
+      body.push(tableElement(a.table.columns, rows.slice(p * perPage, (p + 1) * perPage)));
+      if (pages > 1) body.push(md(`<font color='grey'>第 ${p + 1}/${pages} 页，共 ${rows.length} 行</font>`, { text_size: "notation" }));
+    }
+    for (const l of a.lines) body.push(md(esc(l)));
+    if (a.suggestions.length) body.push(md(a.suggestions.map((s) => `👉 ${esc(s)}`).join("\n")));
+    const nav: El[] = [];
+    if (p > 0) nav.push(button("上一页", { cmd: "page", q: ctx.query, page: p - 1 }));
+    if (p < pages - 1) nav.push(button("下一页", { cmd: "page", q: ctx.query, page: p + 1 }, "primary"));
+    if (nav.length) body.push({ tag: "column_set", flex_mode: "flow", columns: nav.map((b) => ({ tag: "column", width: "auto", elements: [b] })) });
+    body.push(...actionButtons(a));
+    const card = cardOf(a, body);
+    if (cardSize(card) <= CARD_LIMIT_BYTES || perPage <= 1) return card;
+    perPage = Math.max(1, Math.floor(perPage / 2));
+  }
+}
+
+/** A friendly card for input the bot cannot use: what went wrong and what to type instead. */
+export function errorCard(title: string, hints: string[]): El {
+  return cardOf(
+    { kind: "error", command: "", title, answers: [], lines: [], suggestions: hints, text: title },
+    [md(hints.map((h) => `👉 ${esc(h)}`).join("\n") || "输入 /帮助 查看可以问什么")],
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Keys already handled (message_id, event_id), kept at least 8 hours — Feishu re-sends an
+ * unacknowledged event for about 7.1 hours — and persisted in DATA_DIR so a restart does not
+ * answer twice.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { z } from "zod";
+
+export const DEDUPE_TTL_MS = 8 * 60 * 60 * 1000;
+
+export class SeenStore {
+  private readonly seen = new Map<string, number>();
+  private dirty = false;
+
+  constructor(
+    private readonly path: string | null,
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = DEDUPE_TTL_MS,
+  ) {
+    if (path && existsSync(path)) {
+      try {
+        const parsed = z.record(z.string(), z.number()).safeParse(JSON.parse(readFileSync(path, "utf8")));
+        if (parsed.success) for (const [k, exp] of Object.entries(parsed.data)) if (exp > now()) this.seen.set(k, exp);
+      } catch {
+        // A damaged file only loses dedupe history; start empty.
+      }
+    }
+  }
+
+  /** True the first time a key is seen (and records it); false for a repeat. */
+  firstTime(key: string): boolean {
+    const t = this.now();
+    const exp = this.seen.get(key);
+    if (exp !== undefined && exp > t) return false;
+    this.seen.set(key, t + this.ttlMs);
+    this.dirty = true;
+    if (this.seen.size % 1000 === 0) this.prune();
+    this.flush();
+    return true;
+  }
+
+  private prune() {
+    const t = this.now();
+    for (const [k, exp] of this.seen) if (exp <= t) this.seen.delete(k);
+  }
+
+  flush() {
+    if (!this.path || !this.dirty) return;
+    this.dirty = false;
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.seen)));
+    renameSync(tmp, this.path);
+  }
+
+  get size() {
+    return this.seen.size;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The events the bot handles, validated with zod. Unknown fields pass through; missing ones
+ * are errors, so a malformed event is answered with 400 instead of crashing a handler.
+ */
+import { z } from "zod";
+
+export const urlVerification = z.object({ type: z.literal("url_verification"), challenge: z.string(), token: z.string().optional() });
+
+export const envelope = z.object({
+  schema: z.literal("2.0"),
+  header: z.object({
+    event_id: z.string().min(1),
+    event_type: z.string().min(1),
+    token: z.string(),
+    create_time: z.string().optional(),
+    app_id: z.string().optional(),
+    tenant_key: z.string().optional(),
+  }),
+  event: z.record(z.string(), z.unknown()),
+});
+export type Envelope = z.infer<typeof envelope>;
+
+const ids = z.object({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() });
+
+export const messageEvent = z.object({
+  sender: z.object({ sender_id: ids, sender_type: z.string().optional() }),
+  message: z.object({
+    message_id: z.string().min(1),
+    chat_id: z.string().min(1),
+    chat_type: z.string(),
+    message_type: z.string(),
+    content: z.string(),
+    create_time: z.string().optional(),
+    mentions: z.array(z.object({ key: z.string(), id: ids, name: z.string().optional() })).optional(),
+  }),
+});
+export type MessageEvent = z.infer<typeof messageEvent>;
+
+export const menuEvent = z.object({
+  operator: z.object({ operator_id: ids, operator_name: z.string().optional() }),
+  event_key: z.string().min(1),
+});
+
+export const cardAction = z.object({
+  operator: ids,
+  action: z.object({ value: z.record(z.string(), z.unknown()).default({}), tag: z.string().optional() }),
+  context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).optional(),
+});
+
+/** Text of a text or post message, with @ placeholders removed. */
+export function messageText(m: MessageEvent["message"]): string | null {
+  let content: unknown;
+  try {
+    content = JSON.parse(m.content);
+  } catch {
+    return null;
+  }
+  const c = content as { text?: unknown; content?: unknown; title?: unknown };
+  if (m.message_type === "text" && typeof c.text === "string") return c.text;
+  if (m.message_type === "post" && Array.isArray(c.content)) {
+    const parts: string[] = [];
+    for (const line of c.content as unknown[]) {
+      if (!Array.isArray(line)) continue;
+      for (const node of line as { tag?: string; text?: string }[]) if (node?.tag === "text" && typeof node.text === "string") parts.push(node.text);
+    }
+    return parts.join(" ");
+  }
+  return null;
+}
