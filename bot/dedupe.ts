@@ -17,6 +17,7 @@ export class SeenStore {
     private readonly path: string | null,
     private readonly now: () => number = Date.now,
     private readonly ttlMs = DEDUPE_TTL_MS,
+    private readonly flushDelayMs = 1000,
   ) {
     if (path && existsSync(path)) {
       try {
@@ -36,8 +37,20 @@ export class SeenStore {
     this.seen.set(key, t + this.ttlMs);
     this.dirty = true;
     if (this.seen.size % 1000 === 0) this.prune();
-    this.flush();
+    this.scheduleFlush();
     return true;
+  }
+
+  private timer: NodeJS.Timeout | null = null;
+
+  /** Writing the whole set on every event would stall the ack path: write at most once a second. */
+  private scheduleFlush() {
+    if (!this.path || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.flushDelayMs);
+    this.timer.unref();
   }
 
   private prune() {
@@ -46,6 +59,10 @@ export class SeenStore {
   }
 
   flush() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (!this.path || !this.dirty) return;
     this.dirty = false;
     mkdirSync(dirname(this.path), { recursive: true });

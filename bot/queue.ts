@@ -28,6 +28,8 @@ export class ChatQueue {
     if (this.running >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
     this.running++;
     try {
+      // Yield to I/O first: acks of incoming events must not wait behind a chain of jobs.
+      await new Promise((r) => setImmediate(r));
       await job();
     } finally {
       this.running--;

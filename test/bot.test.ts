@@ -40,6 +40,7 @@ function bot(opts: { encryptKey?: string; seenPath?: string; storeOverride?: Rep
   const logs: string[] = [];
   const api = createFeishuApi({ appId: "cli_test", appSecret: "secret-xyz", domain: fake.url, sleep: async () => {}, log: (l) => logs.push(l) });
   const queue = new ChatQueue(4, (e) => logs.push(String(e)));
+  const seen = new SeenStore(opts.seenPath ?? null);
   const app = createApp({
     verificationToken: TOKEN,
     encryptKey: opts.encryptKey,
@@ -48,13 +49,13 @@ function bot(opts: { encryptKey?: string; seenPath?: string; storeOverride?: Rep
     api,
     botOpenId: "ou_bot",
     now: () => new Date("2026-11-21T10:00:00+08:00"),
-    seen: new SeenStore(opts.seenPath ?? null),
+    seen,
     queue,
     log: (l) => logs.push(l),
   });
   const post = (path: string, payload: unknown, o: Parameters<typeof feishuRequest>[1] = {}) =>
     app.request(path, feishuRequest(payload, { encryptKey: opts.encryptKey, ...o }));
-  return { app, post, queue, logs };
+  return { app, post, queue, logs, seen };
 }
 
 describe("url_verification", () => {
@@ -116,6 +117,7 @@ describe("messages", () => {
     const first = bot({ seenPath });
     await first.post("/feishu/events", ev);
     await first.queue.idle();
+    first.seen.flush(); // what shutdown does; otherwise written within a second
     const second = bot({ seenPath });
     await second.post("/feishu/events", ev);
     await second.queue.idle();

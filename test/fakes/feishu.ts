@@ -56,6 +56,10 @@ export class FakeFeishu {
         res.end(raw ?? JSON.stringify(payload));
       };
       if (scripted) return send(scripted.status, scripted.body);
+      if (rec.path === "/__stats") {
+        const replies = this.sent("reply");
+        return send(200, { replies: replies.length, uniqueReplies: new Set(replies.map((r) => r.path)).size });
+      }
       switch (kind) {
         case "token":
           return send(200, { code: 0, tenant_access_token: `t-${++this.tokens}`, expire: 7200 });

@@ -1,0 +1,66 @@
+/**
+ * Webhook ack latency under load on loopback. The bot's Hono app runs in this process; the
+ * fake Feishu Open API and the load generator run in their own processes, so they do not
+ * share this event loop. Reports p50/p99 ack latency, failures, and whether every event was
+ * answered exactly once.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { serve } from "@hono/node-server";
+import { createApp } from "../bot/app.ts";
+import { SeenStore } from "../bot/dedupe.ts";
+import { createFeishuApi } from "../bot/feishu/api.ts";
+import { ChatQueue } from "../bot/queue.ts";
+import type { ReportStore } from "../index/store.ts";
+import { ENCRYPT_KEY, TOKEN } from "../test/helpers/events.ts";
+
+function child(root: string, script: string, args: string[]) {
+  const p = spawn(process.execPath, ["--import", "tsx", join(root, "bench", script), ...args], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: p.stdout! });
+  const next = () => new Promise<string>((resolve) => lines.once("line", resolve));
+  return { p, next };
+}
+
+export async function benchWebhook(root: string, store: ReportStore, seenPath: string, rate = 500, seconds = 6) {
+  const fake = child(root, "webhook-fake.ts", []);
+  const fakeUrl = await fake.next();
+  const queue = new ChatQueue(8, () => {});
+  const seen = new SeenStore(seenPath);
+  const app = createApp({
+    verificationToken: TOKEN,
+    encryptKey: ENCRYPT_KEY,
+    admins: [],
+    store: () => store,
+    api: createFeishuApi({ appId: "cli_bench", appSecret: "secret-xyz", domain: fakeUrl }),
+    botOpenId: "ou_bot",
+    now: () => new Date(),
+    seen,
+    queue,
+    log: () => {},
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((r) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => r(s));
+  });
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/feishu/events`;
+  const load = child(root, "webhook-load.ts", [url, String(rate), String(seconds)]);
+  const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; latencies: number[] };
+  await queue.idle();
+  seen.flush();
+  const stats = (await (await fetch(`${fakeUrl}/__stats`)).json()) as { replies: number; uniqueReplies: number };
+  server.close();
+  fake.p.stdin!.end();
+  const lat = result.latencies.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))];
+  return {
+    sent: result.total,
+    unique: result.unique,
+    rate: Math.round(result.total / result.seconds),
+    p50: pct(50),
+    p99: pct(99),
+    failed: result.failed,
+    replies: stats.replies,
+    answeredOnce: stats.replies === result.unique && stats.uniqueReplies === result.unique,
+  };
+}
