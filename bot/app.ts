@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { ZodType } from "zod";
-import { menuItems, route } from "../commands/index.ts";
+import { type ChatContext, type CommandContext, findCommand, menuItems, route, stripMentions } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
 import { errorCard, renderCard } from "./cards.ts";
 import type { SeenStore } from "./dedupe.ts";
@@ -30,6 +30,8 @@ export interface BotDeps {
   log: (line: string) => void;
   /** File messages (reports uploaded for checking); without it the bot says it takes text only. */
   onFile?: (ev: MessageEvent, reply: (card: object) => Promise<void>) => Promise<void>;
+  /** Subscriptions, local deadlines and the calendar, for the reminder commands. */
+  reminders?: CommandContext["reminders"];
   /** Card buttons other than commands (e.g. 加入资料库); returns the new card and a toast. */
   onCardAction?: (value: Record<string, unknown>, operatorOpenId: string) => Promise<{ toast: string; card: object } | null>;
 }
@@ -107,8 +109,21 @@ export function createApp(deps: BotDeps) {
     const text = messageText(m);
     if (text === null) return reply(errorCard("这类消息还看不懂", ["请发送文字问题，例如：李楼镇 2020 依申请数"]));
     const question = text.replace(/@_user_\d+/g, " ").trim();
-    const answer = route(question, { store: deps.store(), now: deps.now() });
+    const chat = await chatContext(ev, question);
+    const answer = route(question, { store: deps.store(), now: deps.now(), chat, reminders: deps.reminders });
     await reply(renderCard(answer, { query: question }));
+  }
+
+  /** Who is asking; the group owner is looked up only for commands that need it. */
+  async function chatContext(ev: MessageEvent, question: string): Promise<ChatContext> {
+    const openId = ev.sender.sender_id.open_id ?? "";
+    const isAdmin = deps.admins.includes(openId);
+    let isOwner = false;
+    const name = /^[/／]\s*(\S+)/.exec(stripMentions(question))?.[1];
+    if (!isAdmin && name && findCommand(name)?.permission === "owner") {
+      isOwner = ev.message.chat_type === "p2p" || (await api.chatOwner(ev.message.chat_id).catch(() => null)) === openId;
+    }
+    return { chatId: ev.message.chat_id, openId, isAdmin, isOwner };
   }
 
   async function onMenu(env: Envelope) {

@@ -3,6 +3,7 @@
  * tables are split into pages with a 下一页 button.
  */
 import type { Answer, NumberAnswer } from "../commands/index.ts";
+import type { Reminder } from "../commands/reminders.ts";
 
 export const CARD_LIMIT_BYTES = 30 * 1024;
 const ROWS_PER_PAGE = 20;
@@ -157,4 +158,37 @@ export function errorCard(title: string, hints: string[]): El {
     { kind: "error", command: "", title, answers: [], lines: [], suggestions: hints, text: title },
     [md(hints.map((h) => `👉 ${esc(h)}`).join("\n") || "输入 /帮助 查看可以问什么")],
   );
+}
+
+/** The card a subscribed chat receives before a deadline. */
+export function reminderCard(r: Reminder): El {
+  const date = `${Number(r.deadline.slice(5, 7))}月${Number(r.deadline.slice(8))}日`;
+  const title = `年报提醒：${r.reportYear} 年报 ${date}截止，${r.daysLeft === 0 ? "今天截止" : `还有 ${r.daysLeft} 天`}`;
+  const body: El[] = [
+    {
+      tag: "column_set",
+      flex_mode: "none",
+      columns: [
+        ["已发布", r.published.length],
+        ["未发布", r.missing.length],
+        ["剩余天数", r.daysLeft],
+      ].map(([label, n]) => ({
+        tag: "column",
+        width: "weighted",
+        weight: 1,
+        background_style: "grey-50",
+        padding: "8px",
+        elements: [md(`## ${n}`, { text_align: "center" }), md(`<font color='grey'>${label}</font>`, { text_align: "center", text_size: "notation" })],
+      })),
+    },
+    md(`${esc(r.deadlineLabel)}${r.scope ? ` · 范围：${esc(r.scope)}` : ""}`),
+  ];
+  const missing = r.missing.slice(0, 50);
+  if (missing.length) body.push(tableElement(["未发布单位"], missing.map((m) => [m])));
+  if (r.missing.length > missing.length) body.push(md(`另有 ${r.missing.length - missing.length} 个单位未发布，输入 /未发布 ${r.reportYear} 查看全部`));
+  for (const p of r.problems.slice(0, 10)) body.push(md(`<font color='orange'>⚠ ${esc(p.organ)}：${esc(p.checks.join("；"))}</font>`));
+  if (r.provisional) body.push(md("<font color='grey'>该年节假日安排尚未公布，提醒日期按周末和法定节日估算</font>", { text_size: "notation" }));
+  body.push(button("查看未发布名单", { cmd: "未发布", args: String(r.reportYear) }, "primary"));
+  const card = cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body);
+  return cardSize(card) <= CARD_LIMIT_BYTES ? card : cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body.slice(0, 2).concat(md(`未发布 ${r.missing.length} 个，输入 /未发布 ${r.reportYear} 查看`)));
 }

@@ -13,7 +13,12 @@ export interface CliOptions {
   json: boolean;
   now: Date;
   question: string;
+  /** Every --name value flag as given, for options only one CLI has. */
+  flags: Record<string, string>;
 }
+
+export const isoTime = (name: string) =>
+  z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: `${name} 需要 ISO 时间，例如 2026-01-20T09:30:00+08:00` });
 
 const schema = z.object({
   reports: z.string().superRefine((p, ctx) => {
@@ -21,7 +26,7 @@ const schema = z.object({
   }),
   data: z.string().min(1),
   json: z.boolean(),
-  now: z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "--now 需要 ISO 时间，例如 2026-01-20T09:30:00+08:00" }).transform((s) => new Date(s)),
+  now: isoTime("--now").transform((s) => new Date(s)),
   question: z.string(),
 });
 
@@ -43,5 +48,5 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     question: words.join(" "),
   });
   if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("；") };
-  return parsed.data;
+  return { ...parsed.data, flags };
 }

@@ -17,6 +17,7 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间").default(3000),
   REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
   DATA_DIR: z.string().min(1).default("./data"),
+  ROSTER_FILE: optional(z.string()),
   BOT_ADMINS: z
     .string()
     .default("")

@@ -9,6 +9,8 @@ import type { Config } from "./config.ts";
 import { SeenStore } from "./dedupe.ts";
 import { createFeishuApi } from "./feishu/api.ts";
 import { ChatQueue } from "./queue.ts";
+import { reminderCard } from "./cards.ts";
+import { loadCalendar, ReminderScheduler, ReminderSettings, readRoster } from "./reminders.ts";
 
 export interface RunningServer {
   port: number;
@@ -26,7 +28,22 @@ export async function startServer(config: Config, store: ReportStore, log: (line
   const seen = new SeenStore(join(config.DATA_DIR, "dedupe.json"));
   const queue = new ChatQueue(8, (e) => log(`处理消息失败：${(e as Error).message ?? e}`));
   const current = { store };
+  const settings = new ReminderSettings(config.DATA_DIR, log);
+  const calendar = loadCalendar(config.DATA_DIR, log);
+  const roster = readRoster(config.ROSTER_FILE);
+  const scheduler = new ReminderScheduler({
+    store: () => current.store,
+    settings,
+    calendar,
+    roster,
+    now: () => Date.now(),
+    // The reminder's key doubles as Feishu's uuid: a retried send never posts twice.
+    send: async (r) => void (await api.send({ chat_id: r.chatId }, reminderCard(r), `rm-${r.key}`.slice(0, 50))),
+    statePath: join(config.DATA_DIR, "reminders-sent.json"),
+    log,
+  });
   const app = createApp({
+    reminders: { settings, calendar, roster },
     verificationToken: config.FEISHU_VERIFICATION_TOKEN!,
     encryptKey: config.FEISHU_ENCRYPT_KEY,
     admins: config.BOT_ADMINS,
@@ -43,8 +60,10 @@ export async function startServer(config: Config, store: ReportStore, log: (line
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
+  scheduler.start(60_000);
   log(`年报助手已启动：http://0.0.0.0:${port}（事件 /feishu/events，卡片回调 /feishu/card，健康检查 /healthz）`);
   const close = async () => {
+    scheduler.stop();
     await queue.idle();
     seen.flush();
     await new Promise<void>((r) => server.close(() => r()));

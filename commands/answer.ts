@@ -38,7 +38,7 @@ export interface AnswerTable {
   rows: (string | number | null)[][];
 }
 
-export type AnswerKind = "number" | "report" | "trend" | "ranking" | "total" | "compare" | "checks" | "search" | "unpublished" | "help" | "error";
+export type AnswerKind = "number" | "report" | "trend" | "ranking" | "total" | "compare" | "checks" | "search" | "unpublished" | "reminders" | "help" | "error";
 
 export interface Answer {
   kind: AnswerKind;

@@ -6,7 +6,7 @@ import { errorAnswer, type Answer } from "./answer.ts";
 import { type CommandContext, type CommandDef, COMMANDS, findCommand } from "./registry.ts";
 
 export type { Answer, NumberAnswer, Source } from "./answer.ts";
-export { COMMANDS, findCommand, type CommandContext, type CommandDef } from "./registry.ts";
+export { COMMANDS, findCommand, type ChatContext, type CommandContext, type CommandDef } from "./registry.ts";
 
 /** Remove @-mentions at the start (`@_user_1`, `@年报助手`) that chat clients put before a question. */
 export function stripMentions(text: string): string {
@@ -25,6 +25,9 @@ function intentOf(text: string): string {
 }
 
 export function runCommand(cmd: CommandDef, argText: string, ctx: CommandContext): Answer {
+  if (cmd.chatOnly && (!ctx.chat || !ctx.reminders)) return errorAnswer(cmd.name, `/${cmd.name} 只能在飞书群聊或单聊中使用`, ["/帮助"]);
+  if (cmd.permission === "admin" && !ctx.chat?.isAdmin) return errorAnswer(cmd.name, `只有管理员（BOT_ADMINS）可以使用 /${cmd.name}`);
+  if (cmd.permission === "owner" && !ctx.chat?.isAdmin && !ctx.chat?.isOwner) return errorAnswer(cmd.name, `只有群主或管理员可以使用 /${cmd.name}`);
   const parsed = cmd.schema.safeParse(cmd.read(argText, ctx));
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => i.message).join("；");

@@ -18,10 +18,22 @@ import {
 import { keyFigures } from "./format.ts";
 import { METRICS, type Metric, metricLabel, metricValue } from "./metrics.ts";
 import { parseMetric, parseYear, type Question, understand } from "./understand.ts";
+import type { WorkCalendar } from "./calendar.ts";
+import { type ReminderSettingsPort, remindersBetween } from "./reminders.ts";
+
+/** Who is asking, where: set by the Feishu layer (absent in the console and CLIs). */
+export interface ChatContext {
+  chatId: string;
+  openId: string;
+  isAdmin: boolean;
+  isOwner: boolean;
+}
 
 export interface CommandContext {
   store: ReportStore;
   now: Date;
+  chat?: ChatContext;
+  reminders?: { settings: ReminderSettingsPort; calendar: WorkCalendar; roster: string[] };
 }
 
 export interface CommandDef<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -32,6 +44,10 @@ export interface CommandDef<S extends z.ZodTypeAny = z.ZodTypeAny> {
   example: string;
   /** Key of the bot menu item that runs this command with no arguments, if any. */
   menuKey?: string;
+  /** Who may run it: group owner or BOT_ADMINS ("owner"), BOT_ADMINS only ("admin"). */
+  permission?: "owner" | "admin";
+  /** Only makes sense inside a Feishu chat. */
+  chatOnly?: boolean;
   schema: S;
   /** The words after the command → raw arguments, checked by `schema`. */
   read: (argText: string, ctx: CommandContext) => unknown;
@@ -468,7 +484,134 @@ const help = define({
     }),
 });
 
-export const COMMANDS: readonly CommandDef[] = Object.freeze([query, report, trend, ranking, total, compare, checks, search, unpublished, help]);
+// ---------------------------------------------------------------- reminders
+
+function nextReminders(ctx: CommandContext, chatId: string, limit = 6): (string | number | null)[][] {
+  const r = ctx.reminders!;
+  const subs = r.settings.subscriptions.filter((s) => s.chatId === chatId);
+  const list = remindersBetween({
+    store: ctx.store,
+    subscriptions: subs,
+    locals: r.settings.deadlines,
+    calendar: r.calendar,
+    roster: r.roster,
+    fromMs: ctx.now.getTime(),
+    toMs: ctx.now.getTime() + 400 * 86400000,
+  });
+  return list.slice(0, limit).map((x) => [x.at.slice(0, 16).replace("T", " "), `${x.deadline}（${x.deadlineLabel}）`, x.daysLeft, `${x.published.length}/${x.expected.length}`]);
+}
+
+const NEXT_COLUMNS = ["提醒时间", "截止日期", "剩余天数", "已发布/应发布"];
+
+const subscribe = define({
+  name: "订阅提醒",
+  aliases: ["订阅"],
+  summary: "本群订阅年报截止提醒（可限定地区或单位；群主或管理员）",
+  usage: "/订阅提醒 [地区或单位]",
+  example: "/订阅提醒 宁海县",
+  permission: "owner",
+  chatOnly: true,
+  schema: z.object({ scope: z.string().trim().max(60, "范围太长") }),
+  read: (argText) => ({ scope: argText }),
+  run: ({ scope }, ctx) => {
+    const chat = ctx.chat!;
+    ctx.reminders!.settings.subscribe({ chatId: chat.chatId, scope, by: chat.openId, at: ctx.now.toISOString() });
+    const rows = nextReminders(ctx, chat.chatId);
+    return makeAnswer({
+      kind: "reminders",
+      command: "订阅提醒",
+      title: `已订阅年报截止提醒${scope ? `（范围：${scope}）` : "（全部单位）"}`,
+      table: rows.length ? { columns: NEXT_COLUMNS, rows } : undefined,
+      lines: [rows.length ? "截止日前 30、14、7、3、1 天及当天 9:30 提醒，遇周末节假日提前到上一个工作日" : `范围「${scope}」内还没有需要提醒的单位（上一年没有年报）`],
+    });
+  },
+});
+
+const unsubscribe = define({
+  name: "取消提醒",
+  aliases: ["退订"],
+  summary: "取消本群的全部年报提醒（群主或管理员）",
+  usage: "/取消提醒",
+  example: "/取消提醒",
+  permission: "owner",
+  chatOnly: true,
+  schema: z.object({}),
+  read: () => ({}),
+  run: (_a, ctx) => {
+    const n = ctx.reminders!.settings.unsubscribe(ctx.chat!.chatId);
+    return makeAnswer({ kind: "reminders", command: "取消提醒", title: n ? `已取消本群的 ${n} 项提醒订阅` : "本群没有订阅提醒" });
+  },
+});
+
+const reminders = define({
+  name: "提醒",
+  aliases: ["提醒列表"],
+  summary: "本群的提醒订阅和接下来的提醒",
+  usage: "/提醒",
+  example: "/提醒",
+  menuKey: "reminders",
+  chatOnly: true,
+  schema: z.object({}),
+  read: () => ({}),
+  run: (_a, ctx) => {
+    const subs = ctx.reminders!.settings.subscriptions.filter((s) => s.chatId === ctx.chat!.chatId);
+    if (subs.length === 0) return makeAnswer({ kind: "reminders", command: "提醒", title: "本群还没有订阅年报提醒", suggestions: ["/订阅提醒", "/订阅提醒 宁海县"] });
+    const rows = nextReminders(ctx, ctx.chat!.chatId);
+    return makeAnswer({
+      kind: "reminders",
+      command: "提醒",
+      title: `本群订阅了 ${subs.length} 项年报提醒`,
+      table: rows.length ? { columns: NEXT_COLUMNS, rows } : undefined,
+      lines: [
+        `订阅范围：${subs.map((s) => s.scope || "全部单位").join("、")}`,
+        ...ctx.reminders!.settings.deadlines.map((d) => `本地截止日：${d.date} ${d.label}（${d.scope || "全部"}）`),
+      ],
+    });
+  },
+});
+
+const setDeadline = define({
+  name: "设置截止",
+  aliases: ["截止日期"],
+  summary: "添加本地截止日期，例如县政务公开办通知（管理员）",
+  usage: "/设置截止 <YYYY-MM-DD> <地区或单位> [说明]",
+  example: "/设置截止 2027-01-20 宁海县 县政务公开办通知",
+  permission: "admin",
+  chatOnly: true,
+  schema: z.object({
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(d)), "日期不存在"),
+    scope: z.string(),
+    label: z.string().min(1),
+  }),
+  read: (argText) => {
+    const [date = "", scope = "", ...label] = argText.trim().split(/\s+/);
+    return { date, scope: scope === "全部" ? "" : scope, label: label.join(" ") || "本地截止日期" };
+  },
+  run: (d, ctx) => {
+    ctx.reminders!.settings.addDeadline(d);
+    return makeAnswer({ kind: "reminders", command: "设置截止", title: `已添加截止日期 ${d.date}（${d.label}，范围：${d.scope || "全部"}）` });
+  },
+});
+
+const removeDeadline = define({
+  name: "删除截止",
+  aliases: [],
+  summary: "删除一个本地截止日期（管理员）",
+  usage: "/删除截止 <YYYY-MM-DD>",
+  example: "/删除截止 2027-01-20",
+  permission: "admin",
+  chatOnly: true,
+  schema: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD") }),
+  read: (argText) => ({ date: argText.trim() }),
+  run: ({ date }, ctx) => {
+    const n = ctx.reminders!.settings.removeDeadline(date);
+    return makeAnswer({ kind: "reminders", command: "删除截止", title: n ? `已删除 ${date} 的截止日期` : `没有 ${date} 的本地截止日期` });
+  },
+});
+
+export const COMMANDS: readonly CommandDef[] = Object.freeze([
+  query, report, trend, ranking, total, compare, checks, search, unpublished, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
+]);
 
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases.includes(name));

@@ -9,6 +9,9 @@ import { SeenStore } from "../bot/dedupe.ts";
 import { createFeishuApi, FeishuApiError } from "../bot/feishu/api.ts";
 import { decryptEvent, encryptEvent } from "../bot/feishu/crypto.ts";
 import { ChatQueue } from "../bot/queue.ts";
+import { ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
+import { reminderCard } from "../bot/cards.ts";
+import { createCalendar } from "../commands/calendar.ts";
 import { route } from "../commands/index.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
@@ -36,7 +39,7 @@ afterEach(() => {
   fake.calls.length = 0;
 });
 
-function bot(opts: { encryptKey?: string; seenPath?: string; storeOverride?: ReportStore } = {}) {
+function bot(opts: { encryptKey?: string; seenPath?: string; storeOverride?: ReportStore; dataDir?: string } = {}) {
   const logs: string[] = [];
   const api = createFeishuApi({ appId: "cli_test", appSecret: "secret-xyz", domain: fake.url, sleep: async () => {}, log: (l) => logs.push(l) });
   const queue = new ChatQueue(4, (e) => logs.push(String(e)));
@@ -52,6 +55,7 @@ function bot(opts: { encryptKey?: string; seenPath?: string; storeOverride?: Rep
     seen,
     queue,
     log: (l) => logs.push(l),
+    reminders: opts.dataDir ? { settings: new ReminderSettings(opts.dataDir), calendar: createCalendar(), roster: [] } : undefined,
   });
   const post = (path: string, payload: unknown, o: Parameters<typeof feishuRequest>[1] = {}) =>
     app.request(path, feishuRequest(payload, { encryptKey: opts.encryptKey, ...o }));
@@ -334,5 +338,55 @@ describe("crypto and config", () => {
   it("defaults to the console (no Feishu) with the bundled reports", () => {
     const r = loadConfig({});
     expect("config" in r && r.config).toMatchObject({ PORT: 3000, FEISHU_DOMAIN: "https://open.feishu.cn", DATA_DIR: "./data" });
+  });
+});
+
+describe("reminders through Feishu", () => {
+  it("only the group owner (looked up through the Open API) or an admin subscribes a group", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nianbao-sub-"));
+    dirs.push(dir);
+    fake.chatOwners.set("oc_group", "ou_owner");
+    const { post, queue } = bot({ dataDir: dir });
+    const mention = [{ key: "@_user_1", open_id: "ou_bot" }];
+    const msg = (sender: string) => {
+      const ev = messageEvent({ chatType: "group", chatId: "oc_group", text: "@_user_1 /订阅提醒 宁海县", mentions: mention });
+      ev.event.sender.sender_id.open_id = sender;
+      return ev;
+    };
+    await post("/feishu/events", msg("ou_stranger"));
+    await post("/feishu/events", msg("ou_owner"));
+    await queue.idle();
+    const cards = fake.cards("reply").map((c) => JSON.stringify(c));
+    expect(cards[0]).toContain("只有群主或管理员");
+    expect(cards[1]).toContain("已订阅年报截止提醒");
+    expect(new ReminderSettings(dir).subscriptions).toMatchObject([{ chatId: "oc_group", scope: "宁海县", by: "ou_owner" }]);
+  });
+
+  it("the scheduler pushes a reminder card to the chat with its key as uuid", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nianbao-push-"));
+    dirs.push(dir);
+    const settings = new ReminderSettings(dir);
+    settings.subscribe({ chatId: "oc_group", scope: "", by: "ou_owner", at: "" });
+    const api = createFeishuApi({ appId: "cli_push", appSecret: "secret-xyz", domain: fake.url, sleep: async () => {} });
+    const s = new ReminderScheduler({
+      store: () => store,
+      settings,
+      calendar: createCalendar(),
+      roster: [],
+      now: () => Date.parse("2021-01-29T09:31:00+08:00"),
+      send: async (r) => void (await api.send({ chat_id: r.chatId }, reminderCard(r), `rm-${r.key}`.slice(0, 50))),
+      statePath: join(dir, "sent.json"),
+      log: () => {},
+    });
+    await s.tick();
+    await s.tick();
+    const sent = fake.sent("send");
+    expect(sent).toHaveLength(1);
+    expect(sent[0].query.receive_id_type).toBe("chat_id");
+    expect(sent[0].body).toMatchObject({ receive_id: "oc_group", msg_type: "interactive" });
+    expect(String(sent[0].body?.uuid)).toMatch(/^rm-[0-9a-f]+$/);
+    const card = JSON.stringify(fake.cards("send")[0]);
+    expect(card).toContain("年报提醒：2020 年报 1月31日截止");
+    expect(card).toContain("未发布单位");
   });
 });

@@ -23,6 +23,8 @@ export interface FeishuApi {
   reply(messageId: string, card: object, uuid: string): Promise<string>;
   send(to: Receiver, card: object, uuid: string): Promise<string>;
   download(messageId: string, fileKey: string): Promise<Buffer>;
+  /** open_id of a group's owner. */
+  chatOwner(chatId: string): Promise<string | null>;
 }
 
 const TOKEN_INVALID = new Set([99991663, 99991661, 99991668]);
@@ -105,6 +107,12 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
         client.im.message.create({ params: { receive_id_type: type }, data: { receive_id: id, msg_type: "interactive", content: JSON.stringify(card), uuid } }) as Promise<Res>,
       );
       return messageId(r);
+    },
+    async chatOwner(chat_id) {
+      const r = await call<Res>("im.chat.get", () =>
+        client.im.chat.get({ path: { chat_id }, params: { user_id_type: "open_id" } }) as Promise<Res>,
+      );
+      return ((r.data as { owner_id?: string } | undefined)?.owner_id ?? null) || null;
     },
     async download(message_id, file_key) {
       let buf: Buffer | null = null;

@@ -21,6 +21,7 @@ export class FakeFeishu {
   private tokens = 0;
   private readonly script = new Map<string, Scripted[]>();
   botOpenId = "ou_bot";
+  readonly chatOwners = new Map<string, string>();
   url = "";
 
   /** The next `times` calls to a route kind ("reply", "send", "token", "resource") answer this instead. */
@@ -68,6 +69,8 @@ export class FakeFeishu {
         case "reply":
         case "send":
           return send(200, { code: 0, data: { message_id: `om_sent_${this.calls.length}` } });
+        case "chat":
+          return send(200, { code: 0, data: { owner_id: this.chatOwners.get(url.pathname.split("/").pop()!) ?? "ou_someone", owner_id_type: "open_id" } });
         case "resource": {
           const key = url.pathname.split("/").pop()!;
           const file = this.files.get(key);
@@ -94,6 +97,7 @@ function kindOf(r: Recorded): string {
   if (/\/messages\/[^/]+\/reply$/.test(r.path)) return "reply";
   if (r.path === "/open-apis/im/v1/messages" && r.method === "POST") return "send";
   if (/\/messages\/[^/]+\/resources\//.test(r.path)) return "resource";
+  if (/^\/open-apis\/im\/v1\/chats\/[^/]+$/.test(r.path)) return "chat";
   return "other";
 }
 
