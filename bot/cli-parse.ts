@@ -4,12 +4,13 @@
  * and the other files are still parsed.
  */
 import { readFileSync } from "node:fs";
-import { isReport, type ParseResult, parseReport } from "../parser/index.ts";
+import { parseDocument } from "../parser/documents.ts";
+import { isReport, type ParseResult } from "../parser/index.ts";
 import { keyFigures } from "../commands/format.ts";
 
-function parseFile(path: string): ParseResult {
+async function parseFile(path: string): Promise<ParseResult> {
   try {
-    return parseReport(readFileSync(path), { file: path });
+    return await parseDocument(readFileSync(path), { file: path });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const error = code === "ENOENT" ? "文件不存在" : code === "EISDIR" ? "这是一个文件夹，不是文件" : `无法读取文件：${(e as Error).message}`;
@@ -31,7 +32,7 @@ function summary(r: ParseResult): string {
   return lines.join("\n");
 }
 
-function main(argv: string[]) {
+async function main(argv: string[]) {
   const json = argv.includes("--json");
   const files = argv.filter((a) => a !== "--json");
   if (files.length === 0) {
@@ -39,9 +40,10 @@ function main(argv: string[]) {
     process.exitCode = 2;
     return;
   }
-  const results = files.map(parseFile);
+  const results: ParseResult[] = [];
+  for (const f of files) results.push(await parseFile(f));
   if (json) process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
   else process.stdout.write(`${results.map(summary).join("\n\n")}\n`);
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

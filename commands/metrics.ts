@@ -17,6 +17,8 @@ export interface Metric {
   unit: (r: Report, cells: string[]) => string;
   /** Whether an applicant column (自然人, 企业 …) may narrow it. */
   byApplicant?: boolean;
+  /** Cells to use instead when the report did not print `cells` (a mixed-format report). */
+  fallback?: (template: TemplateId, column: string) => string[];
   /** For ratios: computed from other figures instead of summed. */
   ratio?: (r: Report) => { value: number | null; cells: string[] };
 }
@@ -78,6 +80,8 @@ export const METRICS: Metric[] = [
   {
     key: "other_handling", label: "其他处理", phrases: ["其他处理"], byApplicant: true,
     cells: (t, col) => (t === "2019" ? [`applications.other_handling.${col}`] : sumOf("other_handling.")(t, col)),
+    // A 2021-format report that printed （六） as one row.
+    fallback: (_t, col) => [`applications.other_handling.${col}`],
     definition: (t) => (t === "2021" ? sumDefinition("其他处理", "other_handling.")(t) : "其他处理（2019版为单行）"),
     unit: countUnit,
   },
@@ -192,7 +196,10 @@ export function metricValue(r: Report, metric: Metric, column = "total"): Metric
     const { value, cells } = metric.ratio(r);
     return { value, cells, unit: "%", definition: metric.definition?.(t), missing: value === null ? "计算所需数字不全或总计为0" : undefined };
   }
-  const cells = metric.cells(t, metric.byApplicant ? column : "total");
+  const col = metric.byApplicant ? column : "total";
+  let cells = metric.cells(t, col);
+  const alt = metric.fallback?.(t, col);
+  if (alt && (!cells || cells.some((c) => !(c in r.cells))) && alt.every((c) => c in r.cells)) cells = alt;
   if (!cells) return { value: null, cells: [], unit: "", missing: `${t}版格式没有「${metric.label}」这一项` };
   const vs = cells.map((c) => r.cells[c]);
   const unit = metric.unit(r, cells);

@@ -94,7 +94,7 @@ export function rowSumCheck(cells: Cells, template: TemplateDef): Check {
 export function resultSumCheck(cells: Cells, template: TemplateDef): Check {
   const failures: Failure[] = [];
   let checked = 0;
-  const rows = resultRows(template);
+  const rows = resultRows(template, (id) => B(id, "total") in cells);
   for (const col of APPLICANT_COLUMNS) {
     const t = get(cells, B("total", col));
     const vs = rows.map((r) => get(cells, B(r.id, col)));

@@ -6,6 +6,7 @@ import { agreement, type Reading, type RowRules, rowReadings } from "./readings.
 import {
   APPLICANT_COLUMNS,
   type RowDef,
+  expectedRows,
   resultRows,
   TABLE_C_CELLS,
   type TemplateDef,
@@ -243,6 +244,19 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
 }
 
 /**
+ * （六）其他处理 is one row or three sub-rows; the template order for alignment keeps only the
+ * form the labels show (the three sub-rows when nothing says otherwise in a 2021 table).
+ */
+function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
+  const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
+  const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
+  if (!single || subs.length === 0) return defs;
+  const named = new Set(items.flatMap((x) => x.candidates));
+  const keepSingle = named.has(single) && !subs.some((d) => named.has(d));
+  return defs.filter((d) => (keepSingle ? !subs.includes(d) : d !== single));
+}
+
+/**
  * Put rows in template order. A label text naming several rows (hoisted labels) names the
  * one that fits between its neighbours; rows with no label of their own take the template
  * rows left between their labelled neighbours — only when the counts match exactly.
@@ -264,6 +278,7 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
   items.forEach((it, i) => {
     const fresh: Node[] = [];
     it.candidates.forEach((d, rank) => {
+      if (!order.has(d)) return;
       const idx = order.get(d)!;
       let best: Node | null = null;
       for (const p of nodes) {
@@ -360,8 +375,8 @@ function cellId(prefix: string, def: RowDef, col: string) {
 }
 
 /** Column equations of table B over chosen readings; a null cell leaves its equation unchecked. */
-function tableBConsistent(chosen: Map<string, (number | null)[]>, template: TemplateDef): boolean {
-  const results = resultRows(template).map((d) => d.id);
+function tableBConsistent(chosen: Map<string, (number | null)[]>, template: TemplateDef, present: (id: string) => boolean): boolean {
+  const results = resultRows(template, present).map((d) => d.id);
   for (let j = 0; j < 7; j++) {
     const v = (id: string) => chosen.get(id)?.[j] ?? null;
     const n = v("new"), co = v("carried_over"), t = v("total"), cf = v("carried_forward");
@@ -433,7 +448,7 @@ function tableRows(
   table: "A" | "B",
 ): { def: RowDef; item: RowItem }[] {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
-  alignRows(items, defs, uniformWidth);
+  alignRows(items, alternativesUsed(items, defs), uniformWidth);
   if (process.env.DEBUG_ROWS) for (const it of items) console.error(it.def?.id ?? "-", it.candidates.map((d) => d.id).join(","), it.toks.map((t) => t.raw).join(" "));
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
@@ -486,11 +501,12 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
     }
     states.push({ def, item, readings });
   }
-  const resolved = resolve(states, (m) => tableBConsistent(m, template));
+  const present = (id: string) => states.some((s) => s.def.id === id);
+  const resolved = resolve(states, (m) => tableBConsistent(m, template, present));
   for (const s of states) {
     emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)));
   }
-  res.missingRows = template.tableB.filter((d) => !states.some((s) => s.def === d)).map((d) => d.label);
+  res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   return res;
 }
 

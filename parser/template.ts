@@ -90,8 +90,12 @@ const TABLE_B_2019: RowDef[] = [
   ...TABLE_B_TAIL,
 ];
 
+/** Some 2021-format reports still print （六）其他处理 as one row: read it as the one-row id. */
+export const SINGLE_OTHER_HANDLING = "other_handling";
+
 const TABLE_B_2021: RowDef[] = [
   ...TABLE_B_HEAD,
+  row("other_handling", "（六）其他处理", ["其他处理"], { group: "other_handling", index: 0 }),
   row("other_handling.overdue_correction", "（六）其他处理 1.申请人无正当理由逾期不补正", ["逾期不补正", "无正当理由逾期"], {
     group: "other_handling",
     index: 1,
@@ -173,9 +177,21 @@ export const TEMPLATES: Record<TemplateId, TemplateDef> = {
   "2021": { id: "2021", tableA: TABLE_A_2021, tableB: TABLE_B_2021 },
 };
 
-/** Rows of 三 that are results, summed by `result_sum` into （七）总计. */
-export function resultRows(t: TemplateDef): RowDef[] {
-  return t.tableB.filter((r) => !["new", "carried_over", "total", "carried_forward"].includes(r.id));
+/**
+ * Rows of 三 that are results, summed by `result_sum` into （七）总计. （六）其他处理 is either one
+ * row or three sub-rows: `present` says which the report printed.
+ */
+export function resultRows(t: TemplateDef, present?: (rowId: string) => boolean): RowDef[] {
+  const single = present ? present(SINGLE_OTHER_HANDLING) : t.id === "2019";
+  return t.tableB.filter(
+    (r) => !["new", "carried_over", "total", "carried_forward"].includes(r.id) && (r.group !== "other_handling" || (r.index === 0) === single),
+  );
+}
+
+/** Rows a report of this template should print, given which form of （六） it used. */
+export function expectedRows(t: TemplateDef, present: (rowId: string) => boolean): RowDef[] {
+  const single = present(SINGLE_OTHER_HANDLING) || t.id === "2019";
+  return t.tableB.filter((r) => r.group !== "other_handling" || (r.index === 0) === single);
 }
 
 /** Every cell id a template defines, with a human label — for display and for the synonym table. */
