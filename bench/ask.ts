@@ -10,7 +10,7 @@ import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { synthReports } from "./synth.ts";
 
-export function benchAsk(n: number, root: string) {
+export async function benchAsk(n: number, root: string) {
   const tmp = mkdtempSync(join(tmpdir(), "nianbao-bench-"));
   try {
     const reportsDir = join(tmp, "reports");
@@ -23,7 +23,7 @@ export function benchAsk(n: number, root: string) {
     }
     const qFile = join(tmp, "questions.txt");
     writeFileSync(qFile, questions.join("\n"));
-    const first = loadReports({ reportsDir, dataDir });
+    const first = await loadReports({ reportsDir, dataDir });
     const t0 = performance.now();
     const built = new ReportStore(first.store.reports);
     void built.search.documentCount;

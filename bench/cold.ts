@@ -10,7 +10,7 @@ const [reportsDir, dataDir, questionsFile] = process.argv.slice(2);
 const questions = readFileSync(questionsFile, "utf8").split("\n").filter(Boolean);
 const heap0 = process.memoryUsage().heapUsed;
 const t0 = performance.now();
-const { store } = loadReports({ reportsDir, dataDir });
+const { store } = await loadReports({ reportsDir, dataDir });
 const coldStartMs = performance.now() - t0;
 const now = new Date("2026-11-21T10:00:00+08:00");
 for (const q of questions.slice(0, 300)) route(q, { store, now }); // warm-up

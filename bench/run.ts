@@ -18,14 +18,14 @@ const n = Number(process.argv[process.argv.indexOf("--reports") + 1]) || 10000;
 const p = benchParse(root);
 console.log(`parse: ${p.files} dev reports, ${p.reportsPerSecond} reports/s on one core (${p.msPerReport.toFixed(3)} ms/report)`);
 
-const a = benchAsk(n, root);
+const a = await benchAsk(n, root);
 console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`);
 console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms`);
 console.log(`answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}`);
 console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`);
 
 const whData = mkdtempSync(join(tmpdir(), "nianbao-wh-"));
-const { store } = loadReports({ reportsDir: BUNDLED_REPORTS, dataDir: whData });
+const { store } = await loadReports({ reportsDir: BUNDLED_REPORTS, dataDir: whData });
 const w = await benchWebhook(root, store, join(whData, "dedupe.json"), 500, 10);
 console.log(
   `webhook: ${w.sent} encrypted+signed events at ${w.rate}/s on loopback (${w.sent - w.unique} re-deliveries): ack p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, failed ${w.failed}, replies ${w.replies} for ${w.unique} unique events (${w.answeredOnce ? "each answered once" : "NOT each answered once"})`,

@@ -4,6 +4,9 @@
  */
 import type { Answer, NumberAnswer } from "../commands/index.ts";
 import type { Reminder } from "../commands/reminders.ts";
+import { checkName } from "../commands/answer.ts";
+import { keyFigures } from "../commands/format.ts";
+import type { Report } from "../parser/index.ts";
 
 export const CARD_LIMIT_BYTES = 30 * 1024;
 const ROWS_PER_PAGE = 20;
@@ -109,8 +112,8 @@ function actionButtons(a: Answer): El[] {
   return out.length ? [{ tag: "column_set", flex_mode: "flow", columns: out.map((b) => ({ tag: "column", width: "auto", elements: [b] })) }] : [];
 }
 
-function cardOf(a: Answer, body: El[]): El {
-  const template = a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue";
+function cardOf(a: Answer, body: El[], color?: string): El {
+  const template = color ?? (a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue");
   return {
     schema: "2.0",
     config: { update_multi: true, summary: { content: a.title.slice(0, 100) } },
@@ -191,4 +194,36 @@ export function reminderCard(r: Reminder): El {
   body.push(button("查看未发布名单", { cmd: "未发布", args: String(r.reportYear) }, "primary"));
   const card = cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body);
   return cardSize(card) <= CARD_LIMIT_BYTES ? card : cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body.slice(0, 2).concat(md(`未发布 ${r.missing.length} 个，输入 /未发布 ${r.reportYear} 查看`)));
+}
+
+/**
+ * The check card for an uploaded report: what the bot read, every failed 勾稽 check with its row
+ * and column, text-vs-table conflicts and warnings — for an official checking a draft.
+ */
+export function checkCard(r: Report, opts: { fileName: string; uploadId?: string; canIngest: boolean }): El {
+  const failed = r.checks.filter((c) => !c.ok);
+  const title = `年报检查：${r.organ ?? "（未识别单位）"} ${r.year ?? "（未识别年度）"} 年`;
+  const body: El[] = [
+    md(
+      [
+        `**文件**：${esc(opts.fileName)}`,
+        `**单位**：${esc(r.organ ?? "未识别")}　**年度**：${r.year ?? "未识别"}　**格式**：${r.template === "2021" ? "2021版（〔2021〕30号）" : "2019版（〔2019〕60号）"}`,
+      ].join("\n"),
+    ),
+    tableElement(["指标", "数值"], keyFigures(r).map((f) => [f.label, f.value])),
+    md(failed.length ? `**<font color='red'>校验未通过 ${failed.length} 项</font>**` : "**<font color='green'>勾稽校验全部通过</font>**"),
+  ];
+  const rows: (string | number | null)[][] = [];
+  for (const c of failed) {
+    for (const f of c.failures.length ? c.failures : [{ row: "", column: "", expected: null, printed: null, message: c.detail, cells: [] }]) {
+      rows.push([checkName(c.id), f.row, f.column, f.expected, f.printed, f.message]);
+    }
+  }
+  if (rows.length) body.push(tableElement(["校验", "行", "列", "应为", "实为", "说明"], rows.slice(0, 40)));
+  const warnings = r.warnings.slice(0, 12);
+  if (warnings.length) {
+    body.push({ tag: "collapsible_panel", expanded: false, header: { title: plain(`提示（${r.warnings.length}）`) }, elements: warnings.map((w) => md(esc(w))) });
+  }
+  if (opts.canIngest && opts.uploadId) body.push(button("加入资料库", { cmd: "ingest", upload: opts.uploadId }, "primary"));
+  return cardOf({ kind: "checks", command: "校验", title, answers: [], lines: [], suggestions: [], text: title }, body, failed.length ? "red" : "green");
 }

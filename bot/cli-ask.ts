@@ -23,7 +23,7 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  const { store } = loadReports({ reportsDir: opts.reports, dataDir: opts.data, log: (l) => process.stderr.write(`${l}\n`) });
+  const { store } = await loadReports({ reportsDir: opts.reports, dataDir: opts.data, log: (l) => process.stderr.write(`${l}\n`) });
   const ask = (q: string) => route(q, { store, now: opts.now });
   if (opts.question) {
     output(opts.question, opts, ask);

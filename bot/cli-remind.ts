@@ -15,13 +15,13 @@ const windowSchema = z.union([
   z.object({ now: isoTime("--now"), from: z.undefined(), to: z.undefined() }),
 ]);
 
-function main() {
+async function main() {
   const opts = parseCliArgs(process.argv.slice(2));
   if ("error" in opts) return fail(opts.error);
   const win = windowSchema.safeParse({ from: opts.flags.from, to: opts.flags.to, now: opts.flags.now });
   if (!win.success) return fail("需要 --from 和 --to（ISO 时间），或只给 --now");
   const log = (l: string) => process.stderr.write(`${l}\n`);
-  const { store } = loadReports({ reportsDir: opts.reports, dataDir: opts.data, log });
+  const { store } = await loadReports({ reportsDir: opts.reports, dataDir: opts.data, log });
   const settings = new ReminderSettings(opts.data, log);
   const subscriptions = settings.subscriptions.length ? settings.subscriptions : [{ chatId: "all", scope: "", by: "cli", at: "" }];
   const input = { store, subscriptions, locals: settings.deadlines, calendar: loadCalendar(opts.data, log), roster: readRoster(opts.flags.roster) };
@@ -54,4 +54,4 @@ function fail(msg: string) {
   process.exitCode = 2;
 }
 
-main();
+void main();

@@ -16,7 +16,7 @@ async function main() {
   }
   const { config } = loaded;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { store } = loadReports({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
+  const { store } = await loadReports({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
   if (!hasFeishu(config)) {
     log("未配置飞书凭证（FEISHU_APP_ID 等），进入本地控制台模式。");
     await runConsole(store, { input: process.stdin, output: process.stdout, now: () => new Date() });

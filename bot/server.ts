@@ -11,6 +11,8 @@ import { createFeishuApi } from "./feishu/api.ts";
 import { ChatQueue } from "./queue.ts";
 import { reminderCard } from "./cards.ts";
 import { loadCalendar, ReminderScheduler, ReminderSettings, readRoster } from "./reminders.ts";
+import { Library } from "./library.ts";
+import { createUploads } from "./uploads.ts";
 
 export interface RunningServer {
   port: number;
@@ -27,12 +29,12 @@ export async function startServer(config: Config, store: ReportStore, log: (line
   }
   const seen = new SeenStore(join(config.DATA_DIR, "dedupe.json"));
   const queue = new ChatQueue(8, (e) => log(`处理消息失败：${(e as Error).message ?? e}`));
-  const current = { store };
+  const library = new Library(store, { reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
   const settings = new ReminderSettings(config.DATA_DIR, log);
   const calendar = loadCalendar(config.DATA_DIR, log);
   const roster = readRoster(config.ROSTER_FILE);
   const scheduler = new ReminderScheduler({
-    store: () => current.store,
+    store: () => library.store,
     settings,
     calendar,
     roster,
@@ -42,12 +44,24 @@ export async function startServer(config: Config, store: ReportStore, log: (line
     statePath: join(config.DATA_DIR, "reminders-sent.json"),
     log,
   });
+  const uploads = createUploads({
+    api,
+    admins: config.BOT_ADMINS,
+    reportsDir: config.REPORTS_DIR,
+    dataDir: config.DATA_DIR,
+    store: () => library.store,
+    reload: () => library.reload(),
+    now: () => new Date(),
+    log,
+  });
   const app = createApp({
     reminders: { settings, calendar, roster },
+    onFile: uploads.onFile,
+    onCardAction: uploads.onCardAction,
     verificationToken: config.FEISHU_VERIFICATION_TOKEN!,
     encryptKey: config.FEISHU_ENCRYPT_KEY,
     admins: config.BOT_ADMINS,
-    store: () => current.store,
+    store: () => library.store,
     api,
     botOpenId,
     now: () => new Date(),
@@ -61,9 +75,11 @@ export async function startServer(config: Config, store: ReportStore, log: (line
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   scheduler.start(60_000);
+  library.watch();
   log(`年报助手已启动：http://0.0.0.0:${port}（事件 /feishu/events，卡片回调 /feishu/card，健康检查 /healthz）`);
   const close = async () => {
     scheduler.stop();
+    library.close();
     await queue.idle();
     seen.flush();
     await new Promise<void>((r) => server.close(() => r()));

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { isReport, type ParseResult, parseReport, type Report } from "../parser/index.ts";
+import { parseDocument } from "../parser/documents.ts";
+import { isReport, type ParseResult, type Report } from "../parser/index.ts";
 import { TEMPLATES } from "../parser/template.ts";
 import { APPLICANT_COLUMNS, TABLE_C_CELLS } from "../parser/template.ts";
 import { ReportStore } from "./store.ts";
@@ -16,7 +17,8 @@ import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
 export const FORMAT_VERSION = 5;
-export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm"]);
+export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
 export const ALL_CELLS: string[] = [
@@ -130,6 +132,8 @@ export interface LoadResult {
   /** Files that are not reports, with why. */
   rejected: { file: string; error: string }[];
   stats: { files: number; reused: number; parsed: number; removed: number; rebuilt: boolean; ms: number };
+  /** Relative paths added, changed and removed since the cache was written. */
+  changes: { added: string[]; changed: string[]; removed: string[] };
 }
 
 /** Every supported file under a folder (and its subfolders), sorted. */
@@ -173,7 +177,7 @@ function writeAtomic(path: string, data: string) {
   renameSync(tmp, path);
 }
 
-export function loadReports(opts: LoadOptions): LoadResult {
+export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
   const tokenizer = opts.tokenizer ?? DEFAULT_TOKENIZER;
@@ -187,30 +191,37 @@ export function loadReports(opts: LoadOptions): LoadResult {
   let reused = 0;
   let parsed = 0;
   const showProgress = files.length >= 200;
-  files.forEach((path, n) => {
+  const changes: LoadResult["changes"] = { added: [], changed: [], removed: [] };
+  for (const [n, path] of files.entries()) {
     const key = relative(opts.reportsDir, path);
     const st = statSync(path);
     const prev = old?.files[key];
     if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
       next.files[key] = prev;
       reused++;
-      return;
+      continue;
+    }
+    if (st.size > MAX_FILE_BYTES) {
+      next.files[key] = { size: st.size, mtimeMs: st.mtimeMs, sha1: "", error: "文件超过 20 MB，未读取" };
+      continue;
     }
     const bytes = readFileSync(path);
     const sha1 = createHash("sha1").update(bytes).digest("hex");
     if (prev && prev.sha1 === sha1) {
       next.files[key] = { ...prev, size: st.size, mtimeMs: st.mtimeMs };
       reused++;
-      return;
+      continue;
     }
-    const r: ParseResult = parseReport(bytes, { file: path });
+    const r: ParseResult = await parseDocument(bytes, { file: path });
     parsed++;
+    (prev ? changes.changed : changes.added).push(key);
     next.files[key] = isReport(r)
       ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
       : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
     if (showProgress && (n + 1) % 500 === 0) log(`已处理 ${n + 1}/${files.length} 个文件`);
-  });
-  const removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)).length : 0;
+  }
+  changes.removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)) : [];
+  const removed = changes.removed.length;
   const reports: Report[] = [];
   const rejected: { file: string; error: string }[] = [];
   for (const [key, f] of Object.entries(next.files)) {
@@ -237,5 +248,5 @@ export function loadReports(opts: LoadOptions): LoadResult {
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);
-  return { store, rejected, stats: { files: files.length, reused, parsed, removed, rebuilt, ms } };
+  return { store, rejected, stats: { files: files.length, reused, parsed, removed, rebuilt, ms }, changes };
 }

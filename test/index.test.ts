@@ -120,41 +120,41 @@ describe("DATA_DIR cache", () => {
     return { reports, data: join(root, "data") };
   };
 
-  it("parses once, reuses unchanged files, reparses a changed one, drops a removed one", () => {
+  it("parses once, reuses unchanged files, reparses a changed one, drops a removed one", async () => {
     const { reports, data } = setup();
-    const first = loadReports({ reportsDir: reports, dataDir: data });
+    const first = await loadReports({ reportsDir: reports, dataDir: data });
     expect(first.stats).toMatchObject({ files: 5, parsed: 5, reused: 0 });
     expect(first.store.reports).toHaveLength(5);
 
-    const second = loadReports({ reportsDir: reports, dataDir: data });
+    const second = await loadReports({ reportsDir: reports, dataDir: data });
     expect(second.stats).toMatchObject({ parsed: 0, reused: 5, rebuilt: false });
     expect(second.store.fullText("政务公开").length).toBe(first.store.fullText("政务公开").length);
 
     const target = join(reports, "sub", "002_108787ae7295ae56.txt");
     writeFileSync(target, renderReport({ organ: "西店镇", year: 2019, template: "2019", cells: balancedCells(33, "2019") }));
     utimesSync(target, new Date(), new Date(Date.now() + 5000));
-    const third = loadReports({ reportsDir: reports, dataDir: data });
+    const third = await loadReports({ reportsDir: reports, dataDir: data });
     expect(third.stats).toMatchObject({ parsed: 1, reused: 4, rebuilt: true });
     const xidian = third.store.organs.find((o) => o.short === "西店镇")!;
     expect(xidian.reports.get(2019)!.cells["applications.new.total"]).toBe(33);
 
     rmSync(target);
-    expect(loadReports({ reportsDir: reports, dataDir: data }).stats).toMatchObject({ removed: 1, files: 4 });
+    expect((await loadReports({ reportsDir: reports, dataDir: data })).stats).toMatchObject({ removed: 1, files: 4 });
   });
 
-  it("rebuilds, saying so, when the tokenizer options change", () => {
+  it("rebuilds, saying so, when the tokenizer options change", async () => {
     const { reports, data } = setup();
-    loadReports({ reportsDir: reports, dataDir: data });
+    await loadReports({ reportsDir: reports, dataDir: data });
     const lines: string[] = [];
-    const again = loadReports({ reportsDir: reports, dataDir: data, tokenizer: { mode: "segmenter" }, log: (l) => lines.push(l) });
+    const again = await loadReports({ reportsDir: reports, dataDir: data, tokenizer: { mode: "segmenter" }, log: (l) => lines.push(l) });
     expect(again.stats.parsed).toBe(5);
     expect(lines.join("\n")).toMatch(/分词设置已变化/);
   });
 
-  it("lists files that are not reports instead of failing", () => {
+  it("lists files that are not reports instead of failing", async () => {
     const { reports, data } = setup();
     writeFileSync(join(reports, "notes.txt"), "会议纪要：下周二开会。");
-    const r = loadReports({ reportsDir: reports, dataDir: data });
+    const r = await loadReports({ reportsDir: reports, dataDir: data });
     expect(r.rejected.map((x) => x.file)).toEqual(["notes.txt"]);
     expect(r.store.reports).toHaveLength(5);
   });
