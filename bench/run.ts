@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAsk } from "./ask.ts";
 import { benchParse } from "./parse.ts";
+import { benchPdf } from "./pdf.ts";
 import { benchWebhook } from "./webhook.ts";
 import { loadReports } from "../index/cache.ts";
 import { BUNDLED_REPORTS } from "../bot/cli-args.ts";
@@ -17,6 +18,9 @@ const n = Number(process.argv[process.argv.indexOf("--reports") + 1]) || 10000;
 
 const p = benchParse(root);
 console.log(`parse: ${p.files} dev reports, ${p.reportsPerSecond} reports/s on one core (${p.msPerReport.toFixed(3)} ms/report)`);
+
+const pdf = await benchPdf(root);
+console.log(`pdf: ${pdf.files} PDFs, ${pdf.pages} pages, ${pdf.pagesPerSecond} pages/s (text layer + parse)`);
 
 const a = await benchAsk(n, root);
 console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`);
