@@ -151,33 +151,35 @@ export function createApp(deps: BotDeps) {
     },
   };
 
-  app.post("/feishu/events", async (c) => {
-    const v = await verify(c.req.raw, deps);
-    if ("challenge" in v) return c.json({ challenge: v.challenge });
-    if (!v.ok) {
-      log(`拒绝 /feishu/events：${v.message}`);
-      return c.json({ error: v.message }, v.status);
-    }
-    const env = parse(envelope, v.body);
-    if (!env) return c.json({ error: "不是 2.0 版事件" }, 400);
+  /** A Feishu POST route: the URL check is answered, anything unauthenticated refused, the rest handled. */
+  const feishuRoute = (path: string, handle: (body: Record<string, unknown>) => Promise<Response> | Response) =>
+    app.post(path, async (c) => {
+      const v = await verify(c.req.raw, deps);
+      if ("challenge" in v) return c.json({ challenge: v.challenge });
+      if (!v.ok) {
+        log(`拒绝 ${path}：${v.message}`);
+        return c.json({ error: v.message }, v.status);
+      }
+      return handle(v.body);
+    });
+
+  const json = (data: unknown, status = 200) => new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+
+  feishuRoute("/feishu/events", (body) => {
+    const env = parse(envelope, body);
+    if (!env) return json({ error: "不是 2.0 版事件" }, 400);
     const h = handlers[env.header.event_type];
-    if (!h) return c.json({});
+    if (!h) return json({});
     // Ack at once (Feishu re-sends anything not acked within 3 s); the work happens after.
     if (deps.seen.firstTime(h.key(env))) {
       deps.queue.push(h.chat(env), () => h.run(env));
     }
-    return c.json({});
+    return json({});
   });
 
-  app.post("/feishu/card", async (c) => {
-    const v = await verify(c.req.raw, deps);
-    if ("challenge" in v) return c.json({ challenge: v.challenge });
-    if (!v.ok) {
-      log(`拒绝 /feishu/card：${v.message}`);
-      return c.json({ error: v.message }, v.status);
-    }
-    const ev = parse(cardAction, (v.body as { event?: unknown }).event);
-    if (!ev) return c.json({ error: "不是卡片回调" }, 400);
+  feishuRoute("/feishu/card", async (body) => {
+    const ev = parse(cardAction, (body as { event?: unknown }).event);
+    if (!ev) return json({ error: "不是卡片回调" }, 400);
     const value = ev.action.value;
     const store = deps.store();
     const now = deps.now();
@@ -192,12 +194,12 @@ export function createApp(deps: BotDeps) {
       card = renderCard(route(q, { store, now }), { query: q });
     } else if (deps.onCardAction) {
       const r = await deps.onCardAction(value, ev.operator.open_id ?? "");
-      if (!r) return c.json({ toast: { type: "error", content: "这个按钮已失效" } });
+      if (!r) return json({ toast: { type: "error", content: "这个按钮已失效" } });
       ({ card, toast } = r);
     } else {
-      return c.json({ toast: { type: "error", content: "这个按钮已失效" } });
+      return json({ toast: { type: "error", content: "这个按钮已失效" } });
     }
-    return c.json({ toast: { type: "info", content: toast }, card: { type: "raw", data: card } });
+    return json({ toast: { type: "info", content: toast }, card: { type: "raw", data: card } });
   });
 
   app.get("/healthz", (c) => {
