@@ -18,7 +18,6 @@ export interface Metadata {
 
 const ORGAN_SUFFIX =
   /(?:人民政府|办事处|街道|镇|乡|局|委员会|委|办公室|办公厅|厅|署|中心|管委会|管理委员会|实验区|新区|开发区|县|区|市|旗|州|院|所|站|队|馆|会)$/;
-const REGION_PREFIX = /^(.+?(?:省|自治区))?(.+?(?:市|自治州|州|盟|地区))?(.+?(?:县|自治县|区|旗|市))?/;
 
 function cleanName(s: string): string {
   return compact(s)
@@ -33,12 +32,9 @@ function cleanName(s: string): string {
 export function splitOrgan(full: string): { organShort: string; region: string | null } {
   const town = /^(.*?)([^县区市旗州]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处)?$/.exec(full);
   if (town) return { organShort: town[2], region: town[1] || null };
-  const gov = /^(.+?(?:县|区|市|旗|州))人民政府(?:办公室|办公厅)?$/.exec(full);
-  if (gov && !/办公/.test(full)) {
-    const inner = REGION_PREFIX.exec(gov[1]);
-    const parent = inner && (inner[1] || inner[2]) && gov[1] !== (inner[1] ?? "") + (inner[2] ?? "") ? (inner[2] ?? inner[1]) : null;
-    return { organShort: gov[1], region: parent && parent !== gov[1] ? parent : null };
-  }
+  // 淮安市洪泽区人民政府 → 洪泽区 in 淮安市.
+  const gov = /^(.*?)([^省市县区旗州]{1,10}(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗))人民政府$/.exec(full);
+  if (gov) return { organShort: gov[2], region: gov[1] || null };
   const dept = /^(.+?(?:县|区|市|旗))(.{2,}(?:局|委员会|委|办公室|中心|署|院))$/.exec(full);
   if (dept) return { organShort: full, region: dept[1] };
   return { organShort: full, region: null };
