@@ -44,7 +44,7 @@ export const METRICS: Metric[] = [
   bMetric("new", "本年新收申请", "new", [
     "依申请数", "依申请公开数", "依申请公开", "依申请件数", "申请数", "申请量", "申请件数", "新收申请", "本年新收", "新收",
     "收到申请", "收到多少申请", "收到的申请", "收到政府信息公开申请", "收到政府信息公开申请数量", "受理申请", "受理依申请公开",
-    "来件", "申请数量", "政府信息公开申请", "公开申请", "信息公开申请",
+    "来件", "申请数量", "政府信息公开申请", "公开申请", "信息公开申请", "依申请", "收到申请数", "提出申请",
   ]),
   bMetric("carried_over", "上年结转申请", "carried_over", ["上年结转", "上年度结转", "结转上年", "上年结转申请", "历史积存"]),
   bMetric("granted", "予以公开", "granted", ["予以公开", "同意公开", "全部公开", "已公开"]),
@@ -94,7 +94,7 @@ export const METRICS: Metric[] = [
     cells: (t, col) => (rowById(t, "other_handling.unpaid_fee") ? [`applications.other_handling.unpaid_fee.${col}`] : undefined),
   },
   bMetric("total", "办理结果总计", "total", ["办理结果总计", "办结", "已办结", "已答复", "办理完毕", "答复总数", "处理结果总计", "办理总数"]),
-  bMetric("carried_forward", "结转下年度继续办理", "carried_forward", ["结转下年度", "结转下年", "结转到下年", "继续办理", "未办结", "跨年", "结转下一年"]),
+  bMetric("carried_forward", "结转下年度继续办理", "carried_forward", ["结转下年度", "结转下年", "结转到下年", "结转到下一年", "结转下一年", "转入下一年", "转入下年", "继续办理", "未办结", "跨年"]),
   {
     key: "open_rate", label: "公开率", phrases: ["公开率"], unit: () => "%",
     cells: () => ["applications.granted.total", "applications.partial.total", "applications.total.total"],

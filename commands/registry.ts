@@ -130,6 +130,11 @@ const query = define({
   run: ({ text }, ctx) => {
     const q = understand(text, ctx.store, ctx.now);
     if (q.year?.lastN && q.organ && q.metric.metric) return trend.run({ text }, ctx);
+    // Two organs in one question (「西店镇和李楼镇 2020 依申请数」) is a comparison.
+    if (q.organ && q.metric.metric) {
+      const other = ctx.store.findOrgan(text.normalize("NFKC").replace(/\s+/g, "").replace(q.organ.alias, " "));
+      if (other && !other.organs.some((o) => q.organ!.organs.includes(o))) return compare.run({ text }, ctx);
+    }
     if (!q.metric.metric) {
       if (q.organ) return report.run({ text }, ctx);
       return organNotFound("查询", q, ctx.store);

@@ -50,9 +50,12 @@ export interface MetricMatch {
   text: string[];
 }
 
+/** Words between the parts of a figure's name: 「收到几件申请」 is 「收到申请」. */
+export const METRIC_FILLER = /几[件个起次项]|多少[件个起次项]?|了|的/g;
+
 /** The figure a question asks for; an applicant column alone means new applications from them. */
 export function parseMetric(text: string): MetricMatch {
-  let rest = text;
+  let rest = text.replace(METRIC_FILLER, "");
   const found: string[] = [];
   let column = "total";
   for (const [phrase, col] of APPLICANT_PHRASES) {
@@ -90,6 +93,7 @@ export function understand(text: string, store: ReportStore, now: Date): Questio
   let rest = year ? raw.replace(year.text, " ") : raw;
   const organ = store.findOrgan(rest.replace(/\s+/g, ""));
   if (organ) rest = rest.replace(/\s+/g, "").replace(organ.alias, " ");
+  rest = rest.replace(METRIC_FILLER, "");
   const metric = parseMetric(rest);
   for (const t of metric.text) rest = rest.replace(t, " ");
   const unknownName = organ ? "" : rest.replace(FILLER, "").replace(/\d+/g, "");
