@@ -115,6 +115,23 @@ describe("glued digits are split by the rules", () => {
   });
 });
 
+describe("web pages saved from government sites", () => {
+  it("finds the report among navigation, headers and footers that carry numbers of their own", () => {
+    const report = renderReport({ organ: "李楼镇人民政府", year: 2024, cells: balancedCells(17), layout: "html" }).replace(/^<html><body>|<\/body><\/html>$/g, "");
+    const page = `<!DOCTYPE html><html><head><title>李楼镇人民政府2024年政府信息公开工作年度报告_政府信息公开</title><script>var visits = 12345;</script></head><body>
+<header><div>首页 | 政务公开 | 第1页 共3页 | 访问量 88888</div></header>
+<nav><ul><li>2023年报</li><li>2022年报 12</li></ul></nav>
+<div class="crumb">当前位置：首页 &gt; 政府信息公开 &gt; 年报</div>
+<div class="article">${report}</div>
+<footer><p>主办单位：李楼镇人民政府 电话：0531-12345678 ICP备12345678号-1</p><p>2025年1月20日</p></footer></body></html>`;
+    const r = parseReport(page, { file: "page.html" }) as Report;
+    expect(r.organ).toBe("李楼镇人民政府");
+    expect(r.year).toBe(2024);
+    expect(r.cells["applications.new.total"]).toBe(17);
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
+
 describe("values", () => {
   it.each([
     ["增1", 1],
