@@ -82,7 +82,10 @@ export function locateRegions(text: string): Regions {
       break;
     }
   }
-  const bStart = firstMatch(text, ["勾稽关系", "申请人情况", "本年新收"], Math.max(0, aStart));
+  // The table's corner note or header, rather than 「本年新收」 in prose before the table.
+  const from = Math.max(0, aStart);
+  const header = firstMatch(text, ["勾稽关系", "申请人情况"], from);
+  const bStart = header >= 0 ? header : firstMatch(text, ["本年新收"], from);
   const endWords = ["存在的主要问题", "主要问题及改进", "其他需要报告"];
   const regions: Regions = {};
   if (bStart >= 0) {
@@ -449,11 +452,12 @@ function tableRows(
 ): { def: RowDef; item: RowItem }[] {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, alternativesUsed(items, defs), uniformWidth);
-  if (process.env.DEBUG_ROWS) for (const it of items) console.error(it.def?.id ?? "-", it.candidates.map((d) => d.id).join(","), it.toks.map((t) => t.raw).join(" "));
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
   for (const it of items) {
     if (!it.def) continue;
+    // A count in prose (「本年新收申请15件」) names a row but cannot fill it: not the row.
+    if (!couldFill(it.toks, widthOf(it.def))) continue;
     if (seen.has(it.def)) {
       res.warnings.push(`${table}表「${it.def.label}」出现不止一次，取第一次（原文「${printed(it.toks)}」被忽略）`);
       continue;
@@ -462,6 +466,14 @@ function tableRows(
     out.push({ def: it.def, item: it });
   }
   return out;
+}
+
+/** Whether printed tokens could be a row of `width` cells (as printed, one off, or glued). */
+function couldFill(toks: CellToken[], width: number): boolean {
+  const n = toks.length;
+  if (n >= width - 1 && n <= width + 1) return true;
+  const digits = toks.reduce((a, t) => a + (t.kind === "num" ? t.int.length : 1), 0);
+  return n < width && digits >= width;
 }
 
 export function parseTableA(regionText: string, template: TemplateDef): TableResult {

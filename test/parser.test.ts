@@ -132,6 +132,19 @@ describe("web pages saved from government sites", () => {
   });
 });
 
+describe("prose around the tables", () => {
+  it("a count stated before table B does not take the place of its row", () => {
+    const text = renderReport({ organ: "李楼镇", year: 2024, cells: balancedCells(6), claim: 6 }).replace(
+      "三、收到和处理政府信息公开申请情况",
+      "三、收到和处理政府信息公开申请情况\n\n本年新收政府信息公开申请6件，上年结转2件。",
+    );
+    const r = parseReport(text) as Report;
+    expect(r.cells["applications.new.total"]).toBe(6);
+    expect(r.cells["applications.new.natural_person"]).toBe(6);
+    expect(r.warnings.join()).not.toMatch(/出现不止一次/);
+  });
+});
+
 describe("values", () => {
   it.each([
     ["增1", 1],
