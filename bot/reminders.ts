@@ -39,7 +39,7 @@ export class ReminderSettings {
   private data: z.infer<typeof fileSchema>;
   private readonly path: string;
 
-  constructor(dataDir: string, private readonly log: (l: string) => void = () => {}) {
+  constructor(dataDir: string, log: (l: string) => void = () => {}) {
     this.path = join(dataDir, "reminders.json");
     this.data = readJson(this.path, fileSchema, { subscriptions: [], deadlines: [] }, log);
   }

@@ -3,7 +3,7 @@
  * The Feishu layer renders the same object as a card; the console prints `text`.
  */
 import { basename } from "node:path";
-import type { Organ, ReportStore } from "../index/store.ts";
+import type { Organ } from "../index/store.ts";
 import type { Report } from "../parser/index.ts";
 import { rowKey } from "../parser/tables.ts";
 import { cellLabel } from "../parser/template.ts";
@@ -145,8 +145,4 @@ export function makeAnswer(a: Omit<Answer, "text" | "lines" | "suggestions" | "a
 
 export function errorAnswer(command: string, title: string, suggestions: string[] = [], lines: string[] = []): Answer {
   return makeAnswer({ kind: "error", command, title, suggestions, lines });
-}
-
-export function organLabel(store: ReportStore, o: Organ): string {
-  return store.displayName(o);
 }

@@ -3,7 +3,7 @@
  * A metric is one cell or a stated sum of cells; its definition is shown in the answer.
  */
 import type { Report } from "../parser/index.ts";
-import { APPLICANT_COLUMNS, cellLabel, TEMPLATES, type TemplateId } from "../parser/template.ts";
+import { TEMPLATES, type TemplateId } from "../parser/template.ts";
 
 export interface Metric {
   key: string;
@@ -203,7 +203,7 @@ export function metricValue(r: Report, metric: Metric, column = "total"): Metric
   if (!cells) return { value: null, cells: [], unit: "", missing: `${t}版格式没有「${metric.label}」这一项` };
   const vs = cells.map((c) => r.cells[c]);
   const unit = metric.unit(r, cells);
-  const definition = cells.length > 1 ? metric.definition?.(t) : metric.definition?.(t);
+  const definition = metric.definition?.(t);
   if (vs.some((v) => v === undefined)) return { value: null, cells, unit, definition, missing: "年报中没有找到这一项（表格缺行或被截断）" };
   if (vs.some((v) => v === null)) return { value: null, cells, unit, definition, missing: "原文这一格无法确定（占位符或多种读法）" };
   const value = (vs as number[]).reduce((a, b) => a + b, 0);
@@ -213,5 +213,3 @@ export function metricValue(r: Report, metric: Metric, column = "total"): Metric
 export function metricLabel(metric: Metric, column: string): string {
   return column !== "total" && metric.byApplicant ? `${metric.label}（${APPLICANT_LABEL[column]}）` : metric.label;
 }
-
-export { APPLICANT_COLUMNS, cellLabel };
