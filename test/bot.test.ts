@@ -390,3 +390,32 @@ describe("reminders through Feishu", () => {
     expect(card).toContain("未发布单位");
   });
 });
+
+describe("npm start with Feishu credentials", () => {
+  it("serves the routes over HTTP with the bot's own open_id and answers an event", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nianbao-server-"));
+    dirs.push(dir);
+    const { startServer } = await import("../bot/server.ts");
+    const loaded = loadConfig({
+      FEISHU_APP_ID: "cli_server",
+      FEISHU_APP_SECRET: "secret-xyz",
+      FEISHU_VERIFICATION_TOKEN: TOKEN,
+      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+      FEISHU_DOMAIN: fake.url,
+      DATA_DIR: dir,
+    });
+    if (!("config" in loaded)) throw new Error(loaded.errors.join());
+    const server = await startServer({ ...loaded.config, PORT: 0 }, store, () => {});
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ ok: true, reports: 5 });
+      const ev = messageEvent({ chatType: "group", text: "@_user_1 西店镇 2019 依申请数", mentions: [{ key: "@_user_1", open_id: "ou_bot" }] });
+      const res = await fetch(`${base}/feishu/events`, feishuRequest(ev, { encryptKey: ENCRYPT_KEY }));
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 50 && fake.sent("reply").length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(JSON.stringify(fake.cards("reply")[0])).toContain("## 21");
+    } finally {
+      await server.close();
+    }
+  });
+});
