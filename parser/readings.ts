@@ -31,6 +31,7 @@ export interface RowRules {
 }
 
 const MAX_READINGS = 4000;
+const MAX_STEPS = 200_000;
 
 function direct(tokens: CellToken[]): Reading {
   return {
@@ -42,8 +43,9 @@ function direct(tokens: CellToken[]): Reading {
   };
 }
 
-/** Ways to cut a digit string into `parts` numbers, none with a leading zero. */
-function* cuts(digits: string, parts: number): Generator<string[]> {
+/** Ways to cut a digit string into `parts` numbers, none with a leading zero; `budget.left` bounds the work. */
+function* cuts(digits: string, parts: number, budget: { left: number }): Generator<string[]> {
+  if (--budget.left < 0) return;
   if (parts === 1) {
     if (digits.length === 1 || digits[0] !== "0") yield [digits];
     return;
@@ -52,7 +54,7 @@ function* cuts(digits: string, parts: number): Generator<string[]> {
   for (let len = 1; len <= maxFirst; len++) {
     const head = digits.slice(0, len);
     if (len > 1 && head[0] === "0") break;
-    for (const rest of cuts(digits.slice(len), parts - 1)) yield [head, ...rest];
+    for (const rest of cuts(digits.slice(len), parts - 1, budget)) yield [head, ...rest];
   }
 }
 
@@ -62,8 +64,11 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   const values: (number | null)[] = [];
   const units: string[] = [];
   const placeholders: number[] = [];
+  // Long glued runs have astronomically many cuts: bound the search, not just its results.
+  let steps = 0;
+  const budget = { left: MAX_STEPS * 4 };
   const walk = (ti: number): void => {
-    if (out.length >= MAX_READINGS) return;
+    if (out.length >= MAX_READINGS || ++steps > MAX_STEPS) return;
     if (ti === tokens.length) {
       if (values.length === width) {
         out.push({ values: [...values], derived: [], placeholders: [...placeholders], asPrinted: false, units: [...units] });
@@ -85,8 +90,12 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
       return;
     }
     const maxParts = Math.min(t.int.length, cellsLeft - tokensLeft);
-    for (let parts = 1; parts <= maxParts; parts++) {
-      for (const pieces of cuts(t.int, parts)) {
+    // The tokens after this one can hold at most one cell per digit: this one takes the rest.
+    const laterCapacity = tokens.slice(ti + 1).reduce((a, x) => a + (x.kind === "num" ? x.int.length : 1), 0);
+    const minParts = Math.max(1, cellsLeft - laterCapacity);
+    for (let parts = minParts; parts <= maxParts; parts++) {
+      for (const pieces of cuts(t.int, parts, budget)) {
+        if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return;
         const start = values.length;
         let ok = true;
         pieces.forEach((p, k) => {
@@ -104,7 +113,8 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     }
   };
   walk(0);
-  return out;
+  // A cut-short search saw only some readings: agreement among them would be a guess.
+  return steps > MAX_STEPS || budget.left < 0 || out.length >= MAX_READINGS ? [] : out;
 }
 
 /** Readings of a row with one cell lost: the gap can be anywhere; a rule of the row may fill it. */

@@ -105,6 +105,14 @@ describe("glued digits are split by the rules", () => {
     expect(cols.map((c) => r.cells[`${prefix}.${c}`])).toEqual(want);
   });
 
+  it("gives up quickly, without guessing, on an absurdly long run of digits", () => {
+    const t0 = performance.now();
+    const r = parseReport(base("一、本年新收政府信息公开申请数量 1234567890123456789012345678901234567890").replace("000000000000000", "9".repeat(45))) as Report;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.cells["applications.new.total"] ?? null).toBeNull();
+    expect(r.cells["review.total"] ?? null).toBeNull();
+  });
+
   it("leaves cells null and says why when two readings both satisfy every rule", () => {
     // 1|12|0|0|0|0|13 and 11|2|0|0|0|0|13 both add up: the text does not decide.
     const r = parseReport(base("一、本年新收政府信息公开申请数量 112000013")) as Report;
