@@ -67,6 +67,12 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   // Long glued runs have astronomically many cuts: bound the search, not just its results.
   let steps = 0;
   const budget = { left: MAX_STEPS * 4 };
+  // capacityAfter[i]: cells the tokens after i can hold at most (one per digit).
+  const capacityAfter = tokens.map(() => 0);
+  for (let i = tokens.length - 2; i >= 0; i--) {
+    const next = tokens[i + 1];
+    capacityAfter[i] = capacityAfter[i + 1] + (next.kind === "num" ? next.int.length : 1);
+  }
   const walk = (ti: number): void => {
     if (out.length >= MAX_READINGS || ++steps > MAX_STEPS) return;
     if (ti === tokens.length) {
@@ -91,8 +97,7 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     }
     const maxParts = Math.min(t.int.length, cellsLeft - tokensLeft);
     // The tokens after this one can hold at most one cell per digit: this one takes the rest.
-    const laterCapacity = tokens.slice(ti + 1).reduce((a, x) => a + (x.kind === "num" ? x.int.length : 1), 0);
-    const minParts = Math.max(1, cellsLeft - laterCapacity);
+    const minParts = Math.max(1, cellsLeft - capacityAfter[ti]);
     for (let parts = minParts; parts <= maxParts; parts++) {
       for (const pieces of cuts(t.int, parts, budget)) {
         if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return;
