@@ -10,6 +10,8 @@ export interface Metric {
   label: string;
   /** Phrases that name it, longest match wins. */
   phrases: string[];
+  /** Named by words that also set the scene for other figures (申请, 规范性文件): gives way to them. */
+  generic?: boolean;
   /** Cells summed for the metric, per template (undefined: the template has no such figure). */
   cells: (template: TemplateId, column: string) => string[] | undefined;
   /** How the figure is made, when it is not a single printed cell. */
@@ -32,8 +34,8 @@ const sumDefinition = (title: string, prefix: string) => (t: TemplateId) =>
     .map((id) => TEMPLATES[t].tableB.find((d) => d.id === id)!.label.replace(/^（[一二三四五六七]）[^ ]* ?/, ""))
     .join(" + ")}`;
 
-function bMetric(key: string, label: string, row: string, phrases: string[]): Metric {
-  return { key, label, phrases, cells: B(row), unit: countUnit, byApplicant: true };
+function bMetric(key: string, label: string, row: string, phrases: string[], generic = false): Metric {
+  return { key, label, phrases, cells: B(row), unit: countUnit, byApplicant: true, generic };
 }
 
 function rowById(t: TemplateId, id: string) {
@@ -45,7 +47,7 @@ export const METRICS: Metric[] = [
     "依申请数", "依申请公开数", "依申请公开", "依申请件数", "申请数", "申请量", "申请件数", "新收申请", "本年新收", "新收",
     "收到申请", "收到多少申请", "收到的申请", "收到政府信息公开申请", "收到政府信息公开申请数量", "受理申请", "受理依申请公开",
     "来件", "申请数量", "政府信息公开申请", "公开申请", "信息公开申请", "依申请", "收到申请数", "提出申请",
-  ]),
+  ], true),
   bMetric("carried_over", "上年结转申请", "carried_over", ["上年结转", "上年度结转", "结转上年", "上年结转申请", "历史积存"]),
   bMetric("granted", "予以公开", "granted", ["予以公开", "同意公开", "全部公开", "已公开"]),
   bMetric("partial", "部分公开", "partial", ["部分公开", "部分予以公开", "区分处理"]),
@@ -129,12 +131,12 @@ export const METRICS: Metric[] = [
     definition: () => "胜诉 = 直接起诉结果维持 + 复议后起诉结果维持", unit: countUnit,
   },
   {
-    key: "rules.issued", label: "规章：本年制发", phrases: ["规章", "制发规章", "规章制发", "新制作规章"],
+    key: "rules.issued", label: "规章：本年制发", phrases: ["规章", "制发规章", "规章制发", "新制作规章"], generic: true,
     cells: (t) => [t === "2021" ? "active.rules.issued" : "active.rules.made"], unit: () => "件",
     definition: (t) => (t === "2019" ? "2019版为「本年新制作数量」" : "本年制发件数"),
   },
   {
-    key: "normative.issued", label: "行政规范性文件：本年制发", phrases: ["规范性文件", "行政规范性文件", "红头文件", "制发规范性文件", "出台规范性文件", "印发规范性文件"],
+    key: "normative.issued", label: "行政规范性文件：本年制发", phrases: ["规范性文件", "行政规范性文件", "红头文件", "制发规范性文件", "出台规范性文件", "印发规范性文件"], generic: true,
     cells: (t) => [t === "2021" ? "active.normative.issued" : "active.normative.made"], unit: () => "件",
     definition: (t) => (t === "2019" ? "2019版为「本年新制作数量」" : "本年制发件数"),
   },

@@ -135,6 +135,14 @@ const query = define({
       const other = ctx.store.findOrgan(text.normalize("NFKC").replace(/\s+/g, "").replace(q.organ.alias, " "));
       if (other && !other.organs.some((o) => q.organ!.organs.includes(o))) return compare.run({ text }, ctx);
     }
+    if (q.metric.ambiguous) {
+      const who = `${q.organ?.alias ?? ""} ${q.year?.year ?? ""}`.trim();
+      return errorAnswer(
+        "查询",
+        `这个问题同时问到了${q.metric.ambiguous.map((m) => `「${m.label}」`).join("和")}，请一次问一项`,
+        q.metric.ambiguous.map((m) => `${who} ${m.phrases[0]}`.trim()),
+      );
+    }
     if (!q.metric.metric) {
       if (q.organ) return report.run({ text }, ctx);
       return organNotFound("查询", q, ctx.store);

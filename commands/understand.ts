@@ -48,30 +48,47 @@ export interface MetricMatch {
   metric: Metric | null;
   column: string;
   text: string[];
+  /** Several different figures named at once (「行政复议和行政诉讼」): answer none of them. */
+  ambiguous?: Metric[];
 }
 
 /** Words between the parts of a figure's name: 「收到几件申请」 is 「收到申请」. */
 export const METRIC_FILLER = /几[件个起次项]|多少[件个起次项]?|了|的/g;
 
-/** The figure a question asks for; an applicant column alone means new applications from them. */
+/**
+ * The figure a question asks for. Every phrase is found (longest first, without overlaps);
+ * the generic 申请 words give way to a more specific figure named beside them
+ * (「收到的申请中部分公开」 is 部分公开); two specific figures at once are ambiguous.
+ * An applicant column alone means new applications from them.
+ */
 export function parseMetric(text: string): MetricMatch {
-  let rest = text.replace(METRIC_FILLER, "");
-  const found: string[] = [];
+  const rest = text.replace(METRIC_FILLER, "");
+  const taken = new Array<boolean>(rest.length).fill(false);
+  const hits: { phrase: string; metric: Metric }[] = [];
+  for (const { phrase, metric } of PHRASES) {
+    for (let at = rest.indexOf(phrase); at >= 0; at = rest.indexOf(phrase, at + 1)) {
+      if (taken.slice(at, at + phrase.length).some(Boolean)) continue;
+      taken.fill(true, at, at + phrase.length);
+      hits.push({ phrase, metric });
+    }
+  }
+  const free = [...rest].map((c, i) => (taken[i] ? " " : c)).join("");
   let column = "total";
+  const found = hits.map((h) => h.phrase);
   for (const [phrase, col] of APPLICANT_PHRASES) {
-    if (rest.includes(phrase)) {
+    if (free.includes(phrase)) {
       column = col;
       found.push(phrase);
-      rest = rest.replace(phrase, " ");
       break;
     }
   }
-  for (const { phrase, metric } of PHRASES) {
-    if (rest.includes(phrase)) {
-      found.push(phrase);
-      return { metric, column, text: found };
-    }
-  }
+  let metrics = [...new Set(hits.map((h) => h.metric))];
+  // A part names its whole's figure too (「个人隐私不予公开」 is the 个人隐私 row of 不予公开);
+  // generic names give way to a specific one beside them.
+  if (metrics.length > 1) metrics = metrics.filter((m) => !metrics.some((o) => o !== m && o.key.startsWith(`${m.key}.`)));
+  if (metrics.length > 1) metrics = metrics.filter((m) => !m.generic);
+  if (metrics.length > 1) return { metric: null, column, text: found, ambiguous: metrics };
+  if (metrics.length === 1) return { metric: metrics[0], column, text: found };
   if (column !== "total") return { metric: PHRASES.find((p) => p.metric.key === "new")!.metric, column, text: found };
   return { metric: null, column, text: found };
 }

@@ -56,7 +56,27 @@ describe("questions with known answers", () => {
 describe("understanding a question", () => {
   const store = storeOf([
     { organ: "李楼镇", year: 2024, cells: balancedCells(7) },
-    { organ: "李楼镇", year: 2025, cells: { ...balancedCells(4), "review.upheld": 1, "review.total": 1, "litigation.direct.upheld": 1, "litigation.direct.total": 1, "litigation.after_review.pending": 2, "litigation.after_review.total": 2 } },
+    {
+      organ: "李楼镇",
+      year: 2025,
+      cells: {
+        ...balancedCells(4),
+        "applications.granted.natural_person": 2,
+        "applications.granted.total": 2,
+        "applications.denied.third_party.natural_person": 1,
+        "applications.denied.third_party.total": 1,
+        "applications.denied.state_secret.natural_person": 1,
+        "applications.denied.state_secret.total": 1,
+        "review.upheld": 1,
+        "review.total": 1,
+        "litigation.direct.upheld": 1,
+        "litigation.direct.total": 1,
+        "litigation.after_review.pending": 2,
+        "litigation.after_review.total": 2,
+        "active.normative.issued": 2,
+        "active.normative.in_force": 9,
+      },
+    },
     { organ: "西店镇", year: 2025, cells: { ...balancedCells(9), "applications.new.natural_person": 6, "applications.new.commercial": 3 , "applications.granted.natural_person": 6, "applications.granted.commercial": 3, "applications.total.natural_person": 6, "applications.total.commercial": 3} },
   ]);
   it.each([
@@ -72,12 +92,17 @@ describe("understanding a question", () => {
     ["李楼镇 2025 行政复议几件", 2025, 1],
     ["西店镇 2025 企业申请", 2025, 3],
     ["西店镇 2025 自然人", 2025, 6],
-    ["李楼镇 2025 公开率", 2025, 100],
+    ["李楼镇 2025 公开率", 2025, 50],
     ["李楼镇2025年收到几件申请", 2025, 4],
     ["李楼镇 25年 依申请", 2025, 4],
     ["2025年李楼镇依申请公开数量是多少？", 2025, 4],
     ["李楼镇2025年结转到下一年的", 2025, 0],
     ["李楼镇2025年有没有被起诉", 2025, 3],
+    ["李楼镇2025年收到的政府信息公开申请中予以公开的", 2025, 2],
+    ["李楼镇2025年不予公开", 2025, 2],
+    ["李楼镇2025年个人隐私不予公开", 2025, 1],
+    ["李楼镇2025年规范性文件", 2025, 2],
+    ["李楼镇2025年规范性文件现行有效多少", 2025, 9],
   ])("%s → %d: %d", (q, year, value) => {
     const a = ask(store, q);
     expect(a.answers[0], a.text).toMatchObject({ year, value });
@@ -100,6 +125,7 @@ describe("understanding a question", () => {
     ["李楼镇 2019 依申请数", /没有「李楼镇」2019 年的年报/],
     ["李搂镇 2025 依申请数", /您是不是要找：李楼镇/],
     ["李楼镇 2025 天气", /关键数字|年度报告/],
+    ["李楼镇 2025 行政复议和行政诉讼", /同时问到了「行政复议」和「行政诉讼」/],
   ])("%s gets no number", (q, msg) => {
     const a = ask(store, q);
     expect(a.answers).toEqual([]);
