@@ -16,7 +16,7 @@ import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -38,7 +38,7 @@ const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
  * follow from its key), passed checks without their detail. Keeps a 10,000-report cache small
  * enough to load in well under a second.
  */
-type PackedReport = Omit<Report, "cells" | "provenance" | "checks"> & {
+type PackedReport = Omit<Report, "cells" | "provenance" | "checks" | "narrative"> & {
   cells: (number | null | false)[];
   provenance: [string, string][];
   checks: (Report["checks"][number] | string)[];
@@ -50,8 +50,9 @@ export function pack(r: Report): PackedReport {
     const i = CELL_INDEX.get(id);
     if (i !== undefined) cells[i] = v;
   }
+  const { narrative: _narrative, ...rest } = r;
   return {
-    ...r,
+    ...rest,
     cells,
     provenance: Object.entries(r.provenance).map(([k, p]) => [k, p.printed]),
     checks: r.checks.map((c) => (c.ok ? c.id : c)),
@@ -62,10 +63,11 @@ export function pack(r: Report): PackedReport {
  * Back to a Report. Cells and provenance are materialised on first access: a question reads
  * one or two reports, and building 10,000 cell maps up front is most of a cold start.
  */
-export function unpack(p: PackedReport): Report {
+export function unpack(p: PackedReport, narrative: () => Report["narrative"]): Report {
   const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as Report["checks"][number]["id"], ok: true, detail: "通过", failures: [] } : c));
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
+  lazy(report, "narrative", narrative);
   lazy(report, "cells", () => {
     const cells: Record<string, number | null> = {};
     packedCells.forEach((v, i) => {
@@ -171,6 +173,18 @@ function readCache(path: string, tokenizer: TokenizerOptions, log: (l: string) =
   }
 }
 
+const narrativesSchema = z.record(z.string(), z.array(z.object({ title: z.string(), text: z.string() })));
+
+function readJsonFile<T extends object>(path: string, schema: z.ZodType<T>): T | Record<string, never> {
+  if (!existsSync(path)) return {};
+  try {
+    const r = schema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    return r.success ? r.data : {};
+  } catch {
+    return {};
+  }
+}
+
 function writeAtomic(path: string, data: string) {
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, data);
@@ -188,6 +202,12 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const files = listReportFiles(opts.reportsDir);
   const next: Cache = { version: FORMAT_VERSION, tokenizer, files: {} };
   const indexPath = cachePath.replace(/\.json$/, ".search.json");
+  // Narratives are only read to build the search index and for /搜索 snippets: kept in their
+  // own file and read on first use, so a cold start does not parse them.
+  const narrativePath = cachePath.replace(/\.json$/, ".narratives.json");
+  const freshNarratives: Record<string, Report["narrative"]> = {};
+  let narratives: Record<string, Report["narrative"]> | null = null;
+  const allNarratives = () => (narratives ??= { ...(readJsonFile(narrativePath, narrativesSchema) as Record<string, Report["narrative"]>), ...freshNarratives });
   let reused = 0;
   let parsed = 0;
   const showProgress = files.length >= 200;
@@ -215,6 +235,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
     const r: ParseResult = await parseDocument(bytes, { file: path });
     parsed++;
     (prev ? changes.changed : changes.added).push(key);
+    if (isReport(r)) freshNarratives[key] = r.narrative;
     next.files[key] = isReport(r)
       ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
       : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
@@ -226,7 +247,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const rejected: { file: string; error: string }[] = [];
   for (const [key, f] of Object.entries(next.files)) {
     if (f.report) {
-      const r = unpack(f.report as PackedReport);
+      const r = unpack(f.report as PackedReport, () => allNarratives()[key] ?? []);
       r.file = join(opts.reportsDir, key);
       reports.push(r);
     }
@@ -244,6 +265,8 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   }
   if (rebuilt || reused !== files.length) {
     mkdirSync(opts.dataDir, { recursive: true });
+    const all = allNarratives();
+    writeAtomic(narrativePath, JSON.stringify(Object.fromEntries(Object.keys(next.files).filter((k) => k in all).map((k) => [k, all[k]]))));
     writeAtomic(cachePath, JSON.stringify(next));
   }
   const ms = performance.now() - t0;

@@ -129,6 +129,9 @@ describe("DATA_DIR cache", () => {
     const second = await loadReports({ reportsDir: reports, dataDir: data });
     expect(second.stats).toMatchObject({ parsed: 0, reused: 5, rebuilt: false });
     expect(second.store.fullText("政务公开").length).toBe(first.store.fullText("政务公开").length);
+    const byFile = (rs: typeof first.store.reports) => Object.fromEntries(rs.map((r) => [r.file, r.narrative]));
+    expect(byFile(second.store.reports)).toEqual(byFile(first.store.reports));
+    expect(second.store.reports[0].narrative[0].text.length).toBeGreaterThan(10);
 
     const target = join(reports, "sub", "002_108787ae7295ae56.txt");
     writeFileSync(target, renderReport({ organ: "西店镇", year: 2019, template: "2019", cells: balancedCells(33, "2019") }));
