@@ -10,6 +10,17 @@ import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { synthReports } from "./synth.ts";
 
+interface ColdRun {
+  reports: number;
+  coldStartMs: number;
+  p50: number;
+  p99: number;
+  answered: string;
+  heapMB: number;
+  storeMB: number;
+  rssMB: number;
+}
+
 export async function benchAsk(n: number, root: string) {
   const tmp = mkdtempSync(join(tmpdir(), "nianbao-bench-"));
   try {
@@ -28,9 +39,14 @@ export async function benchAsk(n: number, root: string) {
     const built = new ReportStore(first.store.reports);
     void built.search.documentCount;
     const buildMs = performance.now() - t0;
-    const out = execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "cold.ts"), reportsDir, dataDir, qFile], { cwd: root, encoding: "utf8" });
-    const cold = JSON.parse(out.trim().split("\n").pop()!);
-    return { ingestMs: first.stats.ms, buildMs, ...cold };
+    // Three fresh processes; the median run is reported (the first one also pays for the
+    // page cache still flushing the files just written).
+    const runs = [0, 1, 2].map(() => {
+      const out = execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "cold.ts"), reportsDir, dataDir, qFile], { cwd: root, encoding: "utf8" });
+      return JSON.parse(out.trim().split("\n").pop()!) as ColdRun;
+    });
+    const cold = runs.sort((a, b) => a.coldStartMs - b.coldStartMs)[1];
+    return { ingestMs: first.stats.ms, buildMs, coldRuns: runs.map((r) => Math.round(r.coldStartMs)), ...cold };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -24,7 +24,7 @@ console.log(`pdf: ${pdf.files} PDFs, ${pdf.pages} pages, ${pdf.pagesPerSecond} p
 
 const a = await benchAsk(n, root);
 console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`);
-console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms`);
+console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms (median of 3 fresh processes: ${a.coldRuns.join(", ")} ms)`);
 console.log(`answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}`);
 console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`);
 
