@@ -14,7 +14,7 @@ import {
   rowSumCheck,
 } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
-import { compact, decodeBytes, detectKind, looksBinary, normalizeText, spacedPattern } from "./normalize.ts";
+import { decodeBytes, detectKind, looksBinary, normalizeText, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
@@ -62,16 +62,15 @@ export type ParseResult = Report | NotAReport;
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
 /** The six sections, located by their titles' words, not their numbering. */
-function sections(text: string): { title: string; text: string }[] {
+function sections(spaced: SpacedText): { title: string; text: string }[] {
+  const text = spaced.text;
   const keys = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题", "其他需要报告"];
   const starts: number[] = [];
   let from = 0;
   for (const k of keys) {
-    const re = spacedPattern(k, "g");
-    re.lastIndex = from;
-    const m = re.exec(text);
-    starts.push(m ? m.index : -1);
-    if (m) from = m.index + 1;
+    const at = spaced.indexOf(k, from);
+    starts.push(at);
+    if (at >= 0) from = at + 1;
   }
   return SECTION_TITLES.map((title, i) => {
     const s = starts[i];
@@ -121,11 +120,12 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   }
   if (raw.trim() === "") return { file, error: "文件为空" };
   const text = normalizeText(raw, detectKind(raw, file));
-  const c = compact(text);
+  const spaced = new SpacedText(text);
+  const c = spaced.compact;
   if (!/政府信息公开|依申请|主动公开/.test(c)) {
     return { file, error: "这不是政府信息公开工作年度报告：正文中没有“政府信息公开”等字样" };
   }
-  const regions = locateRegions(text);
+  const regions = locateRegions(spaced);
   if (!regions.a && !regions.b && !regions.c) {
     return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
   }
@@ -166,7 +166,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     checks,
     warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
     claims,
-    narrative: sections(text),
+    narrative: sections(spaced),
     provenance: Object.assign({}, ...parts.map((p) => p!.provenance)),
     encoding,
   };

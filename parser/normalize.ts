@@ -112,12 +112,38 @@ export function compact(s: string): string {
 }
 
 /** A regex that matches `word` with optional whitespace between its characters. */
-const spacedSources = new Map<string, string>();
-export function spacedPattern(word: string, flags = "g"): RegExp {
-  let source = spacedSources.get(word);
-  if (source === undefined) {
-    source = [...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s*");
-    spacedSources.set(word, source);
+/**
+ * A text searchable for words whatever whitespace extraction put between their characters
+ * (「勾 稽 关系」): searched in its compact form, positions reported in the original.
+ */
+export class SpacedText {
+  readonly compact: string;
+  private readonly positions: Int32Array;
+
+  constructor(readonly text: string) {
+    const chars: string[] = [];
+    const positions = new Int32Array(text.length);
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\u00a0" || c === "\u3000") continue;
+      chars.push(c);
+      positions[n++] = i;
+    }
+    this.compact = chars.join("");
+    this.positions = positions.subarray(0, n);
   }
-  return new RegExp(source, flags);
+
+  /** Original index of the first occurrence of `word` starting at or after `from`, or -1. */
+  indexOf(word: string, from = 0): number {
+    let lo = 0;
+    let hi = this.positions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.positions[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = this.compact.indexOf(word, lo);
+    return k < 0 ? -1 : this.positions[k];
+  }
 }

@@ -12,7 +12,7 @@ import {
   type TemplateDef,
 } from "./template.ts";
 import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
-import { compact, spacedPattern } from "./normalize.ts";
+import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
 export interface Provenance {
@@ -60,46 +60,44 @@ export interface Regions {
   c?: [number, number];
 }
 
-function firstMatch(text: string, words: string[], from: number, to = text.length): number {
+function firstMatch(t: SpacedText, words: string[], from: number): number {
   let best = -1;
   for (const w of words) {
-    const re = spacedPattern(w, "g");
-    re.lastIndex = from;
-    const m = re.exec(text);
-    if (m && m.index < to && (best < 0 || m.index < best)) best = m.index;
+    const at = t.indexOf(w, from);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
   }
   return best;
 }
 
 /** Where each table sits in the text, found by content rather than by heading numbers. */
-export function locateRegions(text: string): Regions {
+export function locateRegions(t: SpacedText): Regions {
+  const text = t.text;
   let aStart = -1;
-  const re = spacedPattern("第二十条", "g");
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const after = compact(text.slice(m.index, m.index + 400));
+  for (let at = t.indexOf("第二十条"); at >= 0; at = t.indexOf("第二十条", at + 1)) {
+    const after = compact(text.slice(at, at + 400));
     if (/信息内容|规章|规范性文件|第\(?[一五六八九]\)?项/.test(after)) {
-      aStart = m.index;
+      aStart = at;
       break;
     }
   }
   // The table's corner note or header, rather than 「本年新收」 in prose before the table.
   const from = Math.max(0, aStart);
-  const header = firstMatch(text, ["勾稽关系", "申请人情况"], from);
-  const bStart = header >= 0 ? header : firstMatch(text, ["本年新收"], from);
+  const header = firstMatch(t, ["勾稽关系", "申请人情况"], from);
+  const bStart = header >= 0 ? header : firstMatch(t, ["本年新收"], from);
   const endWords = ["存在的主要问题", "主要问题及改进", "其他需要报告"];
   const regions: Regions = {};
   if (bStart >= 0) {
-    const cStart = firstMatch(text, ["行政复议"], bStart);
-    const bEndFallback = firstMatch(text, endWords, bStart);
+    const cStart = firstMatch(t, ["行政复议"], bStart);
+    const bEndFallback = firstMatch(t, endWords, bStart);
     const bEnd = cStart >= 0 ? cStart : bEndFallback >= 0 ? bEndFallback : text.length;
     regions.b = [bStart, bEnd];
     if (cStart >= 0) {
-      const cEnd = firstMatch(text, endWords, cStart);
+      const cEnd = firstMatch(t, endWords, cStart);
       regions.c = [cStart, cEnd >= 0 ? cEnd : Math.min(text.length, cStart + 4000)];
     }
   }
   if (aStart >= 0) {
-    const aEnd = bStart > aStart ? bStart : firstMatch(text, ["收到和处理政府信息公开申请", ...endWords], aStart + 4);
+    const aEnd = bStart > aStart ? bStart : firstMatch(t, ["收到和处理政府信息公开申请", ...endWords], aStart + 4);
     regions.a = [aStart, aEnd > aStart ? aEnd : text.length];
   }
   return regions;
