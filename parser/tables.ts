@@ -177,24 +177,37 @@ const coreLabel = (def: RowDef) => {
   return core;
 };
 
-function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
-  const tail = c.replace(/\d\.?$/, "");
-  let best: RowDef | null = null;
-  let bestLen = 0;
-  let tie = false;
-  const last = tail[tail.length - 1];
-  for (const def of defs) {
-    const core = coreLabel(def);
-    if (last === undefined || !core.includes(last)) continue;
-    for (let len = Math.min(core.length - 1, tail.length); len >= 3; len--) {
-      if (tail.endsWith(core.slice(0, len))) {
-        if (len > bestLen) [best, bestLen, tie] = [def, len, false];
-        else if (len === bestLen && best !== def) tie = true;
-        break;
+/** Every start (3+ characters, short of the whole) of every row's core label → the rows it begins. */
+const labelStarts = new WeakMap<RowDef[], { map: Map<string, Set<RowDef>>; longest: number }>();
+function startsOf(defs: RowDef[]) {
+  let s = labelStarts.get(defs);
+  if (!s) {
+    const map = new Map<string, Set<RowDef>>();
+    let longest = 0;
+    for (const def of defs) {
+      const core = coreLabel(def);
+      for (let len = 3; len < core.length; len++) {
+        const start = core.slice(0, len);
+        if (!map.has(start)) map.set(start, new Set());
+        map.get(start)!.add(def);
+        longest = Math.max(longest, len);
       }
     }
+    s = { map, longest };
+    labelStarts.set(defs, s);
   }
-  return tie ? null : best;
+  return s;
+}
+
+/** The row whose label starts where this text ends (the longest such start, if only one row has it). */
+function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
+  const tail = c.replace(/\d\.?$/, "");
+  const { map, longest } = startsOf(defs);
+  for (let len = Math.min(longest, tail.length); len >= 3; len--) {
+    const rows = map.get(tail.slice(tail.length - len));
+    if (rows) return rows.size === 1 ? [...rows][0] : null;
+  }
+  return null;
 }
 
 /** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
