@@ -3,7 +3,7 @@
  * a checked report to the library (REPORTS_DIR); one that would replace an existing organ/year
  * needs a second confirmation, and the old file is kept.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { z } from "zod";
 import type { ReportStore } from "../index/store.ts";
@@ -14,6 +14,8 @@ import { checkCard, errorCard } from "./cards.ts";
 import type { FeishuApi } from "./feishu/api.ts";
 import type { MessageEvent } from "./feishu/events.ts";
 
+/** Checked files wait this long for 加入资料库, then are deleted. */
+export const PENDING_DAYS = 7;
 const ACCEPTED = new Set([".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md"]);
 const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().min(1) });
 
@@ -68,8 +70,17 @@ export function createUploads(deps: UploadDeps) {
     const dir = join(pendingDir, m.message_id.replace(/[^\w-]/g, "_"));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, safeName(file_name)), bytes);
+    prunePending();
     const canIngest = deps.admins.includes(ev.sender.sender_id.open_id ?? "");
     await reply(checkCard(r, { fileName: file_name, uploadId: m.message_id, canIngest }));
+  }
+
+  function prunePending() {
+    const cutoff = deps.now().getTime() - PENDING_DAYS * 86400000;
+    for (const d of readdirSync(pendingDir)) {
+      const path = join(pendingDir, d);
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    }
   }
 
   function pendingFile(uploadId: string): string | null {

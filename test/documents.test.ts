@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -177,7 +177,7 @@ describe("a report uploaded in chat", () => {
       onFile: uploads.onFile,
       onCardAction: uploads.onCardAction,
     });
-    return { app, queue, lib, reportsDir };
+    return { app, queue, lib, reportsDir, dataDir: opts.dataDir };
   }
 
   const fileMessage = (sender: string, fileKey: string, name: string) => {
@@ -247,6 +247,20 @@ describe("a report uploaded in chat", () => {
     await queue.idle();
     expect(JSON.stringify(fake.cards("reply").pop())).toMatch(msg);
     expect(lib.store.reports).toHaveLength(1);
+  });
+
+  it("checked files waiting for 加入资料库 are deleted after a week", async () => {
+    fake.files.set("fk_week", Buffer.from(renderReport({ organ: "甲镇", year: 2024 })));
+    const { app, queue, dataDir } = await setup();
+    const stale = join(dataDir, "uploads", "om_old");
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "old.txt"), "x");
+    const longAgo = new Date(Date.now() - 8 * 86400000);
+    utimesSync(stale, longAgo, longAgo);
+    await app.request("/feishu/events", feishuRequest(fileMessage("ou_admin", "fk_week", "甲镇.txt")));
+    await queue.idle();
+    expect(readdirSync(join(dataDir, "uploads"))).not.toContain("om_old");
+    expect(readdirSync(join(dataDir, "uploads"))).toHaveLength(1);
   });
 
   it("keeps uploaded file names safe", () => {
