@@ -239,7 +239,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
     next.files[key] = isReport(r)
       ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
       : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
-    if (showProgress && (n + 1) % 500 === 0) log(`已处理 ${n + 1}/${files.length} 个文件`);
+    if (showProgress && (n + 1) % 100 === 0) log(`已处理 ${n + 1}/${files.length} 个文件`);
   }
   changes.removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)) : [];
   const removed = changes.removed.length;
