@@ -12,11 +12,13 @@ export function benchParse(root: string): { files: number; reportsPerSecond: num
   const files = readdirSync(dir)
     .filter((f) => /\.(txt|md|html?)$/.test(f))
     .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
-  for (const f of files) parseReport(f.bytes, { file: f.name }); // warm-up
-  const rounds = 20;
-  const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const f of files) parseReport(f.bytes, { file: f.name });
-  const ms = performance.now() - t0;
-  const n = rounds * files.length;
-  return { files: files.length, reportsPerSecond: Math.round((n / ms) * 1000), msPerReport: ms / n };
+  for (let r = 0; r < 3; r++) for (const f of files) parseReport(f.bytes, { file: f.name }); // warm-up
+  // Five passes over the corpus; the median pass is reported (this machine is shared and noisy).
+  const passes = Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    for (let r = 0; r < 5; r++) for (const f of files) parseReport(f.bytes, { file: f.name });
+    return (performance.now() - t0) / (5 * files.length);
+  }).sort((a, b) => a - b);
+  const msPerReport = passes[2];
+  return { files: files.length, reportsPerSecond: Math.round(1000 / msPerReport), msPerReport };
 }
