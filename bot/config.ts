@@ -14,7 +14,7 @@ export const configSchema = z.object({
   FEISHU_VERIFICATION_TOKEN: optional(z.string().min(8, "FEISHU_VERIFICATION_TOKEN 太短（事件订阅 → Verification Token）")),
   FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
   FEISHU_DOMAIN: z.string().url("FEISHU_DOMAIN 必须是网址，例如 https://open.feishu.cn").default("https://open.feishu.cn"),
-  PORT: z.coerce.number().int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间").default(3000),
+  PORT: z.coerce.number({ message: "PORT 必须是数字，例如 3000" }).int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间").default(3000),
   REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
   DATA_DIR: z.string().min(1).default("./data"),
   ROSTER_FILE: optional(z.string()),

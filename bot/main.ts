@@ -23,7 +23,12 @@ async function main() {
     return;
   }
   const { startServer } = await import("./server.ts");
-  await startServer(config, store, log);
+  try {
+    await startServer(config, store, log);
+  } catch (e) {
+    log(`启动失败：${(e as Error).message}`);
+    process.exitCode = 1;
+  }
 }
 
 main();

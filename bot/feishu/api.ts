@@ -12,7 +12,7 @@ export class FeishuApiError extends Error {
     readonly status: number | null,
     message: string,
   ) {
-    super(`飞书接口 ${method} 失败：${code !== null ? `code ${code}` : `HTTP ${status}`} ${message}`);
+    super(`飞书接口 ${method} 失败：${code !== null ? `code ${code}` : status !== null ? `HTTP ${status}` : "网络错误"} ${message}`);
   }
 }
 
