@@ -2,6 +2,7 @@
  * Bytes → text → one normalised plain text, whatever the source (plain text, Markdown, HTML).
  * Pure functions: no I/O.
  */
+import { looksTraditional, stripInlinePinyin, toSimplified } from "./traditional.ts";
 
 export type SourceKind = "text" | "markdown" | "html";
 
@@ -102,6 +103,8 @@ export function normalizeText(raw: string, kind: SourceKind): string {
     .replace(/\r\n?/g, "\n")
     .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "")
     .replace(/\u3000/g, " ");
+  if (looksTraditional(text)) text = toSimplified(text);
+  text = stripInlinePinyin(text);
   const lines = text.split("\n").filter((l) => !PAGE_FOOTER.some((re) => re.test(l)) && !RULER.test(l));
   return lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n");
 }

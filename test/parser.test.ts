@@ -153,6 +153,20 @@ describe("prose around the tables", () => {
   });
 });
 
+describe("mirror-site copies", () => {
+  it("reads a report re-hosted in Traditional characters with inline pinyin", () => {
+    const cells = { ...balancedCells(0), "applications.new.natural_person": 5, "applications.new.total": 5, "applications.granted.natural_person": 3, "applications.granted.total": 3, "applications.unable.not_held.natural_person": 2, "applications.unable.not_held.total": 2, "applications.total.natural_person": 5, "applications.total.total": 5, "review.corrected": 1, "review.total": 1 };
+    const simplified = renderReport({ organ: "宁海县西店镇人民政府", year: 2023, cells });
+    const toTraditional = new Map([..."开開处處请請数數据據关關结結转轉经經复複议議诉訴讼訟总總计計维維审審务務机機构構业業会會组組织織国國规規范範许許罚罰强強费費购購项項内內资資现現补補确確认認类類报報访訪书書获獲应應当當与與为為于於对對发發制製证證执執问問题題况況进進体體稳穩险險权權过過询詢乡鄉镇鎮县縣区區门門办辦长長统統个個动動态態无無决決额額万萬后後护護属屬没沒减減纠糾继繼续續缴繳纳納"].reduce<[string, string][]>((a, c, i, arr) => (i % 2 === 0 ? [...a, [c, arr[i + 1]]] : a), []));
+    const traditional = [...simplified].map((c) => toTraditional.get(c) ?? c).join("").replace("政府信息", "政(zhèng)府(fǔ)信息");
+    expect(traditional).toContain("開");
+    const r = parseReport(traditional) as Report;
+    expect(r.organShort).toBe("西店镇");
+    expect(r.year).toBe(2023);
+    for (const [id, v] of Object.entries(cells)) expect(r.cells[id], id).toBe(v);
+  });
+});
+
 describe("values", () => {
   it.each([
     ["增1", 1],
