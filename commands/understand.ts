@@ -3,6 +3,7 @@
  * Pure: the clock comes in as `now`.
  */
 import type { OrganMatch, ReportStore } from "../index/store.ts";
+import { toSimplified } from "../parser/traditional.ts";
 import { APPLICANT_PHRASES, type Metric, PHRASES } from "./metrics.ts";
 
 const CN_NUM: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
@@ -105,7 +106,8 @@ export interface Question {
 }
 
 export function understand(text: string, store: ReportStore, now: Date): Question {
-  const raw = text.normalize("NFKC").trim();
+  // 「李樓鎮 2020 依申請數」 is asked the same way in Traditional characters.
+  const raw = toSimplified(text.normalize("NFKC")).trim();
   const year = parseYear(raw, now);
   let rest = year ? raw.replace(year.text, " ") : raw;
   const organ = store.findOrgan(rest.replace(/\s+/g, ""));
