@@ -13,9 +13,11 @@ const MAP = new Map<string, string>();
 for (let i = 0; i + 1 < PAIRS.length; i += 2) MAP.set(PAIRS[i], PAIRS[i + 1]);
 
 /** Whether a text is written in Traditional characters (enough of them to not be a stray name). */
+const TRADITIONAL_CODES = new Set([...MAP.keys()].map((c) => c.charCodeAt(0)));
+
 export function looksTraditional(text: string): boolean {
   let n = 0;
-  for (const c of text) if (MAP.has(c) && ++n >= 20) return true;
+  for (let i = 0; i < text.length; i++) if (TRADITIONAL_CODES.has(text.charCodeAt(i)) && ++n >= 20) return true;
   return false;
 }
 
@@ -27,5 +29,6 @@ export function toSimplified(text: string): string {
 
 /** 「政(zhèng)府」 → 「政府」: pinyin in brackets right after a Han character. */
 export function stripInlinePinyin(text: string): string {
+  if (!/[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]/i.test(text)) return text;
   return text.replace(/(\p{Script=Han})\s*[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,7}\d?\s*[)）]/gu, "$1");
 }
