@@ -34,30 +34,30 @@ function fmtValue(n: NumberAnswer): string {
 /** Escape what Feishu markdown would read as markup in data coming from reports. */
 const esc = (s: string) => s.replace(/([*_~`<>[\]])/g, "\\$1");
 
-function tile(n: NumberAnswer): El {
+/** Large numbers side by side, each with a grey caption. */
+function tiles(items: [value: string, caption: string][]): El {
   return {
     tag: "column_set",
     flex_mode: "none",
-    columns: [
-      {
-        tag: "column",
-        width: "weighted",
-        weight: 1,
-        background_style: "grey-50",
-        padding: "8px",
-        elements: [
-          md(`## ${fmtValue(n)}`, { text_align: "center" }),
-          md(`<font color='grey'>${esc(n.metric)}</font>`, { text_align: "center", text_size: "notation" }),
-        ],
-      },
-    ],
+    columns: items.map(([value, caption]) => ({
+      tag: "column",
+      width: "weighted",
+      weight: 1,
+      background_style: "grey-50",
+      padding: "8px",
+      elements: [md(`## ${value}`, { text_align: "center" }), md(`<font color='grey'>${esc(caption)}</font>`, { text_align: "center", text_size: "notation" })],
+    })),
   };
 }
+
+/** Buttons in one row. */
+const buttonRow = (buttons: El[]): El[] =>
+  buttons.length ? [{ tag: "column_set", flex_mode: "flow", columns: buttons.map((b) => ({ tag: "column", width: "auto", elements: [b] })) }] : [];
 
 function numberElements(a: Answer): El[] {
   const out: El[] = [];
   for (const n of a.answers) {
-    out.push(tile(n));
+    out.push(tiles([[fmtValue(n), n.metric]]));
     if (n.definition) out.push(md(`<font color='grey'>口径：${esc(n.definition)}</font>`, { text_size: "notation" }));
     for (const issue of n.issues) out.push(md(`<font color='orange'>⚠ ${esc(issue)}</font>`));
     out.push({
@@ -109,18 +109,20 @@ function actionButtons(a: Answer): El[] {
   if (c.year !== undefined && a.kind !== "report") out.push(button("查看完整报告", { cmd: "报告", args: `${c.organ} ${c.year}` }, "primary"));
   if (a.kind !== "trend") out.push(button("近年趋势", { cmd: "趋势", args: `${c.organ} ${c.metric ?? "依申请数"}` }));
   if (c.year !== undefined && a.kind !== "checks") out.push(button("校验", { cmd: "校验", args: `${c.organ} ${c.year}` }));
-  return out.length ? [{ tag: "column_set", flex_mode: "flow", columns: out.map((b) => ({ tag: "column", width: "auto", elements: [b] })) }] : [];
+  return buttonRow(out);
 }
 
-function cardOf(a: Answer, body: El[], color?: string): El {
-  const template = color ?? (a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue");
+function cardOf(title: string, body: El[], template: string): El {
   return {
     schema: "2.0",
-    config: { update_multi: true, summary: { content: a.title.slice(0, 100) } },
-    header: { title: plain(a.title.slice(0, 100)), template },
+    config: { update_multi: true, summary: { content: title.slice(0, 100) } },
+    header: { title: plain(title.slice(0, 100)), template },
     body: { elements: body },
   };
 }
+
+/** Grey for errors, orange when the report's own checks touch the number, blue otherwise. */
+const answerColor = (a: Answer) => (a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue");
 
 export function cardSize(card: object): number {
   return Buffer.byteLength(JSON.stringify(card), "utf8");
@@ -147,9 +149,9 @@ export function renderCard(a: Answer, ctx: CardContext): El {
     const nav: El[] = [];
     if (p > 0) nav.push(button("上一页", { cmd: "page", q: ctx.query, page: p - 1 }));
     if (p < pages - 1) nav.push(button("下一页", { cmd: "page", q: ctx.query, page: p + 1 }, "primary"));
-    if (nav.length) body.push({ tag: "column_set", flex_mode: "flow", columns: nav.map((b) => ({ tag: "column", width: "auto", elements: [b] })) });
+    body.push(...buttonRow(nav));
     body.push(...actionButtons(a));
-    const card = cardOf(a, body);
+    const card = cardOf(a.title, body, answerColor(a));
     if (cardSize(card) <= CARD_LIMIT_BYTES || perPage <= 1) return card;
     perPage = Math.max(1, Math.floor(perPage / 2));
   }
@@ -157,10 +159,7 @@ export function renderCard(a: Answer, ctx: CardContext): El {
 
 /** A friendly card for input the bot cannot use: what went wrong and what to type instead. */
 export function errorCard(title: string, hints: string[]): El {
-  return cardOf(
-    { kind: "error", command: "", title, answers: [], lines: [], suggestions: hints, text: title },
-    [md(hints.map((h) => `👉 ${esc(h)}`).join("\n") || "输入 /帮助 查看可以问什么")],
-  );
+  return cardOf(title, [md(hints.map((h) => `👉 ${esc(h)}`).join("\n") || "输入 /帮助 查看可以问什么")], "grey");
 }
 
 /** The card a subscribed chat receives before a deadline. */
@@ -168,22 +167,11 @@ export function reminderCard(r: Reminder): El {
   const date = `${Number(r.deadline.slice(5, 7))}月${Number(r.deadline.slice(8))}日`;
   const title = `年报提醒：${r.reportYear} 年报 ${date}截止，${r.daysLeft === 0 ? "今天截止" : `还有 ${r.daysLeft} 天`}`;
   const body: El[] = [
-    {
-      tag: "column_set",
-      flex_mode: "none",
-      columns: [
-        ["已发布", r.published.length],
-        ["未发布", r.missing.length],
-        ["剩余天数", r.daysLeft],
-      ].map(([label, n]) => ({
-        tag: "column",
-        width: "weighted",
-        weight: 1,
-        background_style: "grey-50",
-        padding: "8px",
-        elements: [md(`## ${n}`, { text_align: "center" }), md(`<font color='grey'>${label}</font>`, { text_align: "center", text_size: "notation" })],
-      })),
-    },
+    tiles([
+      [String(r.published.length), "已发布"],
+      [String(r.missing.length), "未发布"],
+      [String(r.daysLeft), "剩余天数"],
+    ]),
     md(`${esc(r.deadlineLabel)}${r.scope ? ` · 范围：${esc(r.scope)}` : ""}`),
   ];
   const missing = r.missing.slice(0, 50);
@@ -192,8 +180,8 @@ export function reminderCard(r: Reminder): El {
   for (const p of r.problems.slice(0, 10)) body.push(md(`<font color='orange'>⚠ ${esc(p.organ)}：${esc(p.checks.join("；"))}</font>`));
   if (r.provisional) body.push(md("<font color='grey'>该年节假日安排尚未公布，提醒日期按周末和法定节日估算</font>", { text_size: "notation" }));
   body.push(button("查看未发布名单", { cmd: "未发布", args: String(r.reportYear) }, "primary"));
-  const card = cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body);
-  return cardSize(card) <= CARD_LIMIT_BYTES ? card : cardOf({ kind: "reminders", command: "提醒", title, answers: [], lines: [], suggestions: [], text: title }, body.slice(0, 2).concat(md(`未发布 ${r.missing.length} 个，输入 /未发布 ${r.reportYear} 查看`)));
+  const card = cardOf(title, body, "blue");
+  return cardSize(card) <= CARD_LIMIT_BYTES ? card : cardOf(title, body.slice(0, 2).concat(md(`未发布 ${r.missing.length} 个，输入 /未发布 ${r.reportYear} 查看`)), "blue");
 }
 
 /**
@@ -225,5 +213,5 @@ export function checkCard(r: Report, opts: { fileName: string; uploadId?: string
     body.push({ tag: "collapsible_panel", expanded: false, header: { title: plain(`提示（${r.warnings.length}）`) }, elements: warnings.map((w) => md(esc(w))) });
   }
   if (opts.canIngest && opts.uploadId) body.push(button("加入资料库", { cmd: "ingest", upload: opts.uploadId }, "primary"));
-  return cardOf({ kind: "checks", command: "校验", title, answers: [], lines: [], suggestions: [], text: title }, body, failed.length ? "red" : "green");
+  return cardOf(title, body, failed.length ? "red" : "green");
 }
