@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { ZodType } from "zod";
-import { type ChatContext, type CommandContext, findCommand, menuItems, route, stripMentions } from "../commands/index.ts";
+import { type ChatContext, type CommandContext, findCommand, menuItems, route, slashCommand, stripMentions } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
 import { errorCard, renderCard } from "./cards.ts";
 import type { SeenStore } from "./dedupe.ts";
@@ -108,7 +108,7 @@ export function createApp(deps: BotDeps) {
     }
     const text = messageText(m);
     if (text === null) return reply(errorCard("这类消息还看不懂", ["请发送文字问题，例如：李楼镇 2020 依申请数"]));
-    const question = text.replace(/@_user_\d+/g, " ").trim();
+    const question = stripMentions(text);
     const chat = await chatContext(ev, question);
     const answer = route(question, { store: deps.store(), now: deps.now(), chat, reminders: deps.reminders });
     await reply(renderCard(answer, { query: question }));
@@ -119,7 +119,7 @@ export function createApp(deps: BotDeps) {
     const openId = ev.sender.sender_id.open_id ?? "";
     const isAdmin = deps.admins.includes(openId);
     let isOwner = false;
-    const name = /^[/／]\s*(\S+)/.exec(stripMentions(question))?.[1];
+    const name = slashCommand(question)?.name;
     if (!isAdmin && name && findCommand(name)?.permission === "owner") {
       isOwner = ev.message.chat_type === "p2p" || (await api.chatOwner(ev.message.chat_id).catch(() => null)) === openId;
     }

@@ -41,16 +41,22 @@ export function runCommand(cmd: CommandDef, argText: string, ctx: CommandContext
   }
 }
 
+/** `/name args` at the start of a message (after @-mentions), or null for free text. */
+export function slashCommand(message: string): { name: string; args: string } | null {
+  const m = /^[/／]\s*(\S+?)(?:\s+([\s\S]*))?$/.exec(stripMentions(message.normalize("NFKC")));
+  return m ? { name: m[1], args: m[2] ?? "" } : null;
+}
+
 export function route(message: string, ctx: CommandContext): Answer {
   const text = stripMentions(message.normalize("NFKC"));
   if (!text) return runCommand(findCommand("帮助")!, "", ctx);
-  const slash = /^[/／]\s*(\S+?)(?:\s+([\s\S]*))?$/.exec(text);
+  const slash = slashCommand(text);
   if (slash) {
-    const cmd = findCommand(slash[1]);
+    const cmd = findCommand(slash.name);
     if (!cmd) {
-      return errorAnswer("帮助", `没有「/${slash[1]}」这个命令`, COMMANDS.slice(0, 6).map((c) => c.example).concat("/帮助"));
+      return errorAnswer("帮助", `没有「/${slash.name}」这个命令`, COMMANDS.slice(0, 6).map((c) => c.example).concat("/帮助"));
     }
-    return runCommand(cmd, slash[2] ?? "", ctx);
+    return runCommand(cmd, slash.args, ctx);
   }
   if (/^(帮助|help|菜单)$/i.test(text)) return runCommand(findCommand("帮助")!, "", ctx);
   return runCommand(findCommand(intentOf(text))!, text, ctx);
