@@ -3,9 +3,8 @@
  * unacknowledged event for about 7.1 hours — and persisted in DATA_DIR so a restart does not
  * answer twice.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { z } from "zod";
+import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 
 export const DEDUPE_TTL_MS = 8 * 60 * 60 * 1000;
 
@@ -19,14 +18,9 @@ export class SeenStore {
     private readonly ttlMs = DEDUPE_TTL_MS,
     private readonly flushDelayMs = 1000,
   ) {
-    if (path && existsSync(path)) {
-      try {
-        const parsed = z.record(z.string(), z.number()).safeParse(JSON.parse(readFileSync(path, "utf8")));
-        if (parsed.success) for (const [k, exp] of Object.entries(parsed.data)) if (exp > now()) this.seen.set(k, exp);
-      } catch {
-        // A damaged file only loses dedupe history; start empty.
-      }
-    }
+    // A damaged file only loses dedupe history: start empty.
+    const saved = path ? readJsonOr(path, z.record(z.string(), z.number()), {}) : {};
+    for (const [k, exp] of Object.entries(saved)) if (exp > now()) this.seen.set(k, exp);
   }
 
   /** True the first time a key is seen (and records it); false for a repeat. */
@@ -65,10 +59,7 @@ export class SeenStore {
     }
     if (!this.path || !this.dirty) return;
     this.dirty = false;
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.seen)));
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.seen)));
   }
 
   get size() {

@@ -4,35 +4,20 @@
  * sent after a restart, older ones are not; each is sent at most once (its key is also the
  * Feishu uuid); failed sends are retried on later ticks and logged.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { createCalendar, holidayOverrides, type WorkCalendar } from "../commands/calendar.ts";
 import { dueAt, type LocalDeadline, localDeadlineSchema, type Reminder, type Subscription, subscriptionSchema } from "../commands/reminders.ts";
+import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 import type { ReportStore } from "../index/store.ts";
+
+const writeFileAtomicJson = (path: string, data: unknown) => writeFileAtomic(path, JSON.stringify(data, null, 1));
 
 const fileSchema = z.object({
   subscriptions: z.array(subscriptionSchema).default([]),
   deadlines: z.array(localDeadlineSchema).default([]),
 });
-
-function readJson<T>(path: string, schema: z.ZodType<T>, fallback: T, log: (l: string) => void): T {
-  if (!existsSync(path)) return fallback;
-  try {
-    const r = schema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    if (r.success) return r.data;
-    log(`${path} 格式不对：${r.error.issues.map((i) => i.message).join("；")}`);
-  } catch (e) {
-    log(`${path} 无法读取：${(e as Error).message}`);
-  }
-  return fallback;
-}
-
-function writeJson(path: string, data: unknown) {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, JSON.stringify(data, null, 1));
-  renameSync(`${path}.tmp`, path);
-}
 
 /** Subscriptions and local deadlines, in DATA_DIR/reminders.json. */
 export class ReminderSettings {
@@ -41,7 +26,7 @@ export class ReminderSettings {
 
   constructor(dataDir: string, log: (l: string) => void = () => {}) {
     this.path = join(dataDir, "reminders.json");
-    this.data = readJson(this.path, fileSchema, { subscriptions: [], deadlines: [] }, log);
+    this.data = readJsonOr(this.path, fileSchema, { subscriptions: [], deadlines: [] }, log);
   }
 
   get subscriptions(): Subscription[] {
@@ -53,32 +38,32 @@ export class ReminderSettings {
 
   subscribe(s: Subscription) {
     this.data.subscriptions = [...this.data.subscriptions.filter((x) => !(x.chatId === s.chatId && x.scope === s.scope)), s];
-    writeJson(this.path, this.data);
+    writeFileAtomicJson(this.path, this.data);
   }
 
   unsubscribe(chatId: string): number {
     const before = this.data.subscriptions.length;
     this.data.subscriptions = this.data.subscriptions.filter((x) => x.chatId !== chatId);
-    writeJson(this.path, this.data);
+    writeFileAtomicJson(this.path, this.data);
     return before - this.data.subscriptions.length;
   }
 
   addDeadline(d: LocalDeadline) {
     this.data.deadlines = [...this.data.deadlines.filter((x) => !(x.date === d.date && x.scope === d.scope)), d];
-    writeJson(this.path, this.data);
+    writeFileAtomicJson(this.path, this.data);
   }
 
   removeDeadline(date: string, scope?: string): number {
     const before = this.data.deadlines.length;
     this.data.deadlines = this.data.deadlines.filter((x) => !(x.date === date && (scope === undefined || x.scope === scope)));
-    writeJson(this.path, this.data);
+    writeFileAtomicJson(this.path, this.data);
     return before - this.data.deadlines.length;
   }
 }
 
 /** The holiday calendar with DATA_DIR/holidays.json overrides (years not yet in chinese-days). */
 export function loadCalendar(dataDir: string, log: (l: string) => void = () => {}): WorkCalendar {
-  return createCalendar(readJson(join(dataDir, "holidays.json"), holidayOverrides, {}, log));
+  return createCalendar(readJsonOr(join(dataDir, "holidays.json"), holidayOverrides, {}, log));
 }
 
 /** Optional roster: one organ per line (「宁海县 西店镇」 or 「西店镇」); # starts a comment. */
@@ -111,7 +96,7 @@ export class ReminderScheduler {
   private running: Promise<void> | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.state = readJson(deps.statePath, stateSchema, { sent: {}, failures: {} }, deps.log);
+    this.state = readJsonOr(deps.statePath, stateSchema, { sent: {}, failures: {} }, deps.log);
   }
 
   wasSent(key: string): boolean {
@@ -140,7 +125,7 @@ export class ReminderScheduler {
         this.state.failures[r.key] = (this.state.failures[r.key] ?? 0) + 1;
         deps.log(`提醒 ${r.key.slice(0, 8)} → ${r.chatId} 发送失败（第 ${this.state.failures[r.key]} 次）：${(e as Error).message}`);
       }
-      writeJson(deps.statePath, this.state);
+      writeFileAtomicJson(deps.statePath, this.state);
     }
   }
 

@@ -4,14 +4,14 @@
  * is rebuilt (with a log line) when the format version or the tokenizer options differ.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
 import { parseDocument } from "../parser/documents.ts";
 import { isReport, type ParseResult, type Report } from "../parser/index.ts";
-import { TEMPLATES } from "../parser/template.ts";
-import { APPLICANT_COLUMNS, TABLE_C_CELLS } from "../parser/template.ts";
+import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
+import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
@@ -154,42 +154,21 @@ export function listReportFiles(dir: string): string[] {
 }
 
 function readCache(path: string, tokenizer: TokenizerOptions, log: (l: string) => void): Cache | null {
-  if (!existsSync(path)) return null;
-  try {
-    const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    if (!parsed.success) {
-      log("缓存文件格式不对，重新解析全部年报");
-      return null;
-    }
-    const c = parsed.data;
-    if (c.version !== FORMAT_VERSION || c.tokenizer.mode !== tokenizer.mode) {
-      log(`缓存版本或分词设置已变化（v${c.version}/${c.tokenizer.mode} → v${FORMAT_VERSION}/${tokenizer.mode}），重新解析并重建索引`);
-      return null;
-    }
-    return c;
-  } catch {
-    log("缓存文件无法读取，重新解析全部年报");
+  const r = readJsonFile(path, cacheSchema);
+  if (!r.ok) {
+    if (r.why === "invalid") log("缓存文件格式不对，重新解析全部年报");
+    if (r.why === "unreadable") log("缓存文件无法读取，重新解析全部年报");
     return null;
   }
+  const c = r.data;
+  if (c.version !== FORMAT_VERSION || c.tokenizer.mode !== tokenizer.mode) {
+    log(`缓存版本或分词设置已变化（v${c.version}/${c.tokenizer.mode} → v${FORMAT_VERSION}/${tokenizer.mode}），重新解析并重建索引`);
+    return null;
+  }
+  return c;
 }
 
 const narrativesSchema = z.record(z.string(), z.array(z.object({ title: z.string(), text: z.string() })));
-
-function readJsonFile<T extends object>(path: string, schema: z.ZodType<T>): T | Record<string, never> {
-  if (!existsSync(path)) return {};
-  try {
-    const r = schema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    return r.success ? r.data : {};
-  } catch {
-    return {};
-  }
-}
-
-function writeAtomic(path: string, data: string) {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
@@ -207,7 +186,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const narrativePath = cachePath.replace(/\.json$/, ".narratives.json");
   const freshNarratives: Record<string, Report["narrative"]> = {};
   let narratives: Record<string, Report["narrative"]> | null = null;
-  const allNarratives = () => (narratives ??= { ...(readJsonFile(narrativePath, narrativesSchema) as Record<string, Report["narrative"]>), ...freshNarratives });
+  const allNarratives = () => (narratives ??= { ...readJsonOr(narrativePath, narrativesSchema, {}), ...freshNarratives });
   let reused = 0;
   let parsed = 0;
   const showProgress = files.length >= 200;
@@ -260,14 +239,12 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
     store = new ReportStore(reports, { tokenizer, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
   } else {
     store = new ReportStore(reports, { tokenizer });
-    mkdirSync(opts.dataDir, { recursive: true });
-    writeAtomic(indexPath, JSON.stringify(store.search));
+    writeFileAtomic(indexPath, JSON.stringify(store.search));
   }
   if (rebuilt || reused !== files.length) {
-    mkdirSync(opts.dataDir, { recursive: true });
     const all = allNarratives();
-    writeAtomic(narrativePath, JSON.stringify(Object.fromEntries(Object.keys(next.files).filter((k) => k in all).map((k) => [k, all[k]]))));
-    writeAtomic(cachePath, JSON.stringify(next));
+    writeFileAtomic(narrativePath, JSON.stringify(Object.fromEntries(Object.keys(next.files).filter((k) => k in all).map((k) => [k, all[k]]))));
+    writeFileAtomic(cachePath, JSON.stringify(next));
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);
