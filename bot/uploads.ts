@@ -40,6 +40,8 @@ export function safeName(name: string): string {
 
 export function createUploads(deps: UploadDeps) {
   const pendingDir = join(deps.dataDir, "uploads");
+  /** One folder per upload, named by its message id (made safe for the file system). */
+  const uploadDir = (messageId: string) => join(pendingDir, messageId.replace(/[^\w-]/g, "_"));
 
   async function onFile(ev: MessageEvent, reply: (card: object) => Promise<void>) {
     const m = ev.message;
@@ -67,7 +69,7 @@ export function createUploads(deps: UploadDeps) {
     const r = await parseDocument(bytes, { file: file_name });
     if (!isReport(r)) return reply(errorCard(`无法检查这个文件：${r.error}`, ["年报需包含三张统计表；扫描件请提供文字版"]));
     // Keep the file so an admin's 加入资料库 can add exactly what was checked.
-    const dir = join(pendingDir, m.message_id.replace(/[^\w-]/g, "_"));
+    const dir = uploadDir(m.message_id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, safeName(file_name)), bytes);
     prunePending();
@@ -84,7 +86,7 @@ export function createUploads(deps: UploadDeps) {
   }
 
   function pendingFile(uploadId: string): string | null {
-    const dir = join(pendingDir, uploadId.replace(/[^\w-]/g, "_"));
+    const dir = uploadDir(uploadId);
     if (!existsSync(dir)) return null;
     const f = readdirSync(dir)[0];
     return f ? join(dir, f) : null;

@@ -56,6 +56,14 @@ export interface CommandDef<S extends z.ZodTypeAny = z.ZodTypeAny> {
 
 const define = <S extends z.ZodTypeAny>(c: CommandDef<S>): CommandDef<S> => c;
 
+/** Commands that read their words as a question (organ, year, figure in any order). */
+function freeText(required?: string) {
+  return {
+    schema: z.object({ text: required ? z.string().trim().min(1, required) : z.string().trim().default("") }),
+    read: (argText: string) => ({ text: argText }),
+  };
+}
+
 const yearSchema = z.number().int().min(2008, "年份太早：年报从 2008 年开始").max(2100, "年份不对");
 const metricSchema = z.string().min(1, "请说明要查的指标，例如：依申请数、予以公开、行政复议");
 const metricOf = (key: string) => METRICS.find((m) => m.key === key)!;
@@ -125,8 +133,7 @@ const query = define({
   summary: "查一个单位某年的一个数字，并给出出处和年报自身的校验问题",
   usage: "/查询 <单位> <年份> <指标>",
   example: "/查询 李楼镇 2020 依申请数",
-  schema: z.object({ text: z.string().trim().min(1, "请输入要查询的内容，例如：李楼镇 2020 依申请数") }),
-  read: (argText) => ({ text: argText }),
+  ...freeText("请输入要查询的内容，例如：李楼镇 2020 依申请数"),
   run: ({ text }, ctx) => {
     const q = understand(text, ctx.store, ctx.now);
     if (q.year?.lastN && q.organ && q.metric.metric) return trend.run({ text }, ctx);
@@ -175,8 +182,7 @@ const report = define({
   summary: "一份年报的关键数字和未通过的校验",
   usage: "/报告 <单位> [年份]",
   example: "/报告 西店镇 2019",
-  schema: z.object({ text: z.string().trim().min(1, "请说明单位，例如：/报告 西店镇 2019") }),
-  read: (argText) => ({ text: argText }),
+  ...freeText("请说明单位，例如：/报告 西店镇 2019"),
   run: ({ text }, ctx) => {
     const q = understand(text, ctx.store, ctx.now);
     const picked = pickReport("报告", q, ctx.store);
@@ -205,8 +211,7 @@ const trend = define({
   summary: "一个单位某个指标的历年数字",
   usage: "/趋势 <单位> <指标>",
   example: "/趋势 西店镇 依申请数",
-  schema: z.object({ text: z.string().trim().min(1, "请说明单位和指标，例如：/趋势 西店镇 依申请数") }),
-  read: (argText) => ({ text: argText }),
+  ...freeText("请说明单位和指标，例如：/趋势 西店镇 依申请数"),
   run: ({ text }, ctx) => {
     const q = understand(text, ctx.store, ctx.now);
     if (!q.organ) return organNotFound("趋势", q, ctx.store);
@@ -349,8 +354,7 @@ const compare = define({
   summary: "两个单位同一指标的对比",
   usage: "/对比 <单位A> <单位B> [年份] <指标>",
   example: "/对比 李楼镇 西店镇 依申请数",
-  schema: z.object({ text: z.string().trim().min(1, "请说明两个单位和指标，例如：/对比 李楼镇 西店镇 依申请数") }),
-  read: (argText) => ({ text: argText }),
+  ...freeText("请说明两个单位和指标，例如：/对比 李楼镇 西店镇 依申请数"),
   run: ({ text }, ctx) => {
     const first = understand(text, ctx.store, ctx.now);
     if (!first.organ) return organNotFound("对比", first, ctx.store);
@@ -381,8 +385,7 @@ const checks = define({
   usage: "/校验 [单位] [年份]",
   example: "/校验 李楼镇 2020",
   menuKey: "checks",
-  schema: z.object({ text: z.string().trim().default("") }),
-  read: (argText) => ({ text: argText }),
+  ...freeText(),
   run: ({ text }, ctx) => {
     const q = understand(text, ctx.store, ctx.now);
     if (q.organ || q.unknownName) {
