@@ -338,11 +338,7 @@ const rowRulesB: RowRules = {
   cellOk: isCount,
   prefixOk: (vs, len) => len < 7 || vs[6] === sum(vs.slice(0, 6)),
   rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && vs[6] === sum(vs.slice(0, 6)),
-  deriveMissing: (vs, gap) => {
-    if (vs.some((v, i) => i !== gap && v === null)) return undefined;
-    const v = gap === 6 ? sum(vs.slice(0, 6)) : (vs[6] as number) - sum(vs.slice(0, 6));
-    return v >= 0 && Number.isInteger(v) ? v : undefined;
-  },
+  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 7),
 };
 
 /** Table C: in each group of five, total = upheld + corrected + other + pending. */
@@ -350,15 +346,21 @@ const rowRulesC: RowRules = {
   cellOk: isCount,
   prefixOk: (vs, len) => len % 5 !== 0 || groupOk(vs, len / 5 - 1),
   rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && [0, 1, 2].every((g) => groupOk(vs, g)),
-  deriveMissing: (vs, gap) => {
-    if (vs.some((v, i) => i !== gap && v === null)) return undefined;
-    const g = Math.floor(gap / 5);
-    const group = vs.slice(g * 5, g * 5 + 5);
-    const at = gap % 5;
-    const v = at === 4 ? sum(group.slice(0, 4)) : (group[4] as number) - sum(group.slice(0, 4));
-    return v >= 0 && Number.isInteger(v) ? v : undefined;
-  },
+  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 5),
 };
+
+/**
+ * The one unknown cell of a row made of groups of `size` cells, each ending in its total
+ * (table B: one group of 7; table C: three groups of 5): a total is the sum of its parts, a
+ * part is the total less the others.
+ */
+function deriveInGroup(vs: (number | null)[], gap: number, size: number): number | undefined {
+  if (vs.some((v, i) => i !== gap && v === null)) return undefined;
+  const start = gap - (gap % size);
+  const parts = sum(vs.slice(start, start + size - 1));
+  const v = gap % size === size - 1 ? parts : (vs[start + size - 1] as number) - parts;
+  return v >= 0 && Number.isInteger(v) ? v : undefined;
+}
 
 function groupOk(vs: (number | null)[], g: number): boolean {
   const group = vs.slice(g * 5, g * 5 + 5);
