@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../bot/app.ts";
@@ -17,6 +16,7 @@ import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
 import { FakeFeishu } from "./fakes/feishu.ts";
 import { cardActionEvent, ENCRYPT_KEY, feishuRequest, menuEvent, messageEvent, TOKEN } from "./helpers/events.ts";
+import { tempDirs } from "./helpers/tmp.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
 
 const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
@@ -27,13 +27,12 @@ const store = new ReportStore(
 );
 
 const fake = new FakeFeishu();
-const dirs: string[] = [];
+const tmp = tempDirs("bot");
 beforeAll(async () => {
   await fake.start();
 });
 afterAll(async () => {
   await fake.stop();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 afterEach(() => {
   fake.calls.length = 0;
@@ -114,8 +113,7 @@ describe("messages", () => {
   });
 
   it("does not answer twice after a restart (dedupe persisted in DATA_DIR)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nianbao-dedupe-"));
-    dirs.push(dir);
+    const dir = tmp();
     const seenPath = join(dir, "dedupe.json");
     const ev = messageEvent({ text: "西店镇 2019 行政复议" });
     const first = bot({ seenPath });
@@ -343,8 +341,7 @@ describe("crypto and config", () => {
 
 describe("reminders through Feishu", () => {
   it("only the group owner (looked up through the Open API) or an admin subscribes a group", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nianbao-sub-"));
-    dirs.push(dir);
+    const dir = tmp();
     fake.chatOwners.set("oc_group", "ou_owner");
     const { post, queue } = bot({ dataDir: dir });
     const mention = [{ key: "@_user_1", open_id: "ou_bot" }];
@@ -363,8 +360,7 @@ describe("reminders through Feishu", () => {
   });
 
   it("the scheduler pushes a reminder card to the chat with its key as uuid", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nianbao-push-"));
-    dirs.push(dir);
+    const dir = tmp();
     const settings = new ReminderSettings(dir);
     settings.subscribe({ chatId: "oc_group", scope: "", by: "ou_owner", at: "" });
     const api = createFeishuApi({ appId: "cli_push", appSecret: "secret-xyz", domain: fake.url, sleep: async () => {} });
@@ -393,8 +389,7 @@ describe("reminders through Feishu", () => {
 
 describe("npm start with Feishu credentials", () => {
   it("serves the routes over HTTP with the bot's own open_id and answers an event", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nianbao-server-"));
-    dirs.push(dir);
+    const dir = tmp();
     const { startServer } = await import("../bot/server.ts");
     const loaded = loadConfig({
       FEISHU_APP_ID: "cli_server",

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../bot/app.ts";
@@ -15,16 +14,11 @@ import { documentKind, parseDocument } from "../parser/documents.ts";
 import { isReport, type Report } from "../parser/index.ts";
 import { FakeFeishu } from "./fakes/feishu.ts";
 import { cardActionEvent, feishuRequest, messageEvent, TOKEN } from "./helpers/events.ts";
+import { tempDirs } from "./helpers/tmp.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "nianbao-docs-"));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs("docs");
 
 interface Gold {
   file: string;

@@ -1,23 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCalendar, ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
 import { createCalendar, workdayOnOrBefore } from "../commands/calendar.ts";
 import { route } from "../commands/index.ts";
 import { type Reminder, remindersBetween } from "../commands/reminders.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
+import { tempDirs } from "./helpers/tmp.ts";
 import { balancedCells, renderReport, type ReportSpec } from "./helpers/render.ts";
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "nianbao-remind-"));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs("remind");
 
 const SPECS: ReportSpec[] = [
   { organ: "宁海县李楼镇人民政府", year: 2024, cells: balancedCells(3) },
