@@ -42,7 +42,10 @@ describe("questions with known answers", () => {
   ])("%s: %o", (set, c) => {
     const a = ask(set === "seeds" ? seeds : dev, c.query);
     if (c.expect === null) {
-      expect(a.answers).toEqual([]);
+      // An organ left out of the fixtures may be one character from one that is in: then the
+      // answer must say which organ it assumed.
+      if (a.answers.length) expect(a.text).toMatch(/没有找到「.*」，按「.*」回答/);
+      else expect(a.answers).toEqual([]);
       return;
     }
     const n = a.answers[0];
@@ -102,7 +105,7 @@ describe("understanding a question", () => {
     ["李楼镇2025年收到的政府信息公开申请中予以公开的", 2025, 2],
     ["李楼镇2025年不予公开", 2025, 2],
     ["李楼镇2025年个人隐私不予公开", 2025, 1],
-    ["李楼镇2025年规范性文件", 2025, 2],
+    ["李楼镇2025年规范性文件制发", 2025, 2],
     ["李楼镇2025年规范性文件现行有效多少", 2025, 9],
   ])("%s → %d: %d", (q, year, value) => {
     const a = ask(store, q);
@@ -123,10 +126,10 @@ describe("understanding a question", () => {
 
   it.each([
     ["火星乡 2024 依申请数", /没有找到「火星乡」/],
-    ["李楼镇 2019 依申请数", /没有「李楼镇」2019 年的年报/],
-    ["李搂镇 2025 依申请数", /您是不是要找：李楼镇/],
+    ["李楼镇 2019 依申请数", /没有李楼镇 2019 年的年报/],
     ["李楼镇 2025 天气", /关键数字|年度报告/],
-    ["李楼镇 2025 行政复议和行政诉讼", /同时问到了「行政复议」和「行政诉讼」/],
+    ["李楼镇 2025 行政复议和行政诉讼", /一次问到了几项[\s\S]*行政复议总计[\s\S]*行政诉讼总计/],
+    ["李楼镇2025年规范性文件", /没有说明是哪一列[\s\S]*本年制发件数/],
   ])("%s gets no number", (q, msg) => {
     const a = ask(store, q);
     expect(a.answers).toEqual([]);
@@ -141,7 +144,7 @@ describe("understanding a question", () => {
     ]);
     const a = ask(twins, "黄土镇 2024 依申请数");
     expect(a.answers).toEqual([]);
-    expect(a.suggestions.join()).toMatch(/蔚县黄土镇.*仪陇县黄土镇|仪陇县黄土镇.*蔚县黄土镇/);
+    expect(a.actions.map((x) => x.label).join()).toMatch(/蔚县黄土镇.*仪陇县黄土镇|仪陇县黄土镇.*蔚县黄土镇/);
     expect(ask(twins, "仪陇县黄土镇 2024 依申请数").answers[0].value).toBe(2);
     expect(ask(twins, "黄土镇 2023 依申请数").answers[0].value).toBe(3);
   });
@@ -181,7 +184,8 @@ describe("every command", () => {
     ["2024年哪个乡镇申请最多", "ranking", /乡镇/],
     ["/合计 2024 依申请数", "total", /合计：44/],
     ["/对比 李楼镇 西店镇 2024 依申请数", "compare", /对比/],
-    ["西店镇和李楼镇2024年依申请数", "compare", /李楼镇 \| 2024 \| 5/],
+    ["西店镇和李楼镇2024年依申请数", "choice", /一次问到了 2 个单位[\s\S]*对比/],
+    ["西店镇和李楼镇2024年依申请数对比", "compare", /李楼镇 \| 2024 \| 5/],
     ["/校验 李楼镇 2025", "checks", /勾稽校验/],
     ["/校验", "checks", /未通过的校验：1 项/],
     ["/搜索 政务公开", "search", /出现在/],
