@@ -62,11 +62,12 @@ export function intentOf(text: string, q: Question): string {
   const organNamed = q.mentions.length > 0 || q.nearMisses.length > 0;
   const figure = q.figure.kind !== "none";
   if (INTENTS.help.test(text)) return "帮助";
+  if (INTENTS.search.test(text)) return "搜索";
   if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
   if (INTENTS.unpublished.test(text)) return "未发布";
   if (INTENTS.checks.test(text)) return "校验";
   if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN" || y.kind === "range")) return "趋势";
-  if (organs.length >= 2 && (INTENTS.compare.test(text) || /比/.test(q.unread))) return "对比";
+  if (organs.length >= 2 && (INTENTS.compare.test(text) || q.terms.some((m) => m.terms.some((t) => t.t === "versus")))) return "对比";
   // An area with 乡镇/部门 (「宁海县哪个乡镇申请最多」) is a scope, not the organ asked about.
   const scoped = organs.length === 1 && !organs[0].body && readScope(q).level !== undefined;
   if (INTENTS.ranking.test(text) && (organs.length === 0 || scoped)) return "排行";
@@ -113,5 +114,6 @@ export function route(message: string, ctx: CommandContext): Answer {
   const intent = intentOf(text.toLowerCase(), q);
   if (intent === "greeting") return greeting(ctx);
   if (intent === "unknown") return notUnderstood(ctx, q);
+  if (intent === "搜索") return invokeText(findCommand(intent)!, INTENTS.search.exec(text)![1], ctx);
   return invokeText(findCommand(intent)!, text, ctx);
 }

@@ -13,6 +13,9 @@ import { organKeySchema, figureKeySchema, yearSchema } from "./schemas.ts";
 import { pickOrgan, pickReport, pickYear } from "./select.ts";
 import { namedOrgans, type Question, understand } from "./understand.ts";
 
+/** A place written somewhere in the question (宁海县, 江苏省): it says where, not which figure. */
+const PLACE_WORD = /^[\p{Script=Han}]{1,10}(?:省|市|县|区|旗|州|盟)$|^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)$/u;
+
 /** Words that would change the figure if the bot ignored them: a question with one left unread gets no number. */
 const QUALIFIERS = /率|占|比例|平均|每[个件年月]|增|减|同比|环比|差|最|排|变化|以上|以下|超过|不到|月份|[一二三四]季度|上半年|下半年|前\d|第[一二三四五六七八九十\d]/;
 
@@ -43,6 +46,10 @@ export function unreadProblem(q: Question): string | null {
   if (q.unknownWords.length) return `没看懂「${q.unknownWords.join(" ")}」，请用中文说明要查的单位和指标`;
   const m = QUALIFIERS.exec(q.unread);
   if (m) return `问题里的「${q.unread.split(" ").find((w) => w.includes(m[0])) ?? m[0]}」还不会计算`;
+  // Any other word the bot did not read may change the figure (「驳回」, 「按时」): no number for it.
+  // Place names say where, not what, and stay allowed (西店镇（宁海县）).
+  const word = q.unread.split(" ").find((w) => w && !PLACE_WORD.test(w));
+  if (word) return `没看懂「${word}」，为免答错，请换个说法（例如用年报表格里的名称）`;
   return null;
 }
 

@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/traditional.ts";
-import { composeFigure, type FigureRead, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, type FigureRead, phraseIndex, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -37,6 +37,8 @@ export interface Question {
   terms: TermMatch[];
   /** Chinese text nobody read (an organ the data does not have, or words the bot does not know). */
   unread: string;
+  /** Unread words right before an organ's name: places the data may not know (宁海 in 宁海西店镇). */
+  regionWords: string[];
   /** Latin words nobody read. */
   unknownWords: string[];
   /** The year a change is measured against (「比2023年」); -1 for the year before the one asked (同比, 比去年). */
@@ -56,7 +58,7 @@ export function normalizeQuestion(raw: string): string {
 const RELATIVE: [RegExp, number][] = [
   [/大前年/, 3],
   [/前年/, 2],
-  [/去年|上一?年度?(?!结转|度结转|项目|的项目)/, 1],
+  [/去年(?!结转)|上一?年度?(?!结转|度结转|项目|的项目)/, 1],
   [/今年/, 0],
 ];
 
@@ -66,7 +68,7 @@ export function readYears(text: string, now: Date): YearWord[] {
   const thisYear = now.getFullYear();
   const range = /(?<!\d)((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|—|~)\s*((?:19|20)\d{2})\s*年?度?/.exec(text);
   if (range) out.push({ kind: "range", from: Number(range[1]), to: Number(range[2]), text: range[0], start: range.index });
-  for (const m of text.matchAll(/(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度|年)?/g)) {
+  for (const m of text.matchAll(/(?<!\d)((?:19|20)\d{2})(?!\d)(?: ?(?:年度|年))?/g)) {
     if (range && m.index! >= range.index && m.index! < range.index + range[0].length) continue;
     out.push({ kind: "year", year: Number(m[1]), text: m[0], start: m.index! });
   }
@@ -99,8 +101,13 @@ function blank(text: string, spans: { start: number; end: number }[]): string {
   return chars.join("");
 }
 
-/** The vocabulary as the organ reader sees it: what starts at a position, whether a run is all vocabulary. */
+/** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
 const reader = {
+  termBefore(text: string, at: number) {
+    const { byPhrase } = phraseIndex();
+    for (let len = Math.min(8, at); len >= 1; len--) if (byPhrase.has(text.slice(at - len, at))) return true;
+    return false;
+  },
   termAt(text: string, at: number) {
     const m = scanTerms(text.slice(at, at + 40)).find((x) => x.start === 0);
     if (!m) return null;
@@ -132,17 +139,32 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const read = new Array<boolean>(text.length).fill(false);
   for (const s of [...yearSpans, ...mentions]) read.fill(true, s.start, s.end);
   const nearMisses = mentions.length ? [] : store.organNames.nearMisses(rest);
-  rest = blank(rest, mentions);
+  // A name read as a typing mistake of one organ is read like a name: its characters are not words.
+  const typo = nearMisses.length === 1 ? rest.indexOf(nearMisses[0].typed) : -1;
+  const named = typo >= 0 ? [...mentions, { start: typo, end: typo + nearMisses[0].typed.length }] : mentions;
+  for (const s of named) read.fill(true, s.start, s.end);
+  rest = blank(rest, named);
   const terms = scanTerms(rest, read);
   const figure = composeFigure(terms);
   const unreadText = blank(rest, terms);
-  const unread = (unreadText.match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
+  // Unread words right before an organ's name are its region as the user writes it (宁海西店镇).
+  const regionWords: string[] = [];
+  let unreadMasked = unreadText;
+  for (const m of named) {
+    const run = /[\p{Script=Han}]{1,12} ?$/u.exec(unreadText.slice(0, m.start))?.[0].trim();
+    if (run) {
+      regionWords.push(run);
+      unreadMasked = blank(unreadMasked, [{ start: m.start - run.length - (unreadText[m.start - 1] === " " ? 1 : 0), end: m.start }]);
+    }
+  }
+  const unread = (unreadMasked.match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
   const unknownWords = unreadText.match(/[a-z]+/g) ?? [];
   // 「比2023年增长」: the year after 比 is the base, not the year asked; 同比 and 比去年 mean the year before.
-  const baseWord = years.find((y) => text[y.start - 1] === "比" || text.slice(y.start - 2, y.start) === "较");
-  const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, unknownWords };
+  const change = figure.kind === "figure" && figure.change;
+  const baseWord = change ? years.find((y) => text[y.start - 1] === "比" || text.slice(y.start - 2, y.start) === "较") : undefined;
+  const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, regionWords, unknownWords };
   if (baseWord?.kind === "year" && !/^(?:去年|上一?年度?|前年|大前年)$/.test(baseWord.text)) q.baseYear = baseWord.year;
-  else if (baseWord || /同比|较上年|较去年/.test(text)) q.baseYear = -1;
+  else if (baseWord || (change && /同比|较上年|较去年/.test(text))) q.baseYear = -1;
   return q;
 }
 
@@ -161,6 +183,7 @@ export const INTENTS = {
   total: /全县|全区|全市|全省|所有单位|各单位|全部单位|加起来一共|汇总/,
   compare: /对比|比较|相比|vs|PK|pk/,
   checks: /校验|勾稽|对得上|对不上|有没有错|有没有问题|有问题|有错|出错|核对/,
+  search: /^(?:搜索|检索|查找|全文搜索)\s*(.+)$/,
   greeting: /^(?:你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦|好的|收到|ok|嗯|哦)/,
   help: /^(?:帮助|help|菜单|怎么用|能做什么|你能做什么|使用说明|说明)$/,
 } as const;

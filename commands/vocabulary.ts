@@ -28,6 +28,8 @@ export type Term =
   /** 各, 分别: several figures asked one by one. */
   | { t: "each" }
   | { t: "and" }
+  /** 比, 对比: two organs side by side, or a year against another. */
+  | { t: "versus" }
   /** Words understood to carry no figure (多少, 几件 …). */
   | { t: "filler" };
 
@@ -44,10 +46,10 @@ const FILLER: Term = { t: "filler" };
 const NAMES: [phrases: string[], terms: Term[]][] = [
   // ---- table B rows
   [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
-  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "历史积存", "carried over"], [row("carried_over")]],
+  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "carried over"], [row("carried_over")]],
   [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
   [["部分公开", "部分予以公开", "区分处理", "partially disclosed", "partly disclosed"], [row("partial")]],
-  [["不予公开", "拒绝公开", "不公开", "没公开", "denied", "refused", "withheld"], [row("denied")]],
+  [["不予公开", "拒绝公开", "不公开", "没公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   [["国家秘密", "涉密"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止"], [row("denied.law_forbidden")]],
   [["三安全一稳定", "危及安全稳定"], [row("denied.security_stability")]],
@@ -56,11 +58,11 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["四类过程性信息", "过程性信息"], [row("denied.process_info")]],
   [["行政执法案卷", "执法案卷"], [row("denied.enforcement_file")]],
   [["行政查询事项", "查询事项", "查询类"], [row("denied.query_matter")]],
-  [["无法提供"], [row("unable")]],
-  [["不掌握相关政府信息", "不掌握相关信息", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "没有这个信息"], [row("unable.not_held")]],
+  [["无法提供", "提供不了", "没法提供"], [row("unable")]],
+  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息"], [row("unable.not_held")]],
   [["需要另行制作", "需另行制作", "另行制作", "没有现成信息"], [row("unable.needs_creation")]],
   [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
-  [["不予处理"], [row("not_processed")]],
+  [["不予处理", "不处理"], [row("not_processed")]],
   [["信访举报投诉", "信访", "举报投诉"], [row("not_processed.petition")]],
   [["重复申请"], [row("not_processed.duplicate")]],
   [["公开出版物", "出版物"], [row("not_processed.publication")]],
@@ -69,10 +71,10 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["其他处理"], [row("other_handling")]],
   [["逾期不补正", "无正当理由逾期不补正", "不补正"], [row("other_handling.overdue_correction")]],
   [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费"], [row("other_handling.unpaid_fee")]],
-  [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "处理结果总计", "办理总数", "办理总量"], [row("total")]],
+  [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量"], [row("total")]],
   [
     [
-      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年", "结转到下一年", "结转下一年", "结转到明年", "转入下一年", "转入下年", "转到明年",
+      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年",
       "转到下一年", "继续办理", "未办结", "没办结", "没办完", "还没办完", "跨年", "carried forward", "carried forward to next year",
     ],
     [row("carried_forward")],
@@ -85,7 +87,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["法律服务机构", "律师事务所", "律所", "律师", "law firms", "law firm", "lawyers"], [col("legal_service")]],
   [["其他组织"], [col("other_org")]],
   [["法人或其他组织", "法人和其他组织", "法人及其他组织", "法人", "单位申请"], [col("org")]],
-  [["申请", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "applications", "application", "requests"], [APPS]],
+  [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "applications", "application", "requests"], [APPS]],
   // ---- table C
   [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews"], [group("review")]],
   [["未经复议直接起诉", "直接起诉", "直接向法院起诉"], [group("litigation.direct")]],
@@ -106,7 +108,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["罚了", "罚款"], [item("penalty"), aCol("decisions")]],
   [["批了", "审批数", "审批了"], [item("licensing"), aCol("decisions")]],
   [["行政强制", "强制措施", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
-  [["行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
+  [["行政事业性收费项目", "行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
   [["收费金额", "本年收费金额", "收费", "收了多少钱", "fees"], [item("fees"), aCol("amount")]],
   [["政府集中采购", "集中采购", "采购", "procurement"], [item("procurement")]],
   [["采购金额", "采购总金额"], [item("procurement"), aCol("amount")]],
@@ -131,16 +133,23 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "差了", "相差"], [{ t: "diff" }]],
   [["一共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
-  [["和", "加上", "加", "与", "及", "以及", "、", "+", "and", "plus"], [{ t: "and" }]],
+  [["和", "加上", "加", "与", "及", "以及", "跟", "同", "、", "+", "and", "plus"], [{ t: "and" }]],
+  [["比", "相比", "比较", "对比", "vs", "versus"], [{ t: "versus" }]],
   [["其他"], [{ t: "other" }]],
-  // ---- words that carry no figure
+  // ---- words that carry no figure: anything else a question says and the bot cannot read gets no number
   [
     [
-      "多少件", "多少个", "多少起", "多少次", "多少", "几件", "几个", "几起", "几次", "几回", "几项", "几", "件数", "数量", "件", "个", "起", "次", "回",
-      "项", "条", "宗", "有", "是", "的", "了", "呢", "吗", "啊", "呀", "么", "情况", "请问", "查询", "查一下", "查下", "帮我", "帮忙", "麻烦", "看看", "看一下",
-      "告诉我", "一下", "万元", "元", "我想知道", "想知道", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "中", "里", "其中", "一项", "该", "这", "那", "数",
-      "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "人", "了几", "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for",
-      "number", "cases", "case", "count", "to", "next", "year", "please", "did", "does", "do", "many", "much", "got", "get", "were", "by",
+      "多少件", "多少个", "多少起", "多少次", "多少", "几件", "几个", "几起", "几次", "几回", "几项", "几", "件数", "数量", "数目", "件", "个", "起", "次", "回",
+      "项", "条", "宗", "有", "是", "的", "了", "呢", "吗", "啊", "呀", "么", "嘛", "哦", "吧", "哈", "情况", "请问", "查询", "查一下", "查下", "查查", "查",
+      "帮我", "帮忙", "麻烦", "看看", "看一下", "看下", "告诉我", "一下", "我想知道", "想知道", "知道", "想问", "问一下", "问下", "请", "谢谢", "我", "我们",
+      "你", "您", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "该年", "那年", "中", "里", "里面", "当中", "其中", "一项", "该", "这",
+      "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
+      "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还", "还有",
+      "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "单位", "机关", "本机关", "政府", "万元", "元",
+      "有没有", "有无", "是否", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
+      "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
+      "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
+      "please", "did", "does", "do", "many", "much", "got", "get", "were", "by",
     ],
     [FILLER],
   ],
@@ -175,6 +184,11 @@ export function phraseIndex(): PhraseIndex {
   const norm = (s: string) => s.normalize("NFKC").toLowerCase();
   for (const [names, terms] of NAMES) for (const n of names) byPhrase.set(norm(n), terms);
   for (const [name, terms] of officialNames()) if (!byPhrase.has(norm(name))) byPhrase.set(norm(name), terms);
+  // 「依申请公开数」 is also written 「…数量」, 「…数据」, 「…数目」.
+  for (const [phrase, terms] of [...byPhrase]) {
+    if (!phrase.endsWith("数")) continue;
+    for (const tail of ["量", "据", "目"]) if (!byPhrase.has(phrase + tail)) byPhrase.set(phrase + tail, terms);
+  }
   let longest = 0;
   for (const p of byPhrase.keys()) longest = Math.max(longest, p.length);
   return (index = { byPhrase, longest });
@@ -355,7 +369,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
       else if (t.t === "each") each = true;
       else if (t.t === "growth") change = "growth";
       else if (t.t === "diff") change ??= "diff";
-      else if (t.t !== "filler") groups[groups.length - 1].push(t);
+      else if (t.t !== "filler" && t.t !== "versus") groups[groups.length - 1].push(t);
     }
   }
   const figures: One[] = groups.filter((g) => g.length > 0).map((g) => oneFigure(partsOf(g)));

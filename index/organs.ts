@@ -237,6 +237,8 @@ export type Mention =
   | { kind: "child"; parent: Organ; start: number; end: number; text: string };
 
 export interface NameReader {
+  /** Whether words of the vocabulary (请问, 查一下 …) end right before `at`. */
+  termBefore?: (text: string, at: number) => boolean;
   /** Whether the text at `at` begins with words of the vocabulary (a figure, 和 …), and how long. */
   termAt: (text: string, at: number) => { length: number; joins: boolean } | null;
   /** The run of text from `at` is entirely vocabulary words. */
@@ -424,7 +426,8 @@ const endsWithProvince = (before: string) => PROVINCES.some(([p]) => before.ends
 /** Whether a bare name is a word of its own here: nothing Chinese glued on either side but a region or vocabulary. */
 function standsAlone(text: string, start: number, end: number, reader: NameReader): boolean {
   const prev = text[start - 1];
-  const okBefore = !prev || !HAN.test(prev) || placeBefore(text.slice(0, start)) !== null || endsWithProvince(text.slice(0, start));
+  const okBefore =
+    !prev || !HAN.test(prev) || placeBefore(text.slice(0, start)) !== null || endsWithProvince(text.slice(0, start)) || (reader.termBefore?.(text, start) ?? false);
   const next = text[end];
   const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的";
   return okBefore && okAfter;
