@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/traditional.ts";
-import { composeFigure, type FigureRead, phraseIndex, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -103,15 +103,11 @@ function blank(text: string, spans: { start: number; end: number }[]): string {
 
 /** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
 const reader = {
-  termBefore(text: string, at: number) {
-    const { byPhrase } = phraseIndex();
-    for (let len = Math.min(8, at); len >= 1; len--) if (byPhrase.has(text.slice(at - len, at))) return true;
-    return false;
-  },
+  termBefore: nameEndsAt,
   termAt(text: string, at: number) {
-    const m = scanTerms(text.slice(at, at + 40)).find((x) => x.start === 0);
+    const m = longestNameAt(text, at);
     if (!m) return null;
-    return { length: m.end, joins: m.terms.some((t) => t.t === "and" || t.t === "each" || t.t === "sum") };
+    return { length: m.length, joins: m.terms.some((t) => t.t === "and" || t.t === "each" || t.t === "sum") };
   },
   allTerms(run: string) {
     let covered = 0;

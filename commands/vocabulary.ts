@@ -170,9 +170,16 @@ function officialNames(): [string, Term[]][] {
   return out;
 }
 
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  terms?: Term[];
+}
+
 export interface PhraseIndex {
   byPhrase: Map<string, Term[]>;
   longest: number;
+  /** The same names as a character trie: reading a question allocates no substrings. */
+  trie: TrieNode;
 }
 
 let index: PhraseIndex | null = null;
@@ -190,8 +197,54 @@ export function phraseIndex(): PhraseIndex {
     for (const tail of ["量", "据", "目"]) if (!byPhrase.has(phrase + tail)) byPhrase.set(phrase + tail, terms);
   }
   let longest = 0;
-  for (const p of byPhrase.keys()) longest = Math.max(longest, p.length);
-  return (index = { byPhrase, longest });
+  const trie: TrieNode = { next: new Map() };
+  for (const [p, terms] of byPhrase) {
+    longest = Math.max(longest, p.length);
+    let node = trie;
+    for (const c of p) {
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map() }));
+      node = child;
+    }
+    node.terms = terms;
+  }
+  return (index = { byPhrase, longest, trie });
+}
+
+/** Every name starting at `at` (its length and terms), shortest first; Latin words only whole. */
+function namesAt(text: string, at: number, visit: (length: number, terms: Term[]) => void, end = text.length): void {
+  if (isLatin(text[at]) && isLatin(text[at - 1])) return;
+  let node: TrieNode | undefined = phraseIndex().trie;
+  for (let k = at; k < end; k++) {
+    node = node.next.get(text[k]);
+    if (!node) return;
+    if (node.terms && !(isLatin(text[k]) && isLatin(text[k + 1]))) visit(k + 1 - at, node.terms);
+  }
+}
+
+/** The longest name starting at `at`, if any. */
+export function longestNameAt(text: string, at: number): { length: number; terms: Term[] } | null {
+  let best: { length: number; terms: Term[] } | null = null;
+  namesAt(text, at, (length, terms) => (best = { length, terms }));
+  return best;
+}
+
+/** Whether some name ends exactly at `at`. */
+export function nameEndsAt(text: string, at: number): boolean {
+  const { longest } = phraseIndex();
+  for (let start = Math.max(0, at - longest); start < at; start++) {
+    let found = false;
+    namesAt(
+      text,
+      start,
+      (length) => {
+        if (start + length === at) found = true;
+      },
+      at,
+    );
+    if (found) return true;
+  }
+  return false;
 }
 
 export interface TermMatch {
@@ -208,22 +261,22 @@ const isLatin = (c: string | undefined) => c !== undefined && /[a-z]/.test(c);
  * (the organ's name, the year). Latin words match whole words only.
  */
 export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
-  const { byPhrase, longest } = phraseIndex();
-  const used = text.split("").map((_, i) => taken[i] ?? false);
+  const found: { start: number; length: number; terms: Term[] }[] = [];
+  for (let at = 0; at < text.length; at++) {
+    if (taken[at]) continue;
+    namesAt(text, at, (length, terms) => found.push({ start: at, length, terms }));
+  }
+  // Longest first, then leftmost; a name never overlaps one already taken.
+  found.sort((a, b) => b.length - a.length || a.start - b.start);
+  const used = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) if (taken[i]) used[i] = 1;
   const out: TermMatch[] = [];
-  for (let len = Math.min(longest, text.length); len >= 1; len--) {
-    for (let at = 0; at + len <= text.length; at++) {
-      const phrase = text.slice(at, at + len);
-      const terms = byPhrase.get(phrase);
-      if (!terms) continue;
-      if (isLatin(phrase[0]) && isLatin(text[at - 1])) continue;
-      if (isLatin(phrase[len - 1]) && isLatin(text[at + len])) continue;
-      let free = true;
-      for (let k = at; k < at + len; k++) if (used[k]) free = false;
-      if (!free) continue;
-      used.fill(true, at, at + len);
-      out.push({ start: at, end: at + len, phrase, terms });
-    }
+  for (const f of found) {
+    let free = true;
+    for (let k = f.start; k < f.start + f.length; k++) if (used[k]) free = false;
+    if (!free) continue;
+    used.fill(1, f.start, f.start + f.length);
+    out.push({ start: f.start, end: f.start + f.length, phrase: text.slice(f.start, f.start + f.length), terms: f.terms });
   }
   return out.sort((a, b) => a.start - b.start);
 }

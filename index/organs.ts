@@ -251,6 +251,8 @@ export class OrganIndex {
   readonly organs: Organ[];
   private readonly byAlias = new Map<string, AliasEntry[]>();
   private readonly maxAlias: number;
+  /** The first two characters of every name → the longest name starting with them: most positions of a question start none. */
+  private readonly longestFrom = new Map<string, number>();
   private typoIndex: Map<string, string[]> | null = null;
 
   constructor(organs: Organ[]) {
@@ -262,6 +264,8 @@ export class OrganIndex {
         if (!list) this.byAlias.set(alias, (list = []));
         list.push({ organ: o, weight, covers });
         if (alias.length > max) max = alias.length;
+        const head = alias.slice(0, 2);
+        if ((this.longestFrom.get(head) ?? 0) < alias.length) this.longestFrom.set(head, alias.length);
       }
     }
     this.maxAlias = max;
@@ -283,7 +287,9 @@ export class OrganIndex {
     const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
     for (let i = 0; i < text.length; i++) {
       if (!HAN.test(text[i])) continue;
-      for (let len = Math.min(this.maxAlias, text.length - i); len >= 2; len--) {
+      const longest = this.longestFrom.get(text.slice(i, i + 2));
+      if (!longest) continue;
+      for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
         const entries = this.byAlias.get(text.slice(i, i + len));
         if (entries) found.push({ start: i, end: i + len, entries });
       }

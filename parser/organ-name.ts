@@ -68,8 +68,8 @@ function placeParses(s: string): Parse[] {
       const candidate = s.slice(at, end);
       const { core, level } = splitPlace(candidate);
       if (!level || core.length === 0) continue;
-      // 「市场监督管理局」 is not the place 「市」; 「住房和城乡建设局」 has no place 「住房和城乡」.
-      if (GOVERNMENT_WORDS.some((g) => core.startsWith(g)) || /[和与及、]/.test(core) || /^(?:建设|规划|居民|一体)/.test(s.slice(end))) continue;
+      // 「市场监督管理局」 is not the place 「市」; 「住房和城乡建设局」 has no place 「住房和城乡」 (but 和平镇 is one).
+      if (GOVERNMENT_WORDS.some((g) => core.startsWith(g)) || /^(?:建设|规划|居民|一体)/.test(s.slice(end))) continue;
       let penalty = core.length === 1 ? 0.6 : 0;
       for (let i = 2; i < core.length; i++) if (LEVEL_CHARS.has(core[i])) penalty += 2;
       walk(end, [...places, candidate], score + 1 - penalty);
