@@ -6,7 +6,7 @@
  *
  * Every cell id and label comes from parser/template.ts; nothing here spells a table label.
  */
-import { SECTION_TITLES, type Report } from "../parser/index.ts";
+import { type Check, type Failure, SECTION_TITLES, type Report } from "../parser/index.ts";
 import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/organ-name.ts";
 import {
   APPLICANT_COLUMN_LABELS,
@@ -28,26 +28,11 @@ import { checkName } from "../commands/answer.ts";
 // ---------------------------------------------------------------------------------------------
 // Input: what the exporter needs to know, kept small so any organ index can provide it.
 
-export interface ExportFailure {
-  row: string;
-  column: string;
-  /** Cell ids the failure touches: these cells are highlighted. */
-  cells: string[];
-  expected: number | null;
-  printed: number | null;
-  message: string;
-  severity?: string;
-}
+/** A failure as the parser reports it; checks added later may carry a severity. */
+export type ExportFailure = Failure & { severity?: string };
 
-export interface ExportCheck {
-  /** Any check id; names of the known ones come from commands/answer.ts checkName. */
-  id: string;
-  ok: boolean;
-  failures: ExportFailure[];
-  detail?: string;
-  /** 错误 / 提醒 (or error / warning); a failed check without one counts as 错误. */
-  severity?: string;
-}
+/** Any check id (known ones are named by commands/answer.ts checkName); a failed check without a severity counts as 错误. */
+export type ExportCheck = Omit<Check, "id" | "failures"> & { id: string; failures: ExportFailure[]; severity?: string };
 
 /** The parts of a parsed report the workbook shows (a parser Report is one). */
 export type ExportReport = Pick<Report, "template" | "published" | "cells" | "units" | "derived"> & {

@@ -53,6 +53,7 @@ function loadStore(): ReportStore {
 const RULES_AT_TOWNSHIP = {
   id: "plausibility.rules_at_township",
   ok: false,
+  detail: "乡镇不制定规章",
   severity: "warning",
   failures: [
     { row: "规章", column: "本年制发件数", cells: ["active.rules.issued"], expected: 0, printed: 2, message: "乡镇不制定规章，规章却是 2" },
