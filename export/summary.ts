@@ -341,11 +341,19 @@ function ordered(organs: ExportOrgan[]): Placed[] {
 const text = (value: string | null | undefined): Cell => ({ value: value ?? null });
 const count = (value: number | null): Cell => ({ value });
 
+/** The widest of some texts (a loop, not Math.max(...spread): an area may have tens of thousands). */
+function widest<T>(items: readonly T[], textOf: (x: T) => string): number {
+  let w = 0;
+  for (const x of items) w = Math.max(w, displayWidth(textOf(x)));
+  return w;
+}
+
 /** The organ's identity, leading every per-organ sheet. */
 function identityColumns(organs: Placed[]): Column[] {
-  const nameWidth = Math.max(0, ...organs.map((p) => displayWidth(p.organ.name)));
-  const regionWidth = Math.max(0, ...organs.map((p) => displayWidth(p.organ.region ?? "")));
-  return [column("单位", "text", { valueWidth: nameWidth }), column("地区", "text", { valueWidth: regionWidth })];
+  return [
+    column("单位", "text", { valueWidth: widest(organs, (p) => p.organ.name) }),
+    column("地区", "text", { valueWidth: widest(organs, (p) => p.organ.region ?? "") }),
+  ];
 }
 const identity = (p: Placed): Cell[] => [text(p.organ.name), text(p.organ.region)];
 
@@ -353,7 +361,7 @@ const B = (row: string, col = "total") => `applications.${row}.${col}`;
 const TABLE_B = TEMPLATES["2021"].tableB; // every row id of either format, in printed order
 const rowDef = (id: string): RowDef => TABLE_B.find((d) => d.id === id)!;
 /** 「（三）不予公开」 from 「（三）不予公开 1.属于国家秘密」: the group's own words, as the template prints them. */
-const groupLabel = (group: string) => rowDef(TABLE_B.find((d) => d.group === group)!.id).label.split(" ")[0];
+const groupLabel = (group: string) => TABLE_B.find((d) => d.group === group)!.label.split(" ")[0];
 const groupRows = (group: string) => TABLE_B.filter((d) => d.group === group).map((d) => B(d.id));
 
 const [, ACTIVE_TITLE, APPLICATIONS_TITLE, REVIEW_TITLE] = SECTION_TITLES;
@@ -393,7 +401,7 @@ function summarySheet(organs: Placed[], cellsOf: CellsOf): SheetModel {
   const figures = summaryFigures();
   const columns = [
     ...identityColumns(organs),
-    column("层级", "text", { valueWidth: Math.max(...Object.values(LEVEL_LABELS).map(displayWidth)) }),
+    column("层级", "text", { valueWidth: widest(Object.values(LEVEL_LABELS), (l) => l) }),
     column("格式", "text"),
     column("发布日期", "date"),
     ...figures.map((f) => f.column),
@@ -509,7 +517,7 @@ function checksSheet(organs: Placed[]): SheetModel {
       .map((f, i) => ({ p, f, i }))
       .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i),
   );
-  const widest = (f: (x: Finding) => string) => Math.max(0, ...all.map((x) => displayWidth(f(x.f))));
+  const widestOf = (f: (x: Finding) => string) => widest(all, (x) => f(x.f));
   const where = (f: Finding) => f.failure?.row ?? "";
   return {
     name: "校验",
@@ -518,13 +526,13 @@ function checksSheet(organs: Placed[]): SheetModel {
       {
         columns: [
           ...identityColumns([...new Set(all.map((x) => x.p))]),
-          column("规则", "text", { valueWidth: widest((f) => checkName(f.check.id)) }),
+          column("规则", "text", { valueWidth: widestOf((f) => checkName(f.check.id)) }),
           column("严重程度", "text"),
-          column("位置", "text", { valueWidth: Math.min(widest(where), 30) }),
-          column("列", "text", { valueWidth: widest((f) => f.failure?.column ?? "") }),
+          column("位置", "text", { valueWidth: Math.min(widestOf(where), 30) }),
+          column("列", "text", { valueWidth: widestOf((f) => f.failure?.column ?? "") }),
           column("应为", "count"),
           column("实为", "count"),
-          column("说明", "text", { valueWidth: Math.min(widest((f) => f.failure?.message ?? f.check.detail ?? ""), 60) }),
+          column("说明", "text", { valueWidth: Math.min(widestOf((f) => f.failure?.message ?? f.check.detail ?? ""), 60) }),
         ],
         total: false,
         *rows() {
@@ -555,7 +563,7 @@ function unpublishedSheet(organs: Placed[], year: number): SheetModel {
       {
         columns: [
           ...identityColumns(organs),
-          column("层级", "text", { valueWidth: Math.max(...Object.values(LEVEL_LABELS).map(displayWidth)) }),
+          column("层级", "text", { valueWidth: widest(Object.values(LEVEL_LABELS), (l) => l) }),
           column("说明", "text", { valueWidth: 36 }),
         ],
         total: false,

@@ -81,7 +81,7 @@ export function headerLayout(columns: Column[]): { rows: number; cells: HeaderCe
 }
 
 /** Row heights that show every wrapped header label whole. */
-function headerHeights(columns: Column[], layout: ReturnType<typeof headerLayout>, widths: number[]): number[] {
+function headerHeights(layout: ReturnType<typeof headerLayout>, widths: number[]): number[] {
   const lines = Array.from({ length: layout.rows }, () => 1);
   for (const h of layout.cells) {
     const width = widths.slice(h.col - 1, h.col - 1 + h.cols).reduce((a, b) => a + b, 0) - 1;
@@ -127,7 +127,7 @@ function writeBlock(ws: ExcelJS.Worksheet, block: Block, widths: number[]): void
     row.commit();
   }
   const layout = headerLayout(block.columns);
-  const heights = headerHeights(block.columns, layout, widths);
+  const heights = headerHeights(layout, widths);
   const first = ws.addRow([]).number;
   const headerRows = [ws.getRow(first)];
   for (let r = 1; r < layout.rows; r++) headerRows.push(ws.addRow([]));
