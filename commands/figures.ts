@@ -64,8 +64,11 @@ function shortRowLabel(label: string): string {
 
 export const ORG_COLUMN_LABEL = "法人或其他组织";
 
+/** The 其他 column under 法人或其他组织 is shown as 其他组织: a bare 其他 would not say which. */
 function columnLabel(column: string): string {
-  return column === "org" ? ORG_COLUMN_LABEL : APPLICANT_COLUMN_LABELS[column] ?? column;
+  if (column === "org") return ORG_COLUMN_LABEL;
+  if (column === "other_org") return "其他组织";
+  return APPLICANT_COLUMN_LABELS[column] ?? column;
 }
 
 const C_GROUP_LABEL: Record<CGroup, string> = {
@@ -100,6 +103,8 @@ export function figureLabel(f: Figure, t: TemplateId = "2021"): string {
 
 function aColumnLabel(item: string, column: string): string {
   if (item === "fees" && column === "amount") return "本年收费金额";
+  // Table A's 2019 total column, not the applicants' 总计.
+  if (column === "total") return "对外公开总数量";
   if (item === "procurement" && column === "amount") return "采购总金额";
   if (column === "decisions") return "处理决定数量";
   return COLUMN_LABELS[column] ?? column;

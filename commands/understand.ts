@@ -131,10 +131,16 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const years = readYears(text, now);
   const yearSpans = years.map((y) => ({ start: y.start, end: y.start + y.text.length }));
   let rest = blank(text, yearSpans);
-  const mentions = store.organNames.mentions(rest, reader);
+  let mentions = store.organNames.mentions(rest, reader);
   const read = new Array<boolean>(text.length).fill(false);
-  for (const s of [...yearSpans, ...mentions]) read.fill(true, s.start, s.end);
-  const nearMisses = mentions.length ? [] : store.organNames.nearMisses(rest);
+  for (const s of yearSpans) read.fill(true, s.start, s.end);
+  const nearMisses = mentions.some((m) => m.kind !== "child") ? [] : store.organNames.nearMisses(rest);
+  // 「平潭综合试验区」 is a typing mistake of 平潭综合实验区, not something under 平潭.
+  if (nearMisses.length === 1) {
+    const at = rest.indexOf(nearMisses[0].typed);
+    mentions = mentions.filter((m) => m.end <= at || m.start >= at + nearMisses[0].typed.length);
+  }
+  for (const s of mentions) read.fill(true, s.start, s.end);
   // A name read as a typing mistake of one organ is read like a name: its characters are not words.
   const typo = nearMisses.length === 1 ? rest.indexOf(nearMisses[0].typed) : -1;
   const named = typo >= 0 ? [...mentions, { start: typo, end: typo + nearMisses[0].typed.length }] : mentions;

@@ -52,7 +52,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["不予公开", "拒绝公开", "不公开", "没公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   [["国家秘密", "涉密"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止"], [row("denied.law_forbidden")]],
-  [["三安全一稳定", "危及安全稳定"], [row("denied.security_stability")]],
+  [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
   [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私"], [row("denied.third_party")]],
   [["三类内部事务", "内部事务"], [row("denied.internal_affairs")]],
   [["四类过程性信息", "过程性信息"], [row("denied.process_info")]],

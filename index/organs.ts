@@ -318,15 +318,15 @@ export class OrganIndex {
     if (!fits.length) return null;
     const top = Math.max(...fits.map((e) => e.weight));
     let best = fits.filter((e) => e.weight === top);
-    // A bare name (平潭, 科委) must stand on its own: not inside a longer word.
-    if (top < DERIVED && !standsAlone(text, start, end, reader)) return null;
+    const child = childAfter(text, end, reader, (name) => this.byAlias.has(name));
+    // A bare name (平潭, 科委) must stand on its own: not inside a longer word, unless that word names something under it.
+    if (top < DERIVED && !child && !standsAlone(text, start, end, reader)) return null;
     // A region in front that names one of them settles it (蔚县黄土镇).
     if (best.length > 1 && before) {
       const named = best.filter((e) => samePlace(outerOf(e).at(-1), before) === true);
       if (named.length >= 1) best = named;
     }
     const organs = [...new Set(best.map((e) => e.organ))];
-    const child = childAfter(text, end, reader, (name) => this.byAlias.has(name));
     if (child) return { kind: "child", parent: organs[0], start, end: end + child, text: text.slice(start, end + child) };
     if (organs.length > 1) return { kind: "several", organs, start, end, text: alias };
     return { kind: "organ", organ: organs[0], start, end, text: alias };
