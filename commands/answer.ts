@@ -55,6 +55,8 @@ export type AnswerKind =
   | "unpublished"
   | "reminders"
   | "help"
+  /** A workbook to send (the transport builds and delivers the file). */
+  | "export"
   /** The question could mean several things: the user picks one (no number is given). */
   | "choice"
   | "error";
@@ -71,6 +73,14 @@ export interface Action extends Invocation {
  */
 export type Tone = "ok" | "warn" | "error";
 
+/** A file the answer comes with: built and delivered by the transport (a file message, or a file on disk). */
+export interface Attachment {
+  kind: "workbook";
+  year: number;
+  /** Areas or organs named; empty: every organ. */
+  areas: string[];
+}
+
 export interface Answer {
   kind: AnswerKind;
   command: string;
@@ -82,6 +92,7 @@ export interface Answer {
   suggestions: string[];
   actions: Action[];
   tone: Tone;
+  attachment?: Attachment;
   text: string;
 }
 

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
-import { LEVEL_LABELS, type OrganLevel, splitPlace } from "../parser/organ-name.ts";
+import { inArea } from "../index/organs.ts";
+import { LEVEL_LABELS, type OrganLevel } from "../parser/organ-name.ts";
 import { type Answer, type Cell, choiceAnswer, errorAnswer, fmt, issueSummary, makeAnswer, numberAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";
 import { figureFromKey, figureKey, figureLabel, figureValue, summable } from "./figures.ts";
@@ -36,11 +37,7 @@ export function readScope(q: Question): { level?: OrganLevel; area?: string } {
 
 export function inScope(o: Organ, scope: { level?: OrganLevel; area?: string }): boolean {
   if (scope.level && o.level !== scope.level) return false;
-  if (scope.area) {
-    const c = splitPlace(scope.area).core;
-    return o.places.some((p) => p === scope.area || splitPlace(p).core === c) || o.name.includes(scope.area);
-  }
-  return true;
+  return !scope.area || inArea(o, scope.area);
 }
 
 const scopeLabel = (s: { level?: OrganLevel; area?: string }) => `${s.area ?? ""}${s.level ? LEVEL_LABELS[s.level] : "各单位"}`;
@@ -203,6 +200,46 @@ export const unpublished = define({
       table: missing.length ? { columns: ["未发布单位", `${year - 1} 年报`], rows: missing.map((o) => [ctx.store.displayName(o), "有"]) } : undefined,
       lines: expected.length ? ["判断依据：上一年有年报的单位，本年应当发布"] : [`已有年份：${ctx.store.years().join("、")}`],
       tone: missing.length ? "warn" : "ok",
+    });
+  },
+});
+
+// ---------------------------------------------------------------- /导出
+
+const exportArgs = z.object({ year: yearSchema, areas: z.array(z.string().min(1).max(40)).max(20, "一次最多 20 个地区或单位") });
+
+/** Areas a question names: an organ (its place when it is a government) or a place word the data has. */
+function readAreas(q: Question): string[] {
+  const out: string[] = [];
+  for (const m of q.mentions) if (m.kind === "organ") out.push(m.organ.body ? m.organ.name : m.organ.places[m.organ.places.length - 1] ?? m.organ.name);
+  for (const w of q.unread.split(" ")) if (/^[\p{Script=Han}]{2,10}(?:省|市|县|区|旗|州|镇|乡|街道)$/u.test(w)) out.push(w);
+  return [...new Set(out)];
+}
+
+export const exportSummary = define({
+  name: "导出",
+  aliases: ["汇总表", "导出表格", "export"],
+  summary: "把某年（某地区）的年报数字导出为 Excel 汇总表",
+  usage: "/导出 <年份> [地区或单位…]",
+  example: "/导出 2025 宁海县",
+  schema: exportArgs,
+  read: (text, ctx) => {
+    const q = understand(text, ctx.store, ctx.now);
+    const year = q.years.find((y) => y.kind === "year");
+    return { args: { year: year?.kind === "year" ? year.year : latestYear(ctx.store, ctx.now), areas: readAreas(q) } };
+  },
+  run: ({ year, areas }, ctx) => {
+    const unknown = areas.filter((a) => !ctx.store.organs.some((o) => inArea(o, a)));
+    if (unknown.length) return errorAnswer("导出", `资料库中没有「${unknown.join("、")}」的单位`, [`已有年份：${ctx.store.years().join("、")}`]);
+    const organs = ctx.store.organs.filter((o) => (o.reports.has(year) || o.reports.has(year - 1)) && (!areas.length || areas.some((a) => inArea(o, a))));
+    if (!organs.length) return errorAnswer("导出", `没有${areas.length ? `「${areas.join("、")}」` : ""}${year} 年的年报`, [`已有年份：${ctx.store.years().join("、")}`]);
+    const published = organs.filter((o) => o.reports.has(year)).length;
+    return makeAnswer({
+      kind: "export",
+      command: "导出",
+      title: `${year} 年${areas.length ? ` ${areas.join("、")} ` : ""}政府信息公开年报汇总表`,
+      lines: [`${organs.length} 个单位：${published} 份 ${year} 年报，${organs.length - published} 个上一年有年报、本年未发布`, "工作表：汇总、依申请、主动公开、复议诉讼、校验、未发布"],
+      attachment: { kind: "workbook", year, areas },
     });
   },
 });

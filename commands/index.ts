@@ -63,6 +63,7 @@ export function intentOf(text: string, q: Question): string {
   const figure = q.figure.kind !== "none";
   if (INTENTS.help.test(text)) return "帮助";
   if (INTENTS.search.test(text)) return "搜索";
+  if (INTENTS.export.test(text)) return "导出";
   if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
   if (INTENTS.unpublished.test(text)) return "未发布";
   if (INTENTS.checks.test(text)) return "校验";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { type Action, makeAnswer } from "./answer.ts";
 import { type CommandContext, type CommandDef, define } from "./command.ts";
-import { ranking, total, unpublished } from "./area-commands.ts";
+import { exportSummary, ranking, total, unpublished } from "./area-commands.ts";
 import { checks, search } from "./library-commands.ts";
 import { compare, report, trend } from "./organ-commands.ts";
 import { query } from "./query.ts";
@@ -37,7 +37,7 @@ const help = define({
 });
 
 export const COMMANDS: readonly CommandDef[] = Object.freeze([
-  query, report, trend, ranking, total, compare, checks, search, unpublished, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
+  query, report, trend, ranking, total, compare, checks, search, unpublished, exportSummary, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
 ] as CommandDef[]);
 
 export function findCommand(name: string): CommandDef | undefined {

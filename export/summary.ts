@@ -6,6 +6,7 @@
  *
  * Every cell id and label comes from parser/template.ts; nothing here spells a table label.
  */
+import { inArea } from "../index/organs.ts";
 import { type Check, type Failure, SECTION_TITLES, type Report } from "../parser/index.ts";
 import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/organ-name.ts";
 import {
@@ -61,14 +62,13 @@ export interface ExportInput {
 export interface OrganWithReports {
   name: string;
   region: string | null;
+  /** Places the organ sits in (index/organs.ts), for matching an area by any of them. */
+  places?: string[];
   reports: ReadonlyMap<number, ExportReport>;
 }
 
 /** Whether an organ belongs to an area or is the organ typed: 「宁海县」 matches its townships and departments. */
-export function inArea(o: { name: string; region: string | null }, area: string): boolean {
-  const a = area.trim();
-  return a !== "" && ((o.region ?? "").includes(a) || o.name.includes(a));
-}
+export { inArea };
 
 /**
  * The export input for a year from an organ index: organs with this year's report or last

@@ -461,3 +461,14 @@ export function sameOrgan(a: Organ, b: Organ): boolean {
     chainsAgree(a.places.slice(0, -1), b.places.slice(0, -1))
   );
 }
+
+/**
+ * Whether an organ is in an area a user named (宁海县, 平潭综合实验区) or is the organ named: one of
+ * its places is that place (by name or core: 宁海 = 宁海县), or its region or name contains it.
+ */
+export function inArea(o: { name: string; region: string | null; places?: string[] }, area: string): boolean {
+  const a = area.trim();
+  if (!a) return false;
+  const c = splitPlace(a).core;
+  return (o.places ?? []).some((p) => p === a || (c.length >= 2 && splitPlace(p).core === c)) || (o.region ?? "").includes(a) || o.name.includes(a);
+}

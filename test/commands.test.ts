@@ -196,6 +196,9 @@ describe("every command", () => {
     ["/未发布 2025", "unpublished", /未发布 1 个/],
     ["/帮助", "help", /年报助手可以这样问/],
     ["哪些乡镇还没发布 2025 年报", "unpublished", /西店镇/],
+    ["/导出 2024", "export", /2024 年政府信息公开年报汇总表[\s\S]*3 个单位/],
+    ["导出2025年宁海县的汇总表", "export", /宁海县/],
+    ["/导出 2025 火星县", "error", /没有「火星县」的单位/],
   ])("%s", (q, kind, title) => {
     const a = ask(store, q);
     expect(a.kind, a.text).toBe(kind);
