@@ -219,4 +219,3 @@ export const compare = define({
   },
 });
 
-export { type CommandContext };

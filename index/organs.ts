@@ -273,9 +273,13 @@ export class OrganIndex {
 
   /** Organs whose printed or rule-made name is exactly `name`, strongest first. */
   exact(name: string): Organ[] {
+    return this.strongest(name);
+  }
+
+  private strongest(name: string): Organ[] {
     const list = this.byAlias.get(name) ?? [];
     const top = Math.max(0, ...list.map((e) => e.weight));
-    return list.filter((e) => e.weight === top).map((e) => e.organ);
+    return [...new Set(list.filter((e) => e.weight === top).map((e) => e.organ))];
   }
 
   /**
@@ -327,7 +331,12 @@ export class OrganIndex {
       if (named.length >= 1) best = named;
     }
     const organs = [...new Set(best.map((e) => e.organ))];
-    if (child) return { kind: "child", parent: organs[0], start, end: end + child, text: text.slice(start, end + child) };
+    if (child) {
+      // 「平潭的市场监管局」: the department of that place, when the data has it.
+      const dept = this.strongest(alias + text.slice(end, end + child).replace(/^的/, ""));
+      if (dept.length === 1) return { kind: "organ", organ: dept[0], start, end: end + child, text: text.slice(start, end + child) };
+      return { kind: "child", parent: organs[0], start, end: end + child, text: text.slice(start, end + child) };
+    }
     if (organs.length > 1) return { kind: "several", organs, start, end, text: alias };
     return { kind: "organ", organ: organs[0], start, end, text: alias };
   }

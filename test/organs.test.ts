@@ -91,6 +91,7 @@ describe("names in a question", () => {
     report("西店镇", 2019),
     report("宁海县民政局", 2024, "宁海县"),
     report("秦安县住房和城乡建设局", 2021, "秦安县"),
+    report("平潭综合实验区财政金融局", 2024),
   ]);
   const index = new OrganIndex(organs);
   const one = (text: string): Mention | undefined => index.mentions(text, NO_VOCABULARY)[0];
@@ -120,6 +121,9 @@ describe("names in a question", () => {
     ["宁海县民政局", "宁海县民政局"],
     ["秦安住建局", "秦安县住房和城乡建设局"],
     ["民政局", "宁海县民政局"],
+    ["平潭的财金局", "平潭综合实验区财政金融局"],
+    ["平潭财政局", "平潭综合实验区财政金融局"],
+    ["实验区财金局", "平潭综合实验区财政金融局"],
   ])("%s → %s", (text, organ) => {
     expect(named(one(text))).toBe(organ);
   });
