@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Organ } from "../index/store.ts";
 import { type Action, type Cell, checkName, choiceAnswer, errorAnswer, issueSummary, makeAnswer, type NumberAnswer, numberAnswer } from "./answer.ts";
-import { type CommandContext, define } from "./command.ts";
+import { define } from "./command.ts";
 import { type Figure, figureFromKey, figureKey, figureLabel, figureValue } from "./figures.ts";
 import { keyFigures } from "./format.ts";
 import { unreadProblem } from "./query.ts";
