@@ -17,7 +17,7 @@ import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
 import { reviewSingle } from "./review/index.ts";
-import { headingPositions, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
+import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
 export type { Check, CheckId, Failure, NarrativeClaim, Severity } from "./checks.ts";
@@ -59,20 +59,21 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
+const hanCount = (l: string) => l.match(/\p{Script=Han}/gu)?.length ?? 0;
+
 /** The six sections, located by their numbered headings (parser/review/outline.ts). */
 function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { title: string; text: string }[] {
   const text = spaced.text;
-  const starts = headingPositions(spaced, headings);
+  const spans = headingSpans(spaced, headings);
   return SECTION_TITLES.map((title, i) => {
-    const s = starts[i];
+    const { start: s, body: b } = spans[i];
     if (s < 0) return { title, text: "" };
-    const next = starts.slice(i + 1).find((x) => x > s) ?? text.length;
-    // Table rows are not narrative: drop lines that are mostly cells.
+    const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
+    // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
     const body = text
-      .slice(s, next)
-      .replace(/^[^\n]*\n?/, "")
+      .slice(b, Math.max(b, next))
       .split("\n")
-      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2) && !/^\s*[-|:\s]+$/.test(l))
+      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2 && hanCount(l) < 60) && !/^\s*[-|:\s]+$/.test(l))
       .join("\n")
       .replace(/[ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")

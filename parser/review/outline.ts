@@ -100,14 +100,36 @@ export function sectionBodies(c: string, headings: (SectionHeading | null)[]): (
   });
 }
 
-/** Original-text start of each part (for display text): each heading looked up after the previous one. */
-export function headingPositions(spaced: SpacedText, headings: (SectionHeading | null)[]): number[] {
+/** A pattern for `s` as printed: any whitespace between its characters. */
+const spacedPattern = (s: string) => new RegExp([...s].map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[ \\t\\n\\r\\u00a0\\u3000]*"), "y");
+
+/**
+ * Where each part starts in the original text and where its body starts: after the heading and,
+ * on the same line, the rest of its title (「及改进情况」) or the whole line when it holds
+ * nothing else. A crawled page runs heading and text on in one line (平潭), so the line itself is
+ * not dropped. Missing parts are -1.
+ */
+export function headingSpans(spaced: SpacedText, headings: (SectionHeading | null)[]): { start: number; body: number }[] {
+  const text = spaced.text;
   let from = 0;
-  return headings.map((h) => {
-    if (!h) return -1;
-    let at = spaced.indexOf(h.heading, from);
-    if (at < 0) at = spaced.indexOf(h.heading, 0);
-    else from = at + 1;
-    return at;
+  return headings.map((h, k) => {
+    if (!h) return { start: -1, body: -1 };
+    let start = spaced.indexOf(h.heading, from);
+    if (start < 0) start = spaced.indexOf(h.heading, 0);
+    else from = start + 1;
+    const re = spacedPattern(h.heading);
+    re.lastIndex = start;
+    let body = start + (re.exec(text)?.[0].length ?? h.heading.length);
+    const lineEnd = text.indexOf("\n", body) < 0 ? text.length : text.indexOf("\n", body);
+    const rest = text.slice(body, lineEnd);
+    if (rest.trim().length <= 24 && !/[。；;]/.test(rest)) return { start, body: Math.min(text.length, lineEnd + 1) };
+    const title = SECTION_TITLES[k];
+    for (let i = 1; i < title.length; i++) {
+      const tail = spacedPattern(title.slice(i));
+      tail.lastIndex = body;
+      const m = tail.exec(text);
+      if (m) return { start, body: body + m[0].length };
+    }
+    return { start, body };
   });
 }
