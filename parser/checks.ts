@@ -49,11 +49,11 @@ type Cells = Record<string, number | null>;
 const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
 const B = (row: string, col: string) => `applications.${row}.${col}`;
 
-/** A check from its failures: failed if there is any, else passed with `okDetail` (or "nothing to check"). */
-export function check(id: CheckId, failures: Failure[], okDetail: string, checked: number): Check {
+/** A check from its failures: failed if there is any, else passed with `okDetail`, or `nothingDetail` when nothing could be checked. */
+export function check(id: CheckId, failures: Failure[], okDetail: string, checked: number, nothingDetail = "无可核对的数据"): Check {
   const severity = severityOf(id);
   if (failures.length > 0) return { id, severity, ok: false, detail: failures.map((f) => f.message).join("；"), failures };
-  return { id, severity, ok: true, detail: checked > 0 ? okDetail : "无可核对的数据", failures };
+  return { id, severity, ok: true, detail: checked > 0 ? okDetail : nothingDetail, failures };
 }
 
 export function balanceCheck(cells: Cells): Check {

@@ -3,7 +3,7 @@
  * the level of its organ. Built once per report by the parser (parser/review/index.ts).
  */
 import type { Report } from "../index.ts";
-import { type OrganLevel, organLevel, splitOrganName } from "../organ-name.ts";
+import { type OrganLevel, organLevel, type OrganName, splitOrganName } from "../organ-name.ts";
 import type { SectionHeading } from "./outline.ts";
 
 export interface OrganLevelInfo {
@@ -13,17 +13,30 @@ export interface OrganLevelInfo {
   placeLevel: OrganLevel | null;
 }
 
-/** The level of a report's organ, from its name (with the region in front when the name has no place). */
+/** The places of an organ's name, outermost first, with the region in front when the name has none. */
+export function placesOf(organ: string, region: string | null = null): OrganName {
+  const name = splitOrganName(organ);
+  return name.places.length === 0 && region ? splitOrganName(region + organ) : name;
+}
+
+/**
+ * The places a department can belong to: a township has no departments that publish reports, so
+ * township-level places are dropped from the end (this also reads 「住房和城乡建设局」 right, which
+ * splitOrganName cuts as 「…城乡」+「建设局」).
+ */
+export function departmentPlaces(places: readonly string[]): string[] {
+  const out = [...places];
+  while (out.length && organLevel({ places: out, body: null }) === "township") out.pop();
+  return out;
+}
+
+/** The level of a report's organ, from its name. */
 export function levelOf(organ: string | null, region: string | null = null): OrganLevelInfo | null {
   if (!organ) return null;
-  let name = splitOrganName(organ);
-  if (name.places.length === 0 && region) name = splitOrganName(region + organ);
+  const name = placesOf(organ, region);
   const level = organLevel(name);
   if (level !== "department") return { level, placeLevel: level };
-  // A township has no departments that publish reports, so a department belongs to the innermost
-  // place above township level (this also reads 「住房和城乡建设局」 right, which splits as 「…城乡」+「建设局」).
-  const places = [...name.places];
-  while (places.length && organLevel({ places, body: null }) === "township") places.pop();
+  const places = departmentPlaces(name.places);
   return { level, placeLevel: places.length ? organLevel({ places, body: null }) : null };
 }
 

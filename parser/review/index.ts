@@ -14,7 +14,7 @@ import { plausibilityFamily } from "./plausibility.ts";
 import { sectionsFamily } from "./sections.ts";
 import { templateFamily } from "./template-date.ts";
 
-export { levelOf, type OrganLevelInfo } from "./context.ts";
+export { departmentPlaces, levelOf, placesOf, type OrganLevelInfo } from "./context.ts";
 export { litigationWithoutReviewCheck } from "./plausibility.ts";
 export { countFindings, RULES, ruleName, severityOf, verdict, type CheckId, type RuleFamily, type RuleInfo, type Severity, type SeverityCounts } from "./rules.ts";
 
