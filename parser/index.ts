@@ -16,7 +16,7 @@ import {
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
-import { reviewSingle } from "./review/index.ts";
+import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
 import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
@@ -31,6 +31,8 @@ export interface Report {
   organ: string | null;
   organShort: string | null;
   region: string | null;
+  /** The organ's places, body and level (township, county, department …), read once from its name. */
+  organInfo: OrganInfo | null;
   year: number | null;
   template: TemplateId;
   published: string | null;
@@ -150,6 +152,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     organ: meta.organ,
     organShort: meta.organShort,
     region: meta.region,
+    organInfo: organInfoOf(meta.organ, meta.region),
     year: meta.year,
     template: templateId,
     published: meta.published,

@@ -9,9 +9,9 @@
  */
 import type { Check } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
-import { countFindings, levelOf, type OrganLevelInfo, type SeverityCounts, verdict } from "../parser/review/index.ts";
+import { countFindings, type OrganInfo, type SeverityCounts, verdict } from "../parser/review/index.ts";
 import { crossYearFamily } from "./cross-year.ts";
-import { countyAggregateCheck, type LevelComparison, levelComparison } from "./levels.ts";
+import { countyAggregateCheck, type LevelComparison, levelComparison, LevelIndex } from "./levels.ts";
 import { ProseIndex } from "./similarity.ts";
 import { lateCheck, type ReviewDeadline, statutoryDeadlinesFor, unpublishedCheck } from "./timeliness.ts";
 
@@ -24,17 +24,18 @@ export interface ReviewContext {
   lastYear?: Report | null;
   /** The other organs' reports of the same year and area (for copied text and a county's totals). */
   siblings?: readonly Report[];
-  /** The organ's level; by default from its name (parser/organ-name.ts). */
-  organ?: OrganLevelInfo | null;
+  /** The organ's name and level; by default the parser's reading of its name (report.organInfo). */
+  organ?: OrganInfo | null;
   /** Deadlines binding this organ for this report's year; by default the statutory one (commands/reminders.ts). */
   deadlines?: readonly ReviewDeadline[];
-  /** The siblings' prose, indexed once by reviewYear; built from `siblings` when left out. */
+  /** The siblings' prose and levels, indexed once by reviewYear; built from `siblings` when left out. */
   proseIndex?: ProseIndex;
+  levelIndex?: LevelIndex;
 }
 
 export interface ReviewResult {
   report: Report;
-  organ: OrganLevelInfo | null;
+  organ: OrganInfo | null;
   /** Every check: the parser's, then the cross-report ones. A cross-report check replaces a parser check of the same id. */
   checks: Check[];
   /** The failed checks, 错误 before 提醒. */
@@ -56,9 +57,10 @@ function defaultDeadlines(r: Report): ReviewDeadline[] {
 
 /** Review one report: its own checks plus cross-year, levels and timeliness. */
 export function reviewReport(report: Report, context: ReviewContext = {}): ReviewResult {
-  const siblings = (context.siblings ?? []).filter((s) => s !== report);
-  const index = context.proseIndex ?? (siblings.length ? new ProseIndex([report, ...siblings]) : null);
-  const comparison = levelComparison(report, siblings);
+  const siblings = context.siblings ?? [];
+  const others = siblings.length > 0 && (siblings.length > 1 || siblings[0] !== report);
+  const index = context.proseIndex ?? (others ? new ProseIndex(siblings.includes(report) ? siblings : [report, ...siblings]) : null);
+  const comparison = levelComparison(report, context.levelIndex ?? new LevelIndex(siblings));
   const cross = [
     ...crossYearFamily(report, context.lastYear, index),
     countyAggregateCheck(comparison),
@@ -69,7 +71,7 @@ export function reviewReport(report: Report, context: ReviewContext = {}): Revie
   const counts = countFindings(checks);
   return {
     report,
-    organ: context.organ !== undefined ? context.organ : levelOf(report.organ, report.region),
+    organ: context.organ !== undefined ? context.organ : report.organInfo,
     checks,
     findings: checks.filter((c) => !c.ok).sort(bySeverity),
     counts,
@@ -116,12 +118,14 @@ export interface YearReview {
 /** Review every report of a year in an area, one row per organ, worst first. */
 export function reviewYear(input: YearReviewInput): YearReview {
   const { reports, year } = input;
-  const index = new ProseIndex(reports);
+  const proseIndex = new ProseIndex(reports);
+  const levelIndex = new LevelIndex(reports);
   const rows: ReviewRow[] = reports.map((report) => {
     const review = reviewReport(report, {
       lastYear: input.lastYearOf(report) ?? null,
       siblings: reports,
-      proseIndex: index,
+      proseIndex,
+      levelIndex,
       deadlines: input.deadlinesOf?.(report.organ ?? report.file, report),
     });
     return { organ: report.organ ?? report.file, report, counts: review.counts, verdict: review.verdict, findings: review.findings, review };

@@ -6,7 +6,7 @@
  */
 import { check, type Check, type Failure } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
-import { departmentPlaces, levelOf, placesOf } from "../parser/review/index.ts";
+import { departmentPlaces } from "../parser/review/index.ts";
 import { cellLabel } from "../parser/template.ts";
 
 /** The cells compared: the totals people ask about. */
@@ -43,35 +43,42 @@ export interface LevelComparison {
   rows: LevelComparisonRow[];
 }
 
-/**
- * The places of a report's organ, outermost first. A name without its county (「永丰镇人民政府」)
- * takes the region the parser found (「于都县」) in front.
- */
-function placesOfReport(r: Report): string[] {
-  if (!r.organ) return [];
-  const { places } = placesOf(r.organ, r.region);
-  if (r.region && places.length === 1 && !r.organ.startsWith(r.region)) return [...placesOf(r.region).places, ...places];
-  return places;
+/** The government a report's organ sits directly under: a department's place, a government's parent place. */
+function parentPlace(r: Report): string | null {
+  const info = r.organInfo;
+  if (!info) return null;
+  if (info.level === "department") return departmentPlaces(info.places).at(-1) ?? null;
+  return info.places.at(-2) ?? null;
 }
 
-/** Reports directly under a government whose innermost place is `place`: its departments, and governments one level down. */
-export function reportsUnder(place: string, reports: readonly Report[]): Report[] {
-  return reports.filter((r) => {
-    const info = levelOf(r.organ, r.region);
-    if (!info) return false;
-    const places = placesOfReport(r);
-    if (info.level === "department") return departmentPlaces(places).at(-1) === place;
-    return places.length >= 2 && places.at(-2) === place;
-  });
+/** A year's reports grouped by the government they sit directly under, built once for many comparisons. */
+export class LevelIndex {
+  private readonly children = new Map<string, Report[]>();
+
+  constructor(reports: readonly Report[]) {
+    for (const r of reports) {
+      const parent = parentPlace(r);
+      if (!parent || r.year === null) continue;
+      const key = `${r.year}|${parent}`;
+      const list = this.children.get(key);
+      if (list) list.push(r);
+      else this.children.set(key, [r]);
+    }
+  }
+
+  /** Reports of `year` directly under a government whose innermost place is `place`: its departments, and governments one level down. */
+  under(place: string, year: number): readonly Report[] {
+    return this.children.get(`${year}|${place}`) ?? [];
+  }
 }
 
 /** The comparison for a county- or city-level government's report, or null (another level, or nothing under it in the data). */
-export function levelComparison(r: Report, siblings: readonly Report[]): LevelComparison | null {
-  const info = levelOf(r.organ, r.region);
-  if (!info || !["county", "city", "province"].includes(info.level)) return null;
-  const place = placesOfReport(r).at(-1);
+export function levelComparison(r: Report, index: LevelIndex): LevelComparison | null {
+  const info = r.organInfo;
+  if (!info || info.body || !["county", "city", "province"].includes(info.level) || r.year === null) return null;
+  const place = info.places.at(-1);
   if (!place) return null;
-  const under = reportsUnder(place, siblings.filter((s) => s !== r && s.year === r.year));
+  const under = index.under(place, r.year).filter((s) => s !== r);
   if (under.length === 0) return null;
   const value = (x: Report, id: string) => (typeof x.cells[id] === "number" ? (x.cells[id] as number) : null);
   const rows = COMPARED_CELLS.map((cell) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
-import { countyAggregateCheck, levelComparison, reportsUnder } from "../review/levels.ts";
+import { countyAggregateCheck, levelComparison, LevelIndex } from "../review/levels.ts";
 import { balancedCells, type ReportSpec, renderReport } from "./helpers/render.ts";
 
 function report(spec: Partial<ReportSpec> & { organ: string }): Report {
@@ -19,17 +19,19 @@ const elsewhere = [report({ organ: "宁海县西店镇人民政府", cells: bala
 const siblings = [...under, ...elsewhere];
 
 describe("across levels: a county against the reports under it (H1)", () => {
-  it("finds the county's townships and departments, not another county's", () => {
-    expect(reportsUnder("于都县", siblings).map((r) => r.organ)).toEqual([...under, elsewhere[1]].map((r) => r.organ));
+  const index = new LevelIndex(siblings);
+  it("finds the county's townships and departments of the year, not another county's nor another year's", () => {
+    expect(index.under("于都县", 2022).map((r) => r.organ)).toEqual(under.map((r) => r.organ));
+    expect(index.under("于都县", 2021).map((r) => r.organ)).toEqual(["于都县永丰镇人民政府"]);
   });
 
   it.each([
-    ["says it aggregates them, and its total is their sum (last year's report of a township not counted)", AGGREGATES, 10, true, "一致"],
+    ["says it aggregates them, and its total is their sum", AGGREGATES, 10, true, "一致"],
     ["says it aggregates them, but its total is not their sum", AGGREGATES, 12, false, "本报告为 12，资料库中下属 4 个单位的年报合计 10"],
     ["reports only its own office: a comparison, not a finding", [], 12, true, "仅作对照"],
   ] as const)("%s", (_n, prose, own, ok, words) => {
     const county = report({ organ: "于都县人民政府", prose: [...prose], cells: balancedCells(own) });
-    const cmp = levelComparison(county, siblings)!;
+    const cmp = levelComparison(county, index)!;
     expect(cmp.rows.find((r) => r.cell === "applications.new.total")).toMatchObject({ own, sum: 10, reports: 4 });
     const c = countyAggregateCheck(cmp);
     expect(c.severity).toBe("提醒");
@@ -38,7 +40,7 @@ describe("across levels: a county against the reports under it (H1)", () => {
   });
 
   it("no comparison for a township, or for a county with nothing under it in the data", () => {
-    expect(levelComparison(under[0], siblings)).toBeNull();
-    expect(levelComparison(report({ organ: "费县人民政府" }), siblings)).toBeNull();
+    expect(levelComparison(under[0], index)).toBeNull();
+    expect(levelComparison(report({ organ: "费县人民政府" }), index)).toBeNull();
   });
 });

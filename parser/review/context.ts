@@ -6,17 +6,12 @@ import type { Report } from "../index.ts";
 import { type OrganLevel, organLevel, type OrganName, splitOrganName } from "../organ-name.ts";
 import type { SectionHeading } from "./outline.ts";
 
-export interface OrganLevelInfo {
+/** An organ's name read once: its places and body (parser/organ-name.ts), its level and its government's level. */
+export interface OrganInfo extends OrganName {
   /** township, county … or department. */
   level: OrganLevel;
-  /** For a department, the level of the place it belongs to (县 → county); else the same as `level`. */
+  /** The level of the government it belongs to: its own, or for a department its place's (县 → county); null if unknown. */
   placeLevel: OrganLevel | null;
-}
-
-/** The places of an organ's name, outermost first, with the region in front when the name has none. */
-export function placesOf(organ: string, region: string | null = null): OrganName {
-  const name = splitOrganName(organ);
-  return name.places.length === 0 && region ? splitOrganName(region + organ) : name;
 }
 
 /**
@@ -30,14 +25,21 @@ export function departmentPlaces(places: readonly string[]): string[] {
   return out;
 }
 
-/** The level of a report's organ, from its name. */
-export function levelOf(organ: string | null, region: string | null = null): OrganLevelInfo | null {
+/**
+ * An organ's name, level and places, outermost first. A name printed without its county
+ * (「永丰镇人民政府」, 「农业农村局」) gets the region the parser found (「于都县」) in front.
+ */
+export function organInfoOf(organ: string | null, region: string | null = null): OrganInfo | null {
   if (!organ) return null;
-  const name = placesOf(organ, region);
-  const level = organLevel(name);
-  if (level !== "department") return { level, placeLevel: level };
-  const places = departmentPlaces(name.places);
-  return { level, placeLevel: places.length ? organLevel({ places, body: null }) : null };
+  const name = splitOrganName(organ);
+  let places = name.places;
+  if (region && !organ.startsWith(region) && places.length <= 1) {
+    const outer = splitOrganName(region).places;
+    places = [...outer.filter((p) => !places.includes(p)), ...places];
+  }
+  const level = organLevel({ places, body: name.body });
+  const seat = level === "department" ? departmentPlaces(places) : places;
+  return { places, body: name.body, level, placeLevel: seat.length ? organLevel({ places: seat, body: null }) : null };
 }
 
 export interface SingleReview {
@@ -49,5 +51,5 @@ export interface SingleReview {
   /** The six parts' headings (null: not found) and their compact bodies. */
   headings: (SectionHeading | null)[];
   bodies: (string | null)[];
-  organ: OrganLevelInfo | null;
+  organ: OrganInfo | null;
 }

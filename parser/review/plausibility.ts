@@ -8,7 +8,7 @@ import { check, type Check, type Failure } from "../checks.ts";
 import type { Report } from "../index.ts";
 import type { OrganLevel } from "../organ-name.ts";
 import { COLUMN_LABELS, TEMPLATES } from "../template.ts";
-import type { OrganLevelInfo, SingleReview } from "./context.ts";
+import type { OrganInfo, SingleReview } from "./context.ts";
 
 type Cells = Record<string, number | null>;
 
@@ -28,7 +28,7 @@ const LEVEL_WORDS: Record<OrganLevel, string> = {
 };
 
 /** 规章 > 0 at an organ that cannot make 规章 (township, county, or a department of either). */
-export function rulesLevelCheck(report: Pick<Report, "cells" | "template">, organ: OrganLevelInfo | null): Check {
+export function rulesLevelCheck(report: Pick<Report, "cells" | "template">, organ: OrganInfo | null): Check {
   const failures: Failure[] = [];
   const place = organ?.placeLevel ?? null;
   if (organ && place && !MAKES_RULES.has(place)) {
@@ -77,7 +77,7 @@ export function issuedInForceCheck(report: Pick<Report, "cells" | "template">): 
 }
 
 /** A money amount written in 元, with more than 4 decimals, or too large to be 万元. */
-export function amountUnitCheck(report: Pick<Report, "cells" | "units" | "template">, organ: OrganLevelInfo | null): Check {
+export function amountUnitCheck(report: Pick<Report, "cells" | "units" | "template">, organ: OrganInfo | null): Check {
   const failures: Failure[] = [];
   let checked = 0;
   const fees = num(report.cells, "active.fees.amount");
