@@ -50,6 +50,16 @@ describe("plausibility rules (提醒)", () => {
   });
 
   it.each([
+    ["every number 0, the text says one application was handled (seed 004)", { prose: ["本年度收到并办理1起依申请公开事项，均已按时答复。"] }, false],
+    ["5 applications in the table, the text says none was received", { cells: balancedCells(5), prose: ["本年度未收到政府信息公开申请。"] }, false],
+    ["every number 0, the text says none was received", { prose: ["本年度未收到政府信息公开申请。"] }, true],
+  ] as const)("zero table against the text is the narrative check (错误): %s", (_n, spec, ok) => {
+    const c = finding(parse({ organ: TOWNSHIP, year: 2022, ...spec, prose: [...spec.prose] }), "narrative");
+    expect(c.severity).toBe("错误");
+    expect(c.ok).toBe(ok);
+  });
+
+  it.each([
     ["last year had a 复议: the suit follows it", { "review.total": 2 }, true, ""],
     ["last year had none either", { "review.total": 0 }, false, "上年年报的行政复议也为 0"],
     ["last year's report is not in the library", null, false, "上年年报不在资料库中"],
