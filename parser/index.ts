@@ -32,7 +32,7 @@ export interface Report {
   organShort: string | null;
   region: string | null;
   /** The organ's places, body and level (township, county, department …), read once from its name. */
-  organInfo: OrganInfo | null;
+  organInfo?: OrganInfo | null;
   year: number | null;
   template: TemplateId;
   published: string | null;
@@ -43,7 +43,7 @@ export interface Report {
   /** The 勾稽 checks and the single-report review's findings (parser/review/rules.ts lists them). */
   checks: Check[];
   /** The report says it aggregates its departments' and townships' reports (county totals, review/levels.ts). */
-  aggregates: boolean;
+  aggregates?: boolean;
   warnings: string[];
   claims: NarrativeClaim[];
   /** The six sections' text, for search and display. */

@@ -9,7 +9,7 @@
  */
 import type { Check } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
-import { countFindings, type OrganInfo, type SeverityCounts, verdict } from "../parser/review/index.ts";
+import { countFindings, type OrganInfo, organInfoOf, organInfoOfReport, type SeverityCounts, verdict } from "../parser/review/index.ts";
 import { crossYearFamily } from "./cross-year.ts";
 import { countyAggregateCheck, type LevelComparison, levelComparison, LevelIndex } from "./levels.ts";
 import { ProseIndex } from "./similarity.ts";
@@ -50,9 +50,9 @@ export interface ReviewResult {
 const bySeverity = (a: Check, b: Check) => (a.severity === b.severity ? 0 : a.severity === "错误" ? -1 : 1);
 
 /** Statutory deadlines of a report's organ for its year (none when the year or organ is unknown). */
-function defaultDeadlines(r: Report): ReviewDeadline[] {
-  if (r.year === null || !r.organ) return [];
-  return statutoryDeadlinesFor({ name: r.organ, short: r.organShort, region: r.region }, r.year);
+function defaultDeadlines(r: Report, organ: OrganInfo | null): ReviewDeadline[] {
+  if (r.year === null || !r.organ || !organ) return [];
+  return statutoryDeadlinesFor({ name: r.organ, level: organ.level, region: r.region }, r.year);
 }
 
 /** Review one report: its own checks plus cross-year, levels and timeliness. */
@@ -61,17 +61,18 @@ export function reviewReport(report: Report, context: ReviewContext = {}): Revie
   const others = siblings.length > 0 && (siblings.length > 1 || siblings[0] !== report);
   const index = context.proseIndex ?? (others ? new ProseIndex(siblings.includes(report) ? siblings : [report, ...siblings]) : null);
   const comparison = levelComparison(report, context.levelIndex ?? new LevelIndex(siblings));
+  const organ = context.organ !== undefined ? context.organ : organInfoOfReport(report);
   const cross = [
     ...crossYearFamily(report, context.lastYear, index),
     countyAggregateCheck(comparison),
-    lateCheck(report, context.deadlines ?? defaultDeadlines(report)),
+    lateCheck(report, context.deadlines ?? defaultDeadlines(report, organ)),
   ];
   const replaced = new Set(cross.map((c) => c.id));
   const checks = [...report.checks.filter((c) => !replaced.has(c.id)), ...cross];
   const counts = countFindings(checks);
   return {
     report,
-    organ: context.organ !== undefined ? context.organ : report.organInfo,
+    organ,
     checks,
     findings: checks.filter((c) => !c.ok).sort(bySeverity),
     counts,
@@ -131,7 +132,8 @@ export function reviewYear(input: YearReviewInput): YearReview {
     return { organ: report.organ ?? report.file, report, counts: review.counts, verdict: review.verdict, findings: review.findings, review };
   });
   for (const organ of input.missing ?? []) {
-    const deadlines = input.deadlinesOf?.(organ, null) ?? statutoryDeadlinesFor({ name: organ }, year);
+    const level = organInfoOf(organ)?.level;
+    const deadlines = input.deadlinesOf?.(organ, null) ?? (level ? statutoryDeadlinesFor({ name: organ, level }, year) : []);
     const c = unpublishedCheck(year, deadlines, input.today);
     const counts = countFindings([c]);
     rows.push({ organ, report: null, counts, verdict: c.ok ? c.detail : verdict(counts), findings: c.ok ? [] : [c], review: null });

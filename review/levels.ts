@@ -6,7 +6,7 @@
  */
 import { check, type Check, type Failure } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
-import { departmentPlaces } from "../parser/review/index.ts";
+import { departmentPlaces, organInfoOfReport } from "../parser/review/index.ts";
 import { cellLabel } from "../parser/template.ts";
 
 /** The cells compared: the totals people ask about. */
@@ -45,7 +45,7 @@ export interface LevelComparison {
 
 /** The government a report's organ sits directly under: a department's place, a government's parent place. */
 function parentPlace(r: Report): string | null {
-  const info = r.organInfo;
+  const info = organInfoOfReport(r);
   if (!info) return null;
   if (info.level === "department") return departmentPlaces(info.places).at(-1) ?? null;
   return info.places.at(-2) ?? null;
@@ -74,7 +74,7 @@ export class LevelIndex {
 
 /** The comparison for a county- or city-level government's report, or null (another level, or nothing under it in the data). */
 export function levelComparison(r: Report, index: LevelIndex): LevelComparison | null {
-  const info = r.organInfo;
+  const info = organInfoOfReport(r);
   if (!info || info.body || !["county", "city", "province"].includes(info.level) || r.year === null) return null;
   const place = info.places.at(-1);
   if (!place) return null;
@@ -85,7 +85,7 @@ export function levelComparison(r: Report, index: LevelIndex): LevelComparison |
     const vs = under.map((u) => value(u, cell)).filter((v): v is number => v !== null);
     return { cell, label: cellLabel(cell, r.template), own: value(r, cell), sum: +vs.reduce((a, b) => a + b, 0).toFixed(4), reports: vs.length };
   });
-  return { organ: r.organ!, under: under.map((u) => u.organ ?? u.file), aggregates: r.aggregates, rows };
+  return { organ: r.organ!, under: under.map((u) => u.organ ?? u.file), aggregates: r.aggregates ?? false, rows };
 }
 
 /** 提醒 where the report says it aggregates the organs under it but its totals differ from their sum. */

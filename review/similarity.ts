@@ -14,6 +14,7 @@
  */
 import type { Report } from "../parser/index.ts";
 import { splitPlace } from "../parser/organ-name.ts";
+import { organInfoOfReport } from "../parser/review/index.ts";
 
 export const SHINGLE = 5;
 
@@ -126,11 +127,12 @@ export interface Prose {
 /** Names an organ's text uses for itself: its full and short name, its places and their cores, its body. */
 export function ownNames(r: Pick<Report, "organ" | "organShort" | "region" | "organInfo">): string[] {
   const names = new Set<string>([r.organ, r.organShort, r.region].filter((n): n is string => !!n));
-  for (const p of r.organInfo?.places ?? []) {
+  const info = organInfoOfReport(r);
+  for (const p of info?.places ?? []) {
     names.add(p);
     names.add(splitPlace(p).core);
   }
-  if (r.organInfo?.body) names.add(r.organInfo.body);
+  if (info?.body) names.add(info.body);
   return [...names];
 }
 

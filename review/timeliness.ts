@@ -9,6 +9,8 @@
 import { check, type Check, type Failure } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
 import { statutoryDeadlines } from "../commands/reminders.ts";
+import type { Organ } from "../index/organs.ts";
+import type { OrganLevel } from "../parser/organ-name.ts";
 
 export interface ReviewDeadline {
   /** YYYY-MM-DD */
@@ -17,9 +19,9 @@ export interface ReviewDeadline {
   label: string;
 }
 
-/** The statutory deadlines for an organ's report of `reportYear` (the one that applies to it). */
-export function statutoryDeadlinesFor(organ: { name: string; short?: string | null; region?: string | null }, reportYear: number): ReviewDeadline[] {
-  const o = { key: "", name: organ.name, short: organ.short ?? organ.name, region: organ.region ?? null, reports: new Map<number, Report>() };
+/** The statutory deadline for an organ's report of `reportYear`: which one applies follows from its level. */
+export function statutoryDeadlinesFor(organ: { name: string; level: OrganLevel; region?: string | null }, reportYear: number): ReviewDeadline[] {
+  const o: Organ = { key: "", names: [organ.name], short: organ.name, region: null, places: [], body: null, reports: new Map(), ...organ };
   return statutoryDeadlines(reportYear)
     .filter((d) => d.applies(o))
     .map(({ date, label }) => ({ date, label }));

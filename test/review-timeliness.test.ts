@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { organInfoOf } from "../parser/review/index.ts";
 import { lateCheck, statutoryDeadlinesFor, unpublishedCheck } from "../review/timeliness.ts";
+
+const deadlinesOf = (name: string, year: number) => statutoryDeadlinesFor({ name, level: organInfoOf(name)!.level }, year);
 
 describe("on time", () => {
   it.each([
@@ -7,11 +10,11 @@ describe("on time", () => {
     ["a department", "于都县农业农村局", "2023-01-31"],
     ["a county government", "于都县人民政府", "2023-03-31"],
   ])("statutory deadline of %s for its 2022 report", (_n, name, date) => {
-    expect(statutoryDeadlinesFor({ name }, 2022).map((d) => d.date)).toEqual([date]);
+    expect(deadlinesOf(name, 2022).map((d) => d.date)).toEqual([date]);
   });
 
-  const township = statutoryDeadlinesFor({ name: "于都县永丰镇人民政府" }, 2022);
-  const county = statutoryDeadlinesFor({ name: "于都县人民政府" }, 2022);
+  const township = deadlinesOf("于都县永丰镇人民政府", 2022);
+  const county = deadlinesOf("于都县人民政府", 2022);
   const local = [{ date: "2023-01-20", label: "县政务公开办通知" }];
   it.each([
     ["a township dated 1月18日", "2023-01-18", township, true, ""],

@@ -3,7 +3,7 @@
  * the level of its organ. Built once per report by the parser (parser/review/index.ts).
  */
 import type { Report } from "../index.ts";
-import { type OrganLevel, organLevel, type OrganName, splitOrganName } from "../organ-name.ts";
+import { canonicalBody, type OrganLevel, organLevel, type OrganName, splitOrganName, splitPlace } from "../organ-name.ts";
 import type { SectionHeading } from "./outline.ts";
 
 /** An organ's name read once: its places and body (parser/organ-name.ts), its level and its government's level. */
@@ -26,21 +26,29 @@ export function departmentPlaces(places: readonly string[]): string[] {
 }
 
 /**
- * An organ's name, level and places, outermost first. A name printed without its county
- * (「永丰镇人民政府」, 「农业农村局」) gets the region the parser found (「于都县」) in front.
+ * An organ's name, level and places, outermost first, with the region the parser found in front
+ * where the name does not carry it (「永丰镇人民政府」 in 于都县; places compared by core, 淮安 =
+ * 淮安市), and a department's body in its canonical form.
  */
 export function organInfoOf(organ: string | null, region: string | null = null): OrganInfo | null {
   if (!organ) return null;
   const name = splitOrganName(organ);
   let places = name.places;
-  if (region && !organ.startsWith(region) && places.length <= 1) {
+  if (region) {
     const outer = splitOrganName(region).places;
-    places = [...outer.filter((p) => !places.includes(p)), ...places];
+    const core = (p: string) => splitPlace(p).core;
+    const missing = (outer.length ? outer : [region]).filter((p) => !places.some((q) => q === p || core(q) === core(p)));
+    places = [...missing, ...places];
   }
-  const level = organLevel({ places, body: name.body });
+  const body = name.body ? canonicalBody(name.body) : null;
+  const level = organLevel({ places, body });
   const seat = level === "department" ? departmentPlaces(places) : places;
-  return { places, body: name.body, level, placeLevel: seat.length ? organLevel({ places: seat, body: null }) : null };
+  return { places, body, level, placeLevel: seat.length ? organLevel({ places: seat, body: null }) : null };
 }
+
+/** The parser's reading of a report's organ (read again for a report made without it). */
+export const organInfoOfReport = (r: Pick<Report, "organ" | "region" | "organInfo">): OrganInfo | null =>
+  r.organInfo !== undefined ? r.organInfo : organInfoOf(r.organ, r.region);
 
 export interface SingleReview {
   /** The report as parsed, with the 勾稽 checks but not yet this review's. */

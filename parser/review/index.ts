@@ -8,13 +8,13 @@
 import type { Check } from "../checks.ts";
 import type { Report } from "../index.ts";
 import type { SpacedText } from "../normalize.ts";
-import type { SingleReview } from "./context.ts";
+import { organInfoOfReport, type SingleReview } from "./context.ts";
 import { outline, sectionBodies } from "./outline.ts";
 import { plausibilityFamily } from "./plausibility.ts";
 import { sectionsFamily } from "./sections.ts";
 import { templateFamily } from "./template-date.ts";
 
-export { departmentPlaces, organInfoOf, type OrganInfo } from "./context.ts";
+export { departmentPlaces, organInfoOf, organInfoOfReport, type OrganInfo } from "./context.ts";
 export { litigationWithoutReviewCheck } from "./plausibility.ts";
 export { countFindings, RULES, ruleName, severityOf, verdict, type CheckId, type RuleFamily, type RuleInfo, type Severity, type SeverityCounts } from "./rules.ts";
 
@@ -43,7 +43,7 @@ export function reviewSingle(report: Report, spaced: SpacedText, headings = outl
     compactText,
     headings,
     bodies: sectionBodies(compactText, headings),
-    organ: report.organInfo,
+    organ: organInfoOfReport(report),
   };
   return { checks: SINGLE_REPORT_FAMILIES.flatMap((family) => family(r)), aggregates: statesAggregate(compactText) };
 }
