@@ -49,6 +49,11 @@ type Cells = Record<string, number | null>;
 const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
 const B = (row: string, col: string) => `applications.${row}.${col}`;
 
+/** A failure whose place is the text (a part, a sentence, the date), not table cells. */
+export function textFailure(row: string, message: string, sentence?: string): Failure {
+  return { row, column: "", cells: [], expected: null, printed: null, message, ...(sentence ? { sentence } : {}) };
+}
+
 /** A check from its failures: failed if there is any, else passed with `okDetail`, or `nothingDetail` when nothing could be checked. */
 export function check(id: CheckId, failures: Failure[], okDetail: string, checked: number, nothingDetail = "无可核对的数据"): Check {
   const severity = severityOf(id);

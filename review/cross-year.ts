@@ -2,7 +2,7 @@
  * Across years (domain.md §3.3): a report against last year's report of the same organ, and its
  * prose against the other organs' reports of the same year.
  */
-import { check, type Check, type Failure } from "../parser/checks.ts";
+import { check, type Check, type Failure, textFailure } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
 import { litigationWithoutReviewCheck } from "../parser/review/index.ts";
 import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES, type TemplateId } from "../parser/template.ts";
@@ -102,15 +102,8 @@ export function textRepeatedCheck(r: Report, last: Report | null | undefined): C
     const share = containment(mine.shingles, theirs.shingles);
     if (share >= SAME_TEXT) {
       const repeated = repeatedParagraphs(mine, theirs);
-      failures.push({
-        row: "正文",
-        column: "",
-        cells: [],
-        expected: null,
-        printed: null,
-        message: `正文有 ${pct(share)} 与 ${prev.year} 年年报相同${repeated.length ? `，相同的段落：${repeated.slice(0, 5).map(paragraphName).join("、")}${repeated.length > 5 ? ` 等 ${repeated.length} 段` : ""}` : ""}；年报应写本年的情况`,
-        sentence: repeated[0]?.text,
-      });
+      const named = repeated.length ? `，相同的段落：${repeated.slice(0, 5).map(paragraphName).join("、")}${repeated.length > 5 ? ` 等 ${repeated.length} 段` : ""}` : "";
+      failures.push(textFailure("正文", `正文有 ${pct(share)} 与 ${prev.year} 年年报相同${named}；年报应写本年的情况`, repeated[0]?.text));
     }
   }
   return check("text_repeated", failures, "正文与上年年报不同", checked, prev ? "正文太短，不作比较" : NO_LAST_YEAR);
@@ -172,15 +165,8 @@ export function textCopiedCheck(r: Report, index: ProseIndex | null): Check {
   const failures: Failure[] = [];
   const copy = index?.copyOf(r) ?? null;
   if (copy) {
-    failures.push({
-      row: "正文",
-      column: "",
-      cells: [],
-      expected: null,
-      printed: null,
-      message: `正文有 ${pct(copy.share)} 与「${copy.other.organ ?? copy.other.file}」的 ${copy.other.year ?? ""} 年年报相同（单位名称和数字不计）${copy.paragraphs.length ? `，如${copy.paragraphs.slice(0, 3).map(paragraphName).join("、")}` : ""}`,
-      sentence: copy.paragraphs[0]?.text,
-    });
+    const named = copy.paragraphs.length ? `，如${copy.paragraphs.slice(0, 3).map(paragraphName).join("、")}` : "";
+    failures.push(textFailure("正文", `正文有 ${pct(copy.share)} 与「${copy.other.organ ?? copy.other.file}」的 ${copy.other.year ?? ""} 年年报相同（单位名称和数字不计）${named}`, copy.paragraphs[0]?.text));
   }
   return check("text_copied", failures, index ? "正文与同年其他单位的年报不同" : "没有同年其他单位的年报可比较", index ? 1 : 0);
 }

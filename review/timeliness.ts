@@ -6,7 +6,7 @@
  * rule for which organ has which are the reminders' (commands/reminders.ts), so the review and
  * the reminder cards never disagree about a deadline.
  */
-import { check, type Check, type Failure } from "../parser/checks.ts";
+import { check, type Check, type Failure, textFailure } from "../parser/checks.ts";
 import type { Report } from "../parser/index.ts";
 import { statutoryDeadlines } from "../commands/reminders.ts";
 import type { Organ } from "../index/organs.ts";
@@ -38,14 +38,7 @@ export function lateCheck(r: Pick<Report, "published" | "year">, deadlines: read
   if (r.published) {
     for (const d of deadlines) {
       if (r.published <= d.date) continue;
-      failures.push({
-        row: "发布日期",
-        column: "",
-        cells: [],
-        expected: null,
-        printed: null,
-        message: `年报日期 ${r.published} 晚于截止日 ${d.date}（${d.label}）；如网站发布日期也晚于 ${md(d.date)}，即为逾期发布`,
-      });
+      failures.push(textFailure("发布日期", `年报日期 ${r.published} 晚于截止日 ${d.date}（${d.label}）；如网站发布日期也晚于 ${md(d.date)}，即为逾期发布`));
     }
   }
   const met = deadlines.map((d) => `${d.date}（${d.label}）`).join("、");
@@ -57,14 +50,7 @@ export function unpublishedCheck(reportYear: number, deadlines: readonly ReviewD
   const failures: Failure[] = [];
   const passed = today ? deadlines.filter((d) => d.date < today) : [];
   for (const d of passed) {
-    failures.push({
-      row: "发布",
-      column: "",
-      cells: [],
-      expected: null,
-      printed: null,
-      message: `截止日 ${d.date}（${d.label}）已过，资料库中仍没有 ${reportYear} 年的年报`,
-    });
+    failures.push(textFailure("发布", `截止日 ${d.date}（${d.label}）已过，资料库中仍没有 ${reportYear} 年的年报`));
   }
   const next = deadlines.filter((d) => !today || d.date >= today).map((d) => d.date).sort()[0];
   return check("unpublished", failures, next ? `尚未发布，截止日 ${next}` : "尚未发布", today ? 1 : 0);

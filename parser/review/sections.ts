@@ -2,7 +2,7 @@
  * Sections 五 and 六 (domain.md §3.6): evaluators want 存在的主要问题 to name real problems, not
  * boilerplate, and section 六 to say whether 信息处理费 was charged (2021 format on).
  */
-import { check, type Check, type Failure } from "../checks.ts";
+import { check, type Check, type Failure, textFailure } from "../checks.ts";
 import type { SingleReview } from "./context.ts";
 import { FORMAT_2021_FROM } from "./template-date.ts";
 
@@ -27,7 +27,7 @@ export function problemsCheck(body: string | null): Check {
   const failures: Failure[] = [];
   if (body !== null) {
     const text = body.replace(/^(?:及?改进)?情况/, "");
-    const place = (message: string, sentence?: string): Failure => ({ row: "五、存在的主要问题及改进情况", column: "", cells: [], expected: null, printed: null, message, sentence });
+    const place = (message: string, sentence?: string): Failure => textFailure("五、存在的主要问题及改进情况", message, sentence);
     const ss = sentences(text);
     const problems = ss.filter((s) => PROBLEM.test(s));
     const said = text.replace(/[。.;；:：]+$/, "");

@@ -2,7 +2,7 @@
  * Template and date (domain.md §2.5, §3.4 T2, §3.6): the format matches the year, the year is
  * the same wherever the report states it, and the six parts are all there, in order.
  */
-import { check, type Check, type Failure } from "../checks.ts";
+import { check, type Check, type Failure, textFailure } from "../checks.ts";
 import { detectTemplate } from "../metadata.ts";
 import type { SingleReview } from "./context.ts";
 import { SECTION_TITLES } from "./outline.ts";
@@ -54,8 +54,8 @@ function templateChecks(r: SingleReview): Check[] {
   const year = report.year;
   const outdated: Failure[] = [];
   const mixed: Failure[] = [];
-  const place = (row: string, message: string, sentence?: string): Failure =>
-    sentence ? { row, column: "", cells: [], expected: null, printed: null, message, sentence } : { table: "A", row, column: "", cells: [], expected: null, printed: null, message };
+  // Header findings are in table 二; a cited notice is a sentence.
+  const place = (row: string, message: string, sentence?: string): Failure => (sentence ? textFailure(row, message, sentence) : { ...textFailure(row, message), table: "A" });
   if (year !== null && year >= FORMAT_2021_FROM && report.template === "2019") {
     const { evidence } = detectTemplate(compactText);
     outdated.push(
@@ -91,15 +91,7 @@ function yearCheck(r: SingleReview): Check {
   const failures: Failure[] = [];
   if (years.size > 1) {
     const byYear = [...years].map((y) => `${cues.filter((c) => c.year === y).map((c) => c.where).join("、")}为 ${y} 年`).join("，");
-    failures.push({
-      row: "年度",
-      column: "",
-      cells: [],
-      expected: r.report.year,
-      printed: null,
-      message: `年报自述的年度不一致：${byYear}`,
-      sentence: cues.map((c) => `${c.where}：${c.quote}`).join("；"),
-    });
+    failures.push(textFailure("年度", `年报自述的年度不一致：${byYear}`, cues.map((c) => `${c.where}：${c.quote}`).join("；")));
   }
   return check("year_mismatch", failures, `${cues.map((c) => c.where).join("、")}的年度一致`, cues.length >= 2 ? 1 : 0);
 }
@@ -111,28 +103,14 @@ function sectionOrderCheck(r: SingleReview): Check {
   const missing = found.flatMap((h, k) => (h ? [] : [k]));
   const numeral = "一二三四五六";
   for (const k of missing) {
-    failures.push({
-      row: `${numeral[k]}、${SECTION_TITLES[k]}`,
-      column: "",
-      cells: [],
-      expected: null,
-      printed: null,
-      message: `没有找到第${numeral[k]}部分「${numeral[k]}、${SECTION_TITLES[k]}」（年报格式要求六个部分齐全；如标题写法不同，请改用标准标题）`,
-    });
+    const part = `${numeral[k]}、${SECTION_TITLES[k]}`;
+    failures.push(textFailure(part, `没有找到第${numeral[k]}部分「${part}」（年报格式要求六个部分齐全；如标题写法不同，请改用标准标题）`));
   }
   const present = found.filter((h) => h !== null);
   for (let i = 1; i < present.length; i++) {
     if (present[i]!.at < present[i - 1]!.at) {
       const [a, b] = [present[i - 1]!, present[i]!];
-      failures.push({
-        row: `${numeral[b.part - 1]}、${SECTION_TITLES[b.part - 1]}`,
-        column: "",
-        cells: [],
-        expected: null,
-        printed: null,
-        message: `第${numeral[b.part - 1]}部分排在第${numeral[a.part - 1]}部分之前，顺序与年报格式不符`,
-        sentence: b.heading,
-      });
+      failures.push(textFailure(`${numeral[b.part - 1]}、${SECTION_TITLES[b.part - 1]}`, `第${numeral[b.part - 1]}部分排在第${numeral[a.part - 1]}部分之前，顺序与年报格式不符`, b.heading));
     }
   }
   return check("section_order", failures, "六个部分齐全，顺序正确", 1);
