@@ -33,7 +33,7 @@ import { checkName } from "../commands/answer.ts";
 export type ExportFailure = Failure & { severity?: string };
 
 /** Any check id (known ones are named by commands/answer.ts checkName); a failed check without a severity counts as 错误. */
-export type ExportCheck = Omit<Check, "id" | "failures"> & { id: string; failures: ExportFailure[]; severity?: string };
+export type ExportCheck = Omit<Check, "id" | "failures" | "severity"> & { id: string; failures: ExportFailure[]; severity?: string };
 
 /** The parts of a parsed report the workbook shows (a parser Report is one). */
 export type ExportReport = Pick<Report, "template" | "published" | "cells" | "units" | "derived"> & {

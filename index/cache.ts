@@ -9,14 +9,15 @@ import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
 import { parseDocument } from "../parser/documents.ts";
-import { isReport, type ParseResult, type Report } from "../parser/index.ts";
+import { type CheckId, isReport, type ParseResult, type Report } from "../parser/index.ts";
+import { severityOf } from "../parser/review/rules.ts";
 import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
 import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -64,7 +65,7 @@ export function pack(r: Report): PackedReport {
  * one or two reports, and building 10,000 cell maps up front is most of a cold start.
  */
 export function unpack(p: PackedReport, narrative: () => Report["narrative"]): Report {
-  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as Report["checks"][number]["id"], ok: true, detail: "通过", failures: [] } : c));
+  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as CheckId, severity: severityOf(c as CheckId), ok: true, detail: "通过", failures: [] } : c));
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
   lazy(report, "narrative", narrative);

@@ -3,6 +3,7 @@
  * here; a failed check says where (row, column, expected, printed).
  */
 import { compact } from "./normalize.ts";
+import { type CheckId, type Severity, severityOf } from "./review/rules.ts";
 import {
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
@@ -13,9 +14,11 @@ import {
   type TemplateDef,
 } from "./template.ts";
 
-export type CheckId = "balance" | "row_sum" | "result_sum" | "review_sum" | "narrative" | "incomplete";
+export type { CheckId, Severity } from "./review/rules.ts";
 
 export interface Failure {
+  /** Where: the table (二 A, 三 B, 四 C) if the failure is in one, its row and column labels ("" if none). */
+  table?: "A" | "B" | "C";
   row: string;
   column: string;
   /** Cell ids the failure touches. */
@@ -23,10 +26,14 @@ export interface Failure {
   expected: number | null;
   printed: number | null;
   message: string;
+  /** Where in the text, when the place is a sentence or paragraph rather than a cell. */
+  sentence?: string;
 }
 
 export interface Check {
   id: CheckId;
+  /** 错误 or 提醒, fixed per rule (parser/review/rules.ts). */
+  severity: Severity;
   ok: boolean;
   detail: string;
   failures: Failure[];
@@ -42,9 +49,16 @@ type Cells = Record<string, number | null>;
 const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
 const B = (row: string, col: string) => `applications.${row}.${col}`;
 
-function check(id: CheckId, failures: Failure[], okDetail: string, checked: number): Check {
-  if (failures.length > 0) return { id, ok: false, detail: failures.map((f) => f.message).join("；"), failures };
-  return { id, ok: true, detail: checked > 0 ? okDetail : "无可核对的数据", failures };
+/** A failure whose place is the text (a part, a sentence, the date), not table cells. */
+export function textFailure(row: string, message: string, sentence?: string): Failure {
+  return { row, column: "", cells: [], expected: null, printed: null, message, ...(sentence ? { sentence } : {}) };
+}
+
+/** A check from its failures: failed if there is any, else passed with `okDetail`, or `nothingDetail` when nothing could be checked. */
+export function check(id: CheckId, failures: Failure[], okDetail: string, checked: number, nothingDetail = "无可核对的数据"): Check {
+  const severity = severityOf(id);
+  if (failures.length > 0) return { id, severity, ok: false, detail: failures.map((f) => f.message).join("；"), failures };
+  return { id, severity, ok: true, detail: checked > 0 ? okDetail : nothingDetail, failures };
 }
 
 export function balanceCheck(cells: Cells): Check {
@@ -57,6 +71,7 @@ export function balanceCheck(cells: Cells): Check {
     checked++;
     if (n + co !== t + cf) {
       failures.push({
+        table: "B",
         row: "一+二 vs 三(七)+四",
         column: APPLICANT_COLUMN_LABELS[col],
         cells: ids,
@@ -79,6 +94,7 @@ export function rowSumCheck(cells: Cells, template: TemplateDef): Check {
     const s = (vs.slice(0, 6) as number[]).reduce((a, b) => a + b, 0);
     if (s !== vs[6]) {
       failures.push({
+        table: "B",
         row: def.label,
         column: "总计",
         cells: APPLICANT_COLUMNS.map((c) => B(def.id, c)),
@@ -103,6 +119,7 @@ export function resultSumCheck(cells: Cells, template: TemplateDef): Check {
     const s = (vs as number[]).reduce((a, b) => a + b, 0);
     if (s !== t) {
       failures.push({
+        table: "B",
         row: "（七）总计",
         column: APPLICANT_COLUMN_LABELS[col],
         cells: [B("total", col), ...rows.map((r) => B(r.id, col))],
@@ -126,6 +143,7 @@ export function reviewSumCheck(cells: Cells): Check {
     const s = (vs.slice(0, 4) as number[]).reduce((a, b) => a + b, 0);
     if (s !== vs[4]) {
       failures.push({
+        table: "C",
         row: REVIEW_GROUP_LABELS[g],
         column: "总计",
         cells: ids,
@@ -209,6 +227,8 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
     const table = (vs as number[]).reduce((a, b) => a + b, 0);
     if (table !== claim.value) {
       failures.push({
+        table: claim.what === "applications" ? "B" : "C",
+        sentence: claim.quote,
         row: label,
         column: "总计",
         cells: ids,
@@ -224,12 +244,12 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
 /** Rows not found, by their printed labels. */
 export function incompleteCheck(found: { a: boolean; b: boolean; c: boolean }, missing: { a: string[]; b: string[] }): Check {
   const failures: Failure[] = [];
-  const add = (row: string, message: string) => failures.push({ row, column: "", cells: [], expected: null, printed: null, message });
-  if (!found.a) add("二、主动公开", "未找到主动公开情况表（第二十条）");
-  else if (missing.a.length) add("二、主动公开", `主动公开表缺少：${missing.a.join("、")}`);
-  if (!found.b) add("三、依申请", "未找到收到和处理政府信息公开申请情况表");
-  else if (missing.b.length) add("三、依申请", `依申请表缺少 ${missing.b.length} 行：${missing.b.join("、")}`);
-  if (!found.c) add("四、复议诉讼", "未找到行政复议、行政诉讼情况表");
+  const add = (table: "A" | "B" | "C", row: string, message: string) => failures.push({ table, row, column: "", cells: [], expected: null, printed: null, message });
+  if (!found.a) add("A", "二、主动公开", "未找到主动公开情况表（第二十条）");
+  else if (missing.a.length) add("A", "二、主动公开", `主动公开表缺少：${missing.a.join("、")}`);
+  if (!found.b) add("B", "三、依申请", "未找到收到和处理政府信息公开申请情况表");
+  else if (missing.b.length) add("B", "三、依申请", `依申请表缺少 ${missing.b.length} 行：${missing.b.join("、")}`);
+  if (!found.c) add("C", "四、复议诉讼", "未找到行政复议、行政诉讼情况表");
   return check("incomplete", failures, "三张表均完整", 1);
 }
 

@@ -16,26 +16,23 @@ import {
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
+import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
+import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
-export type { Check, Failure, NarrativeClaim } from "./checks.ts";
+export type { Check, CheckId, Failure, NarrativeClaim, Severity } from "./checks.ts";
 export type { Provenance } from "./tables.ts";
 export { TEMPLATES, cellLabel, type TemplateId } from "./template.ts";
 
-export const SECTION_TITLES = [
-  "总体情况",
-  "主动公开政府信息情况",
-  "收到和处理政府信息公开申请情况",
-  "政府信息公开行政复议、行政诉讼情况",
-  "存在的主要问题及改进情况",
-  "其他需要报告的事项",
-] as const;
+export { SECTION_TITLES };
 
 export interface Report {
   file: string;
   organ: string | null;
   organShort: string | null;
   region: string | null;
+  /** The organ's places, body and level (township, county, department …), read once from its name. */
+  organInfo?: OrganInfo | null;
   year: number | null;
   template: TemplateId;
   published: string | null;
@@ -43,7 +40,10 @@ export interface Report {
   units: Record<string, string>;
   /** Cells not printed but fixed by exactly one rule (e.g. a blank 总计). */
   derived: string[];
+  /** The 勾稽 checks and the single-report review's findings (parser/review/rules.ts lists them). */
   checks: Check[];
+  /** The report says it aggregates its departments' and townships' reports (county totals, review/levels.ts). */
+  aggregates?: boolean;
   warnings: string[];
   claims: NarrativeClaim[];
   /** The six sections' text, for search and display. */
@@ -61,27 +61,21 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
-/** The six sections, located by their titles' words, not their numbering. */
-function sections(spaced: SpacedText): { title: string; text: string }[] {
+const hanCount = (l: string) => l.match(/\p{Script=Han}/gu)?.length ?? 0;
+
+/** The six sections, located by their numbered headings (parser/review/outline.ts). */
+function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { title: string; text: string }[] {
   const text = spaced.text;
-  const keys = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题", "其他需要报告"];
-  const starts: number[] = [];
-  let from = 0;
-  for (const k of keys) {
-    const at = spaced.indexOf(k, from);
-    starts.push(at);
-    if (at >= 0) from = at + 1;
-  }
+  const spans = headingSpans(spaced, headings);
   return SECTION_TITLES.map((title, i) => {
-    const s = starts[i];
+    const { start: s, body: b } = spans[i];
     if (s < 0) return { title, text: "" };
-    const next = starts.slice(i + 1).find((x) => x > s) ?? text.length;
-    // Table rows are not narrative: drop lines that are mostly cells.
+    const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
+    // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
     const body = text
-      .slice(s, next)
-      .replace(/^[^\n]*\n?/, "")
+      .slice(b, Math.max(b, next))
       .split("\n")
-      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2) && !/^\s*[-|:\s]+$/.test(l))
+      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2 && hanCount(l) < 60) && !/^\s*[-|:\s]+$/.test(l))
       .join("\n")
       .replace(/[ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")
@@ -141,6 +135,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   }
   const cells = Object.assign({}, ...parts.map((p) => p!.cells)) as Record<string, number | null>;
   const claims = narrativeClaims(proseOutsideTables(text, regions));
+  const headings = outline(c);
   const checks: Check[] = [
     balanceCheck(cells),
     rowSumCheck(cells, template),
@@ -152,11 +147,12 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
       { a: a?.missingRows ?? [], b: b?.missingRows ?? [] },
     ),
   ];
-  return {
+  const report: Report = {
     file,
     organ: meta.organ,
     organShort: meta.organShort,
     region: meta.region,
+    organInfo: organInfoOf(meta.organ, meta.region),
     year: meta.year,
     template: templateId,
     published: meta.published,
@@ -164,10 +160,15 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     units: Object.assign({}, ...parts.map((p) => p!.units)),
     derived: parts.flatMap((p) => p!.derived),
     checks,
+    aggregates: false,
     warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
     claims,
-    narrative: sections(spaced),
+    narrative: sections(spaced, headings),
     provenance: Object.assign({}, ...parts.map((p) => p!.provenance)),
     encoding,
   };
+  const review = reviewSingle(report, spaced, headings);
+  report.checks = [...checks, ...review.checks];
+  report.aggregates = review.aggregates;
+  return report;
 }
