@@ -10,6 +10,7 @@ import { checks, search } from "./library-commands.ts";
 import { compare, report, trend } from "./organ-commands.ts";
 import { query } from "./query.ts";
 import { reminders, removeDeadline, setDeadline, subscribe, unsubscribe } from "./reminder-commands.ts";
+import { audit } from "./review-commands.ts";
 
 export const EXAMPLE_QUESTIONS = ["李楼镇 2020 依申请数", "西店镇2019年行政复议几件", "去年哪个乡镇申请最多", "李楼镇 近三年 依申请数", "哪些年报有问题"];
 
@@ -37,7 +38,7 @@ const help = define({
 });
 
 export const COMMANDS: readonly CommandDef[] = Object.freeze([
-  query, report, trend, ranking, total, compare, checks, search, unpublished, exportSummary, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
+  query, report, trend, ranking, total, compare, checks, audit, search, unpublished, exportSummary, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
 ] as CommandDef[]);
 
 export function findCommand(name: string): CommandDef | undefined {
