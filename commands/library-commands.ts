@@ -107,3 +107,27 @@ export const search = define({
     });
   },
 });
+
+export const library = define({
+  name: "资料库",
+  aliases: ["库", "library", "files"],
+  summary: "资料库里有哪些单位和年份，哪些文件没能读取、为什么",
+  usage: "/资料库",
+  example: "/资料库",
+  schema: z.object({}),
+  read: () => ({ args: {} }),
+  run: (_a, ctx) => {
+    const { store } = ctx;
+    const rows: Cell[][] = store.organs
+      .map((o) => [store.displayName(o), [...o.reports.keys()].sort((a, b) => a - b).join("、")] as Cell[])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]), "zh"));
+    return makeAnswer({
+      kind: "help",
+      command: "资料库",
+      title: `资料库：${store.organs.length} 个单位、${store.reports.length} 份年报${store.rejected.length ? `，${store.rejected.length} 个文件无法识别` : ""}`,
+      table: { columns: ["单位", "年份"], rows },
+      lines: store.rejected.map((x) => `无法识别 ${x.file}：${x.error}`),
+      tone: store.rejected.length ? "warn" : "ok",
+    });
+  },
+});

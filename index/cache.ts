@@ -263,9 +263,9 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   let store: ReportStore;
   if (!rebuilt) {
     // The search index is only needed for fuzzy names and /搜索: loaded on first use.
-    store = new ReportStore(reports, { tokenizer, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
+    store = new ReportStore(reports, { tokenizer, rejected, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
   } else {
-    store = new ReportStore(reports, { tokenizer });
+    store = new ReportStore(reports, { tokenizer, rejected });
     writeFileAtomic(indexPath, JSON.stringify(store.search));
   }
   if (rebuilt || reused !== files.length) {
@@ -275,5 +275,8 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);
+  // Say which files were not read and why (a long list is cut; /资料库 shows all).
+  for (const x of rejected.slice(0, 30)) log(`  无法识别 ${x.file}：${x.error}`);
+  if (rejected.length > 30) log(`  另有 ${rejected.length - 30} 个文件无法识别，输入 /资料库 查看`);
   return { store, rejected, stats: { files: files.length, reused, parsed, removed, rebuilt, ms }, changes };
 }
