@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "../parser/documents.ts";
 import { isReport, type ParseResult } from "../parser/index.ts";
-import { keyFigures } from "../commands/format.ts";
+import { basename } from "node:path";
+import { uploadCheckAnswer } from "../commands/upload-check.ts";
 
 async function parseFile(path: string): Promise<ParseResult> {
   try {
@@ -18,18 +19,10 @@ async function parseFile(path: string): Promise<ParseResult> {
   }
 }
 
+/** The same check answer a report file gets in Feishu, as text. */
 function summary(r: ParseResult): string {
   if (!isReport(r)) return `${r.file}\n  ✗ ${r.error}`;
-  const failed = r.checks.filter((c) => !c.ok);
-  const lines = [
-    `${r.file}`,
-    `  单位：${r.organ ?? "（未识别）"}  年度：${r.year ?? "（未识别）"}  格式：${r.template === "2021" ? "2021版（国办公开办函〔2021〕30号）" : "2019版（国办公开办函〔2019〕60号）"}${r.published ? `  发布：${r.published}` : ""}`,
-    ...keyFigures(r).map((f) => `  ${f.label}：${f.value ?? "—"}`),
-    failed.length ? `  校验未通过：` : `  校验：全部通过`,
-    ...failed.map((c) => `    ✗ ${c.id}：${c.detail}`),
-    ...r.warnings.slice(0, 8).map((w) => `  ⚠ ${w}`),
-  ];
-  return lines.join("\n");
+  return uploadCheckAnswer(r, { fileName: basename(r.file) }).text;
 }
 
 async function main(argv: string[]) {
