@@ -11,7 +11,8 @@ export const envelope = z.object({
   header: z.object({
     event_id: z.string().min(1),
     event_type: z.string().min(1),
-    token: z.string(),
+    /** The Verification Token; checked by the HTTP transport (the long connection is authenticated when it opens). */
+    token: z.string().optional(),
     create_time: z.string().optional(),
     app_id: z.string().optional(),
     tenant_key: z.string().optional(),
@@ -26,10 +27,14 @@ export const messageEvent = z.object({
   sender: z.object({ sender_id: ids, sender_type: z.string().optional() }),
   message: z.object({
     message_id: z.string().min(1),
+    /** The message this one replies to ("reply to the file with @机器人 检查"). */
+    parent_id: z.string().optional(),
+    root_id: z.string().optional(),
     chat_id: z.string().min(1),
     chat_type: z.string(),
     message_type: z.string(),
     content: z.string(),
+    /** Milliseconds since the epoch, as a string. */
     create_time: z.string().optional(),
     mentions: z.array(z.object({ key: z.string(), id: ids, name: z.string().optional() })).optional(),
   }),
@@ -41,10 +46,22 @@ export const menuEvent = z.object({
   event_key: z.string().min(1),
 });
 
+/** card.action.trigger (feishu-cards/card-callback-communication). */
 export const cardAction = z.object({
   operator: ids,
+  /** Delayed-update token: 30 minutes, at most 2 uses. */
+  token: z.string().optional(),
   action: z.object({ value: z.record(z.string(), z.unknown()).default({}), tag: z.string().optional() }),
   context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).optional(),
+});
+export type CardAction = z.infer<typeof cardAction>;
+
+/** im.chat.member.bot.added_v1 / deleted_v1 (im-v1/chat-member-bot/events/added, …/deleted). */
+export const botMembership = z.object({
+  chat_id: z.string().min(1),
+  operator_id: ids.optional(),
+  name: z.string().optional(),
+  external: z.boolean().optional(),
 });
 
 /** Text of a text or post message, with @ placeholders removed. */
