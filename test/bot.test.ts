@@ -16,7 +16,7 @@ import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
 import { cardProblems } from "./fakes/card-schema.ts";
 import { FakeFeishu } from "./fakes/feishu.ts";
-import { testBot, type TestBotOptions } from "./helpers/bot.ts";
+import { testBot, type TestBotOptions, userSent } from "./helpers/bot.ts";
 import { APP_ID, botMembershipEvent, cardActionEvent, ENCRYPT_KEY, feishuRequest, menuEvent, mentionReply, messageEvent, TOKEN } from "./helpers/events.ts";
 import { scannedPdf } from "./helpers/pdf.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
@@ -528,8 +528,7 @@ describe("reports uploaded in chat", () => {
   it("replying 检查 to a message that is not a file says so", async () => {
     const { h } = await setup();
     fake.scopes.add("im:message.group_msg");
-    const other = messageEvent({ chatType: "group", chatId: "oc_group", text: "大家好" });
-    fake.userSent({ messageId: other.event.message.message_id, chatId: "oc_group", chatType: "group", msgType: "text", content: other.event.message.content });
+    const other = userSent(fake, messageEvent({ chatType: "group", chatId: "oc_group", text: "大家好" }));
     await h.send(mentionReply(other.event.message.message_id));
     await h.idle();
     expect(text(fake.cards()[0])).toContain("你回复的不是文件消息");
@@ -715,91 +714,67 @@ describe("Feishu API client", () => {
 });
 
 describe("the long connection", () => {
-  async function connect(o: Partial<TestBotOptions> = {}) {
-    const h = harness({ mode: "ws", ...o });
+  /** A bot whose listeners are on the long connection (as well as its webhook); `body` runs while connected. */
+  async function connected(o: Partial<TestBotOptions>, body: (h: ReturnType<typeof harness>, conn: { state(): string }) => Promise<void>) {
+    const h = harness(o);
     const conn = await startLongConnection({ appId: APP_ID, appSecret: fake.appSecret, domain: fake.url, listeners: h.bot.listeners, log: (l) => h.logs.push(l) });
-    await until(() => fake.connections === 1, "the long connection");
-    return { h, conn };
+    try {
+      await until(() => fake.connections === 1, "the long connection");
+      await body(h, conn);
+    } finally {
+      conn.close();
+    }
+  }
+  /** A question pushed over the connection gets exactly one answer. */
+  async function answeredOnce(h: ReturnType<typeof harness>, ev = userSent(fake, messageEvent({ text: "/帮助" }))) {
+    await fake.pushEvent(ev);
+    await h.idle();
+    expect(fake.messages).toHaveLength(1);
   }
 
-  it("answers a message delivered over the connection, with the same listeners as the webhook", async () => {
-    const { h, conn } = await connect();
-    try {
-      const ev = messageEvent({ text: "李楼镇 2020 依申请数" });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "p2p", msgType: "text", content: ev.event.message.content });
+  it("answers a message delivered over the connection, with the same listeners as the webhook", () =>
+    connected({ mode: "ws" }, async (h) => {
+      const ev = userSent(fake, messageEvent({ text: "李楼镇 2020 依申请数" }));
       expect(await fake.pushEvent(ev)).toEqual({ code: 200, data: {} });
       await h.idle();
       expect(fake.messages[0]).toMatchObject({ via: "reply", parentId: ev.event.message.message_id });
       expect(text(fake.cards()[0])).toContain("## 0");
-    } finally {
-      conn.close();
-    }
-  });
+    }));
 
-  it("a card callback over the connection: the toast is in the ack; the card is updated after", async () => {
-    const { h, conn } = await connect({ store: townships(45) });
-    try {
+  it("a card callback over the connection: the toast is in the ack; the card is updated after", () =>
+    connected({ mode: "ws", store: townships(45) }, async (h) => {
       const q = "/排行 2024 依申请数 前45";
-      const ev = messageEvent({ text: q });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "p2p", msgType: "text", content: ev.event.message.content });
-      await fake.pushEvent(ev, 3);
+      await fake.pushEvent(userSent(fake, messageEvent({ text: q })), 3);
       await h.idle();
       const cardId = fake.messages[0].messageId;
       const ack = await fake.pushEvent(cardActionEvent({ cmd: "page", q, page: 1 }, { messageId: cardId }));
       expect(ack).toEqual({ code: 200, data: { toast: { type: "info", content: "正在翻到第 2 页" } } });
       await h.idle();
       expect(text(fake.message(cardId)!.card)).toContain("第 2/5 页");
-    } finally {
-      conn.close();
-    }
-  });
+    }));
 
-  it("a message that arrives by webhook and by the connection is answered once", async () => {
-    const h = harness();
-    const conn = await startLongConnection({ appId: APP_ID, appSecret: fake.appSecret, domain: fake.url, listeners: h.bot.listeners, log: () => {} });
-    try {
-      await until(() => fake.connections === 1, "the long connection");
-      const ev = messageEvent({ text: "/帮助" });
+  it("a message that arrives by webhook and by the connection is answered once", () =>
+    connected({ mode: "webhook" }, async (h) => {
+      const ev = userSent(fake, messageEvent({ text: "/帮助" }));
       await h.send(ev);
-      await fake.pushEvent(ev);
-      await h.idle();
-      expect(fake.messages).toHaveLength(1);
-    } finally {
-      conn.close();
-    }
-  });
+      await answeredOnce(h, ev);
+    }));
 
-  it("a malformed frame is acked and logged, and the connection keeps serving", async () => {
-    const { h, conn } = await connect();
-    try {
+  it("a malformed frame is acked and logged, and the connection keeps serving", () =>
+    connected({ mode: "ws" }, async (h) => {
       expect(await fake.pushEvent({ hello: "world" })).toEqual({ code: 200 });
       expect(h.logs.join("\n")).toContain("不是 2.0 版事件");
-      const ev = messageEvent({ text: "/帮助" });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "p2p", msgType: "text", content: ev.event.message.content });
-      await fake.pushEvent(ev);
-      await h.idle();
-      expect(fake.messages).toHaveLength(1);
-    } finally {
-      conn.close();
-    }
-  });
+      await answeredOnce(h);
+    }));
 
-  it("reconnects after the connection drops", async () => {
-    const { h, conn } = await connect();
-    try {
+  it("reconnects after the connection drops", () =>
+    connected({ mode: "ws" }, async (h, conn) => {
       fake.dropConnections();
       await until(() => h.logs.some((l) => l.includes("飞书长连接已恢复")), "the reconnect");
       await until(() => fake.connections === 1, "the old socket to close");
       expect(conn.state()).toBe("connected");
-      const ev = messageEvent({ text: "/帮助" });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "p2p", msgType: "text", content: ev.event.message.content });
-      await fake.pushEvent(ev);
-      await h.idle();
-      expect(fake.messages).toHaveLength(1);
-    } finally {
-      conn.close();
-    }
-  });
+      await answeredOnce(h);
+    }));
 
   it("wrong credentials: a clear error instead of silence", async () => {
     const h = harness({ mode: "ws" });
@@ -881,7 +856,7 @@ describe("npm start with Feishu credentials", () => {
       const url = `http://127.0.0.1:${server.port}`;
       expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ ok: true, mode: "webhook", reports: 5 });
       const ev = messageEvent({ chatType: "group", text: "@_user_1 西店镇 2019 依申请数", mentions: atBot });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "group", msgType: "text", content: ev.event.message.content });
+      userSent(fake, ev);
       const res = await fetch(`${url}/feishu/events`, feishuRequest(ev, { encryptKey: ENCRYPT_KEY }));
       expect(res.status).toBe(200);
       await until(() => fake.messages.length > 0, "the reply");
@@ -899,9 +874,7 @@ describe("npm start with Feishu credentials", () => {
     try {
       expect(server).toMatchObject({ mode: "ws", port: null });
       await until(() => fake.connections === 1, "the long connection");
-      const ev = messageEvent({ text: "西店镇 2019 依申请数" });
-      fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_chat1", chatType: "p2p", msgType: "text", content: ev.event.message.content });
-      await fake.pushEvent(ev);
+      await fake.pushEvent(userSent(fake, messageEvent({ text: "西店镇 2019 依申请数" })));
       await until(() => fake.messages.length > 0, "the reply");
       expect(text(fake.cards()[0])).toContain("## 21");
     } finally {

@@ -32,6 +32,13 @@ export interface TestBotOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Make a user's message known to Feishu (the bot may then reply to it, read it). */
+export function userSent(fake: FakeFeishu, ev: MessageEnvelope, files?: Map<string, Buffer>) {
+  const m = ev.event.message;
+  fake.userSent({ messageId: m.message_id, chatId: m.chat_id, chatType: m.chat_type as "p2p" | "group", msgType: m.message_type, content: m.content, files });
+  return ev;
+}
+
 export function testBot(fake: FakeFeishu, o: TestBotOptions) {
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
@@ -52,20 +59,12 @@ export function testBot(fake: FakeFeishu, o: TestBotOptions) {
 
   /** A user's message: known to Feishu, then delivered to the webhook. */
   const send = (ev: MessageEnvelope, opts: Parameters<typeof feishuRequest>[1] = {}) => {
-    const m = ev.event.message;
-    if (!fake.userMessages.has(m.message_id)) {
-      fake.userSent({ messageId: m.message_id, chatId: m.chat_id, chatType: m.chat_type as "p2p" | "group", msgType: m.message_type, content: m.content });
-    }
+    if (!fake.userMessages.has(ev.event.message.message_id)) userSent(fake, ev);
     return post("/feishu/events", ev, opts);
   };
 
   /** A file posted in a chat (Feishu keeps its bytes); returns its event, not yet delivered. */
-  const postFile = (s: Parameters<typeof fileEvent>[0] & { bytes: Buffer }) => {
-    const ev = fileEvent(s);
-    const m = ev.event.message;
-    fake.userSent({ messageId: m.message_id, chatId: m.chat_id, chatType: m.chat_type as "p2p" | "group", msgType: "file", content: m.content, files: new Map([[s.fileKey, s.bytes]]) });
-    return ev;
-  };
+  const postFile = (s: Parameters<typeof fileEvent>[0] & { bytes: Buffer }) => userSent(fake, fileEvent(s), new Map([[s.fileKey, s.bytes]]));
 
   return { bot, config, post, send, postFile, logs, idle: () => bot.queue.idle() };
 }
