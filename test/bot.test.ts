@@ -848,9 +848,9 @@ describe("npm start with Feishu credentials", () => {
 
   it("webhook mode: serves the routes over HTTP with the bot's own open_id and answers an event", async () => {
     const { startServer } = await import("../bot/server.ts");
-    const loaded = loadConfig({ ...base(tmp()), FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, PORT: "0" });
+    const loaded = loadConfig({ ...base(tmp()), FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY });
     if (!("config" in loaded)) throw new Error(loaded.errors.join());
-    const server = await startServer(loaded.config, store, () => {});
+    const server = await startServer({ ...loaded.config, PORT: 0 }, store, () => {}); // any free port
     try {
       expect(server.mode).toBe("webhook");
       const url = `http://127.0.0.1:${server.port}`;
