@@ -13,7 +13,7 @@ import type { SeenStore } from "./dedupe.ts";
 import { FeishuApiError, type FeishuApi, type Receiver } from "./feishu/api.ts";
 import { botMembership, type CardAction, cardAction, type Envelope, menuEvent, type MessageEvent, messageEvent, messageText } from "./feishu/events.ts";
 import type { ChatQueue } from "./queue.ts";
-import { type IngestResult, unsupportedType, type Uploads } from "./uploads.ts";
+import { type IngestResult, PENDING_DAYS, unsupportedType, type Uploads } from "./uploads.ts";
 
 /**
  * Message events older than this are dropped: Feishu re-sends an unacked event after 15 s,
@@ -240,7 +240,7 @@ export function createListeners(deps: BotDeps): Listeners {
       case "not_admin":
         return errorCard("只有管理员可以加入资料库", []);
       case "expired":
-        return errorCard("找不到这次上传的文件", [`文件超过 7 天或已加入资料库；如需加入，请重新发送年报文件`]);
+        return errorCard("找不到这次上传的文件", [`文件超过 ${PENDING_DAYS} 天或已加入资料库；如需加入，请重新发送年报文件`]);
       case "failed":
         return errorCard(`加入资料库失败：${r.reason}`, ["请联系管理员查看日志"]);
       case "confirm":
