@@ -11,7 +11,7 @@ import type { ReportStore } from "../index/store.ts";
 import { type CardButton, type El, errorCard, progressCard, renderCard, welcomeCard } from "./cards.ts";
 import type { SeenStore } from "./dedupe.ts";
 import { FeishuApiError, type FeishuApi, type Receiver } from "./feishu/api.ts";
-import { botMembership, type CardAction, cardAction, type Envelope, menuEvent, type MessageEvent, messageEvent, messageText } from "./feishu/events.ts";
+import { botMembership, type CardAction, cardAction, type Envelope, fileOf, menuEvent, type MessageEvent, messageEvent, messageText } from "./feishu/events.ts";
 import type { ChatQueue } from "./queue.ts";
 import { type IngestResult, PENDING_DAYS, unsupportedType, type Uploads } from "./uploads.ts";
 
@@ -158,7 +158,7 @@ export function createListeners(deps: BotDeps): Listeners {
     const target: Target = { replyTo: f.replyTo };
     const uuid = uuidOf("c", f.replyTo);
     if (!deps.uploads) return void (await deliver(target, errorCard("目前只能回答文字问题", ["直接输入问题，例如：李楼镇 2020 依申请数", "输入 /帮助 查看全部命令"]), uuid));
-    const file = fileContent(f.content);
+    const file = fileOf(f.content);
     if (!file) return void (await deliver(target, errorCard("无法识别这个文件消息", ["请重新发送年报文件"]), uuid));
     const bad = unsupportedType(file.file_name);
     if (bad) return void (await deliver(target, errorCard(bad.title, bad.hints), uuid));
@@ -330,15 +330,6 @@ export function createListeners(deps: BotDeps): Listeners {
       return listeners[env.header.event_type]?.(env) ?? {};
     },
   };
-}
-
-function fileContent(content: string): { file_key: string; file_name: string } | null {
-  try {
-    const c = JSON.parse(content) as { file_key?: unknown; file_name?: unknown };
-    return typeof c.file_key === "string" && c.file_key && typeof c.file_name === "string" && c.file_name ? { file_key: c.file_key, file_name: c.file_name } : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Anything thrown by a Feishu call, as the error type that knows what to tell the user. */

@@ -65,6 +65,19 @@ export const botMembership = z.object({
   external: z.boolean().optional(),
 });
 
+/** The content of a file message (im-v1/message/events/message_content). */
+export const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().min(1) });
+
+/** A file message's key and name, or null if its content is not one. */
+export function fileOf(content: string): z.infer<typeof fileContent> | null {
+  try {
+    const r = fileContent.safeParse(JSON.parse(content));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Text of a text or post message, with @ placeholders removed. */
 export function messageText(m: MessageEvent["message"]): string | null {
   let content: unknown;
