@@ -7,7 +7,9 @@
  * "never silent" replies live here, so both transports get them.
  */
 import { type ChatContext, type CommandContext, findCommand, invoke, invokeText, type Invocation, menuItems, route, slashCommand, stripMentions } from "../commands/index.ts";
+import type { Attachment } from "../commands/answer.ts";
 import type { ReportStore } from "../index/store.ts";
+import { attachmentFiles } from "./attachments.ts";
 import { type CardButton, type El, errorCard, progressCard, renderCard, welcomeCard } from "./cards.ts";
 import type { SeenStore } from "./dedupe.ts";
 import { FeishuApiError, type FeishuApi, type Receiver } from "./feishu/api.ts";
@@ -79,6 +81,35 @@ export function createListeners(deps: BotDeps): Listeners {
     }
   }
 
+  /**
+   * An answer's file (the /导出 workbook): built, uploaded (im.file.create, needs im:resource)
+   * and sent as file messages; a failure is said in a short text, never silent.
+   */
+  async function sendAttachment(target: Target, attachment: Attachment, uuid: string) {
+    const say = (text: string) =>
+      ("replyTo" in target ? api.reply(target.replyTo, { text }, uuidOf("t", uuid)) : api.send(target.to, { text }, uuidOf("t", uuid))).catch((e) =>
+        log(`说明文字没能发出（${asApiError(e, "send").code ?? "无响应"}）`),
+      );
+    let files;
+    try {
+      files = await attachmentFiles(deps.store(), attachment);
+    } catch (e) {
+      log(`生成汇总表失败：${(e as Error).message}`);
+      return void (await say("抱歉，汇总表没能生成，请稍后再试或联系管理员查看日志。"));
+    }
+    for (const [i, f] of files.entries()) {
+      try {
+        const key = await api.uploadFile(f.fileName, f.bytes, "xls");
+        const fileUuid = uuidOf(`x${i}`, uuid);
+        await ("replyTo" in target ? api.reply(target.replyTo, { file: key }, fileUuid) : api.send(target.to, { file: key }, fileUuid));
+      } catch (e) {
+        const err = asApiError(e, "im.file.create");
+        log(`发送汇总表 ${f.fileName} 失败（${err.code ?? err.status ?? "无响应"}）：${err.message}`);
+        return void (await say(`抱歉，汇总表「${f.fileName}」没能发出：${err.userMessage}。也可以在服务器上运行 npm run export 生成。`));
+      }
+    }
+  }
+
   /** Update a card in place (paging, 正在检查…, 加入资料库); if that fails, answer with a new card. */
   async function update(messageId: string, card: El, fallback: Target, uuid: string) {
     try {
@@ -110,6 +141,7 @@ export function createListeners(deps: BotDeps): Listeners {
     if (chat instanceof FeishuApiError) return void (await reply(errorCard(`无法确认你是否为群主：${chat.userMessage}`, ["群主或管理员才能使用这个命令"])));
     const answer = route(question, { store: deps.store(), now: deps.now(), chat, reminders: deps.reminders });
     await reply(renderCard(answer, { query: question }));
+    if (answer.attachment) await sendAttachment(here, answer.attachment, uuidOf("f", m.message_id));
   }
 
   /**

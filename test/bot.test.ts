@@ -414,6 +414,31 @@ describe("scopes", () => {
   });
 });
 
+describe("/导出 in chat", () => {
+  it("answers with a card, then the workbook as a file message (uploaded with im.file.create)", async () => {
+    const h = harness();
+    fake.scopes.add("im:resource");
+    const ev = messageEvent({ text: "/导出 2020" });
+    await h.send(ev);
+    await h.idle();
+    expect(text(fake.cards()[0])).toContain("2020 年政府信息公开年报汇总表");
+    expect(h.logs.join("\n")).toBe("");
+    const sent = fake.messages.find((m) => m.msgType === "file")!;
+    expect(sent).toMatchObject({ via: "reply", parentId: ev.event.message.message_id });
+    expect(sent.file).toMatchObject({ fileType: "xls", fileName: "2020年 政府信息公开年报汇总.xlsx" });
+    expect(sent.file!.bytes.subarray(0, 2).toString()).toBe("PK");
+  });
+
+  it("without im:resource the upload fails and the chat is told which scope is missing", async () => {
+    const h = harness();
+    await h.send(messageEvent({ text: "/导出 2020" }));
+    await h.idle();
+    expect(fake.messages.filter((m) => m.msgType === "file")).toHaveLength(0);
+    expect(fake.texts().join("\n")).toMatch(/汇总表「2020年 政府信息公开年报汇总\.xlsx」没能发出：机器人缺少飞书权限 im:resource 或 im:resource:upload/);
+    expect(h.logs.join("\n")).toContain("im.file.create");
+  });
+});
+
 describe("reports uploaded in chat", () => {
   async function setup(o: Partial<TestBotOptions> = {}) {
     const root = tmp();

@@ -12,6 +12,7 @@
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 
 /** What the chat is told when a call fails, and why. */
@@ -54,8 +55,8 @@ export class FeishuApiError extends Error {
 }
 
 export type Receiver = { chat_id: string } | { open_id: string };
-/** A card, or a short text (used when a card could not be sent). */
-export type Outgoing = { card: object } | { text: string };
+/** A card, a short text (used when a card could not be sent), or a file uploaded with uploadFile. */
+export type Outgoing = { card: object } | { text: string } | { file: string };
 
 export interface MessageInfo {
   messageId: string;
@@ -73,6 +74,8 @@ export interface FeishuApi {
   patch(messageId: string, card: object): Promise<void>;
   getMessage(messageId: string): Promise<MessageInfo>;
   download(messageId: string, fileKey: string): Promise<Buffer>;
+  /** Upload a file to send in a message (im-v1/file/create: at most 30 MB, not empty); returns its file_key. */
+  uploadFile(fileName: string, bytes: Buffer, fileType: "xls" | "pdf" | "doc" | "stream"): Promise<string>;
   /** open_id of a group's owner; null when Feishu gives none (e.g. the owner is not a user). */
   chatOwner(chatId: string): Promise<string | null>;
 }
@@ -203,7 +206,11 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
   const request = <T extends Res>(method: string, config: Parameters<typeof client.request>[0]) => call<T>(method, () => client.request<T>(config));
   const messageId = (r: Res) => ((r.data as { message_id?: string } | undefined)?.message_id ?? "") as string;
   const body = (msg: Outgoing) =>
-    "card" in msg ? { msg_type: "interactive", content: JSON.stringify(msg.card) } : { msg_type: "text", content: JSON.stringify({ text: msg.text }) };
+    "card" in msg
+      ? { msg_type: "interactive", content: JSON.stringify(msg.card) }
+      : "file" in msg
+        ? { msg_type: "file", content: JSON.stringify({ file_key: msg.file }) }
+        : { msg_type: "text", content: JSON.stringify({ text: msg.text }) };
 
   return {
     async botOpenId() {
@@ -235,6 +242,23 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
       const d = (r.data ?? {}) as { owner_id?: string; owner_id_type?: string };
       // A group owned by a bot reports its app_id; only a user's open_id can match a sender.
       return d.owner_id && (d.owner_id_type ?? "open_id") === "open_id" ? d.owner_id : null;
+    },
+    async uploadFile(fileName, bytes, fileType) {
+      // The SDK copies `data` into a plain object (a FormData or a Buffer body would arrive empty);
+      // axios turns a plain object into multipart/form-data when told to, and a stream with a
+      // `path` gives the part its file name. A fresh stream per attempt: a retry reads it again.
+      const r = await call<Res>("im.file.create", () =>
+        client.request<Res>({
+          method: "POST",
+          url: "/open-apis/im/v1/files",
+          data: { file_type: fileType, file_name: fileName, file: Object.assign(Readable.from([bytes]), { path: fileName }) },
+          headers: { "Content-Type": "multipart/form-data" },
+          timeout: timeoutMs * 4,
+        }),
+      );
+      const key = (r.data as { file_key?: string } | undefined)?.file_key;
+      if (!key) throw new FeishuApiError("im.file.create", null, null, "没有返回 file_key");
+      return key;
     },
     async download(message_id, file_key) {
       let buf: Buffer | null = null;

@@ -41,10 +41,12 @@ export interface Delivered {
   parentId: string | null;
   receiveId: string | null;
   receiveIdType: string | null;
-  msgType: "text" | "interactive";
+  msgType: "text" | "interactive" | "file";
   /** Current card (after patches) or null for text. */
   card: Record<string, unknown> | null;
   text: string | null;
+  /** The uploaded file a file message carries. */
+  file: UploadedFile | null;
   uuid: string | null;
   sentAt: number;
 }
@@ -59,7 +61,15 @@ export interface UserMessage {
   files?: Map<string, Buffer>;
 }
 
-export type Kind = "token" | "bot" | "send" | "reply" | "patch" | "get" | "resource" | "chat" | "ws-endpoint" | "other";
+/** A file the bot uploaded with im.file.create. */
+export interface UploadedFile {
+  key: string;
+  fileType: string;
+  fileName: string;
+  bytes: Buffer;
+}
+
+export type Kind = "token" | "bot" | "send" | "reply" | "patch" | "get" | "resource" | "upload" | "chat" | "ws-endpoint" | "other";
 type Scripted = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** What the README tells an admin to enable; tests take scopes away to see what breaks. */
@@ -71,9 +81,14 @@ const SCOPES: Partial<Record<Kind, string[]>> = {
   patch: ["im:message", "im:message:send_as_bot", "im:message:update"],
   get: ["im:message", "im:message:readonly", "im:message.history:readonly"],
   resource: ["im:message", "im:message:readonly", "im:message.history:readonly"],
+  // im-v1/file/create: 获取与上传图片或文件资源 (im:resource) or 上传文件V2 (im:resource:upload).
+  upload: ["im:resource", "im:resource:upload"],
   chat: ["im:chat", "im:chat:read", "im:chat:readonly"],
 };
 const CARD_LIMIT = 30 * 1024;
+/** im-v1/file/create 使用限制: 文件大小不得超过 30 MB，且不允许上传空文件. */
+const FILE_LIMIT = 30 * 1024 * 1024;
+const FILE_TYPES = new Set(["opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"]);
 const TEXT_LIMIT = 150 * 1024;
 const UUID_TTL_MS = 60 * 60 * 1000;
 const PATCH_WINDOW_MS = 14 * 86400000;
@@ -89,6 +104,7 @@ export class FakeFeishu {
   readonly messages: Delivered[] = [];
   readonly patches: { messageId: string; card: Record<string, unknown> }[] = [];
   readonly userMessages = new Map<string, UserMessage>();
+  readonly uploads = new Map<string, UploadedFile>();
   /** Groups and their owner's open_id; a group not listed exists with no owner Feishu reports. */
   readonly chatOwners = new Map<string, string>();
   readonly removedFrom = new Set<string>();
@@ -115,6 +131,7 @@ export class FakeFeishu {
     this.messages.length = 0;
     this.patches.length = 0;
     this.userMessages.clear();
+    this.uploads.clear();
     this.chatOwners.clear();
     this.removedFrom.clear();
     this.uuids.clear();
@@ -318,6 +335,8 @@ export class FakeFeishu {
         if (!m || !file) return reply(400, { code: 234003, msg: "File not in msg." });
         return reply(200, null, {}, file);
       }
+      case "upload":
+        return this.upload(req, raw, reply);
       case "chat": {
         const chatId = decodeURIComponent(rec.path.split("/").pop()!);
         const owner = this.chatOwners.get(chatId);
@@ -333,9 +352,9 @@ export class FakeFeishu {
   private post(kind: "send" | "reply", rec: Recorded, url: URL, raw: Buffer, reply: (s: number, p: unknown) => void) {
     const b = rec.body ?? {};
     const invalid = (msg: string) => reply(400, { code: 230001, msg: `${msg} (assumed code)` });
-    if (typeof b.content !== "string" || (b.msg_type !== "text" && b.msg_type !== "interactive")) return invalid("invalid msg_type or content");
+    if (typeof b.content !== "string" || (b.msg_type !== "text" && b.msg_type !== "interactive" && b.msg_type !== "file")) return invalid("invalid msg_type or content");
     if (b.uuid !== undefined && (typeof b.uuid !== "string" || b.uuid.length > 50)) return invalid("uuid longer than 50 characters");
-    const problem = contentProblem(b.msg_type, b.content, raw.length, this.validateCards);
+    const problem = contentProblem(b.msg_type, b.content, raw.length, this.validateCards, (key) => this.uploads.has(key));
     if (problem) return reply(400, problem);
 
     let chatId: string | null = null;
@@ -368,11 +387,27 @@ export class FakeFeishu {
       msgType: b.msg_type,
       card: b.msg_type === "interactive" ? content : null,
       text: b.msg_type === "text" ? content.text : null,
+      file: b.msg_type === "file" ? this.uploads.get(content.file_key)! : null,
       uuid,
       sentAt: this.now(),
     });
     if (uuid) this.uuids.set(uuid, { messageId, at: this.now() });
     return reply(200, { code: 0, msg: "success", data: { message_id: messageId, chat_id: chatId ?? undefined, msg_type: b.msg_type } });
+  }
+
+  /** im.file.create: multipart form with file_type, file_name and file. */
+  private upload(req: IncomingMessage, raw: Buffer, reply: (s: number, p: unknown) => void) {
+    const form = multipart(String(req.headers["content-type"] ?? ""), raw);
+    if (!form) return reply(400, { code: 234001, msg: "Invalid request param: multipart/form-data expected (assumed code)" });
+    const fileType = form.fields.get("file_type") ?? "";
+    const fileName = form.fields.get("file_name") ?? "";
+    const file = form.files.get("file");
+    if (!FILE_TYPES.has(fileType) || !fileName || !file) return reply(400, { code: 234001, msg: "Invalid request param: file_type, file_name and file are required (assumed code)" });
+    if (file.length === 0) return reply(400, { code: 234010, msg: "File's size can't be 0. (assumed code)" });
+    if (file.length > FILE_LIMIT) return reply(400, { code: 234006, msg: "The file size exceed the max value. (assumed code)" });
+    const key = `file_v3_${randomUUID().slice(0, 12)}`;
+    this.uploads.set(key, { key, fileType, fileName, bytes: file });
+    return reply(200, { code: 0, msg: "success", data: { file_key: key } });
   }
 
   private patch(rec: Recorded, raw: Buffer, reply: (s: number, p: unknown) => void) {
@@ -382,7 +417,7 @@ export class FakeFeishu {
     if (this.now() - m.sentAt > PATCH_WINDOW_MS) return reply(400, { code: 230001, msg: "message older than 14 days (assumed code)" });
     const content = rec.body?.content;
     if (typeof content !== "string") return reply(400, { code: 230001, msg: "content required (assumed code)" });
-    const problem = contentProblem("interactive", content, raw.length, this.validateCards);
+    const problem = contentProblem("interactive", content, raw.length, this.validateCards, () => false);
     if (problem) return reply(400, problem);
     const card = JSON.parse(content) as { config?: { update_multi?: unknown } };
     // patch doc: 你需在更新前后卡片的 config 属性中，均显式声明 "update_multi":true
@@ -420,7 +455,7 @@ function missingScope(scopes: string[]) {
 }
 
 /** What Feishu says about a message body, or null if it is accepted. */
-function contentProblem(msgType: unknown, content: string, bodyBytes: number, validateCards: boolean): { code: number; msg: string } | null {
+function contentProblem(msgType: unknown, content: string, bodyBytes: number, validateCards: boolean, uploaded: (key: string) => boolean): { code: number; msg: string } | null {
   const limit = msgType === "text" ? TEXT_LIMIT : CARD_LIMIT;
   if (bodyBytes > limit) return { code: 230025, msg: `The length of the message content reaches its limit (${bodyBytes} > ${limit} bytes).` };
   let parsed: unknown;
@@ -430,6 +465,10 @@ function contentProblem(msgType: unknown, content: string, bodyBytes: number, va
     return { code: 230001, msg: "content is not JSON (assumed code)" };
   }
   if (msgType === "text") return typeof (parsed as { text?: unknown })?.text === "string" ? null : { code: 230001, msg: "text content needs {text} (assumed code)" };
+  if (msgType === "file") {
+    const key = (parsed as { file_key?: unknown })?.file_key;
+    return typeof key === "string" && uploaded(key) ? null : { code: 230001, msg: "file content needs the file_key of an uploaded file (assumed code)" };
+  }
   const problems = validateCards ? cardProblems(parsed) : [];
   return problems.length ? { code: 230099, msg: `Failed to create card content, ext=ErrCode: 200621; ErrMsg: ${problems.slice(0, 3).join("; ")}` } : null;
 }
@@ -443,6 +482,7 @@ function kindOf(r: { method: string; path: string }): Kind {
   if (/^\/open-apis\/im\/v1\/messages\/[^/]+\/resources\/[^/]+$/.test(r.path)) return "resource";
   if (/^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(r.path)) return r.method === "PATCH" ? "patch" : r.method === "GET" ? "get" : "other";
   if (/^\/open-apis\/im\/v1\/chats\/[^/]+$/.test(r.path)) return "chat";
+  if (r.path === "/open-apis/im/v1/files" && r.method === "POST") return "upload";
   return "other";
 }
 
@@ -450,4 +490,29 @@ async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** A multipart/form-data body: its text fields and its file parts (enough for im.file.create). */
+function multipart(contentType: string, raw: Buffer): { fields: Map<string, string>; files: Map<string, Buffer> } | null {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!/^multipart\/form-data/i.test(contentType) || !boundary) return null;
+  const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const fields = new Map<string, string>();
+  const files = new Map<string, Buffer>();
+  let at = raw.indexOf(sep);
+  while (at >= 0) {
+    const next = raw.indexOf(sep, at + sep.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + sep.length + 2, next - 2);
+    const split = part.indexOf("\r\n\r\n");
+    if (split >= 0) {
+      const head = part.subarray(0, split).toString("utf8");
+      const data = part.subarray(split + 4);
+      const name = /name="([^"]*)"/.exec(head)?.[1];
+      if (name && /filename=/.test(head)) files.set(name, Buffer.from(data));
+      else if (name) fields.set(name, data.toString("utf8"));
+    }
+    at = next;
+  }
+  return { fields, files };
 }
