@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { serve } from "@hono/node-server";
 import { createBot } from "../bot/bot.ts";
 import { createFeishuApi } from "../bot/feishu/api.ts";
+import { silentLogger } from "../bot/log.ts";
 import type { ReportStore } from "../index/store.ts";
 import { APP_ID, ENCRYPT_KEY, TOKEN } from "../test/helpers/events.ts";
 import { testConfig } from "../test/helpers/bot.ts";
@@ -27,7 +28,7 @@ export async function benchWebhook(root: string, store: ReportStore, dataDir: st
   const fakeUrl = await fake.next();
   const config = testConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: "secret-xyz", FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_DOMAIN: fakeUrl, DATA_DIR: dataDir });
   const api = createFeishuApi({ appId: APP_ID, appSecret: "secret-xyz", domain: fakeUrl });
-  const bot = createBot(config, store, { api, botOpenId: "ou_bot", log: () => {} });
+  const bot = await createBot(config, store, { api, botOpenId: "ou_bot", log: silentLogger() });
   const server = await new Promise<ReturnType<typeof serve>>((r) => {
     const s = serve({ fetch: bot.http.fetch, port: 0, hostname: "127.0.0.1" }, () => r(s));
   });

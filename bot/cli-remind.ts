@@ -22,7 +22,7 @@ async function main() {
   if (!win.success) return fail("需要 --from 和 --to（ISO 时间），或只给 --now");
   const log = (l: string) => process.stderr.write(`${l}\n`);
   const { store } = await loadReports({ reportsDir: opts.reports, dataDir: opts.data, log });
-  const settings = new ReminderSettings(opts.data, log);
+  const settings = ReminderSettings.inDataDir(opts.data);
   const subscriptions = settings.subscriptions.length ? settings.subscriptions : [{ chatId: "all", scope: "", by: "cli", at: "" }];
   const input = { store, subscriptions, locals: settings.deadlines, calendar: loadCalendar(opts.data, log), roster: readRoster(opts.flags.roster) };
   const reminders: Reminder[] = win.data.now

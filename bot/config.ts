@@ -28,6 +28,12 @@ export const configSchema = z.object({
   FEISHU_DOMAIN: z.string().url("FEISHU_DOMAIN 必须是网址，例如 https://open.feishu.cn").default("https://open.feishu.cn"),
   /** Webhook: the port Feishu POSTs to (default 3000). Long connection: optional, for /healthz only. */
   PORT: z.preprocess((v) => (v === "" ? undefined : v), port.optional()),
+  /**
+   * The address the HTTP server listens on: all interfaces by default; 127.0.0.1 behind a
+   * reverse proxy on the same host, so the port is not reachable from outside.
+   */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "LOG_LEVEL 只能是 error、warn、info、debug 等" }).default("info"),
   REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
   DATA_DIR: z.string().min(1).default("./data"),
   ROSTER_FILE: optional(z.string()),

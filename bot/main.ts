@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { loadReports } from "../index/cache.ts";
 import { hasFeishu, loadConfig, readDotEnv } from "./config.ts";
 import { runConsole } from "./console.ts";
+import { createLogger, lines } from "./log.ts";
 
 async function main() {
   const env = { ...readDotEnv(join(process.cwd(), ".env")), ...process.env };
@@ -15,10 +16,10 @@ async function main() {
     return;
   }
   const { config } = loaded;
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { store } = await loadReports({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const { store } = await loadReports({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log: lines(log.child({ component: "library" })) });
   if (!hasFeishu(config)) {
-    log("未配置飞书凭证（FEISHU_APP_ID 等），进入本地控制台模式。");
+    log.info("未配置飞书凭证（FEISHU_APP_ID 等），进入本地控制台模式。");
     await runConsole(store, { input: process.stdin, output: process.stdout, now: () => new Date() });
     return;
   }
@@ -26,7 +27,7 @@ async function main() {
   try {
     await startServer(config, store, log);
   } catch (e) {
-    log(`启动失败：${(e as Error).message}`);
+    log.fatal(`启动失败：${(e as Error).message}`);
     process.exitCode = 1;
   }
 }

@@ -5,49 +5,39 @@
  * existing organ/year needs a second confirmation, and the old file is kept. No Feishu here: the
  * listeners download the file and send the cards.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
-import { z } from "zod";
 import type { Answer } from "../commands/index.ts";
 import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
 import { MAX_FILE_BYTES, SUPPORTED } from "../index/cache.ts";
-import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 import type { ReportStore } from "../index/store.ts";
-import { parseDocument } from "../parser/documents.ts";
-import { isReport, type Report } from "../parser/index.ts";
+import { isReport, type ParseResult, type Report } from "../parser/index.ts";
+import type { Logger } from "./log.ts";
+import type { UploadMeta, UploadStore } from "./state/state.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;
-const META = "meta.json";
 const ACCEPTED_TEXT = "PDF、Word（.docx）、网页（.html）或文本（.txt、.md）";
 
 export interface UploadDeps {
   admins: string[];
   reportsDir: string;
-  dataDir: string;
+  /** Where checked files wait for 加入资料库 (the state store). */
+  pending: UploadStore;
   store: () => ReportStore;
   /** Re-read REPORTS_DIR into the store (after a file is added). */
   reload: () => Promise<void>;
+  /** Parse a document (in the worker pool: bounded in time and memory, never rejects). */
+  parse: (bytes: Uint8Array, file: string) => Promise<ParseResult>;
   now: () => Date;
-  log: (l: string) => void;
+  log: Logger;
 }
 
-/** What was read from a checked file, kept next to it so 加入资料库 need not parse it again. */
-const metaSchema = z.object({
-  fileName: z.string(),
-  organ: z.string().nullable(),
-  organShort: z.string().nullable(),
-  region: z.string().nullable(),
-  year: z.number().nullable(),
-  checkedAt: z.string(),
-  passed: z.boolean(),
-  /** The check answer as first sent, shown again on 确认替换 and 已加入资料库. */
-  answer: z.custom<Answer>((v) => typeof v === "object" && v !== null && typeof (v as Answer).title === "string" && Array.isArray((v as Answer).lines)),
-});
-type Meta = z.infer<typeof metaSchema>;
+type Meta = UploadMeta;
 
 export type CheckResult =
-  | { ok: true; answer: Answer; uploadId: string; passed: boolean }
+  /** uploadId null: the file could not be kept, so it cannot be added to the library. */
+  | { ok: true; answer: Answer; uploadId: string | null; passed: boolean }
   | { ok: false; title: string; hints: string[] };
 
 export type IngestResult =
@@ -72,9 +62,6 @@ export function unsupportedType(fileName: string): { title: string; hints: strin
 }
 
 export function createUploads(deps: UploadDeps) {
-  const pendingDir = join(deps.dataDir, "uploads");
-  /** One folder per upload, named by its message id (made safe for the file system). */
-  const uploadDir = (uploadId: string) => join(pendingDir, uploadId.replace(/[^\w-]/g, "_"));
   const isAdmin = (openId: string) => deps.admins.includes(openId);
 
   /** Parse the file, keep it for 加入资料库, and answer with what the checks found. */
@@ -84,40 +71,27 @@ export function createUploads(deps: UploadDeps) {
     if (file.bytes.length > MAX_FILE_BYTES) {
       return { ok: false, title: `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB`, hints: ["请压缩图片或只保留年报正文后再发送"] };
     }
-    const r = await parseDocument(file.bytes, { file: file.fileName });
+    const r = await deps.parse(file.bytes, file.fileName);
     if (!isReport(r)) return { ok: false, title: `无法检查这个文件：${r.error}`, hints: ["年报需包含三张统计表；扫描件请提供文字版"] };
-    const dir = uploadDir(file.uploadId);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, safeName(file.fileName)), file.bytes);
     const review = reviewUpload(r, deps.store());
     const answer = uploadCheckAnswer(r, { fileName: file.fileName, review });
     const passed = uploadPassed(review);
     const meta: Meta = { fileName: file.fileName, organ: r.organ, organShort: r.organShort, region: r.region, year: r.year, checkedAt: deps.now().toISOString(), passed, answer };
-    writeFileAtomic(join(dir, META), JSON.stringify(meta));
-    prunePending();
-    return { ok: true, answer, uploadId: file.uploadId, passed };
-  }
-
-  function prunePending() {
-    const cutoff = deps.now().getTime() - PENDING_DAYS * 86400000;
-    for (const d of readdirSync(pendingDir)) {
-      const path = join(pendingDir, d);
-      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    try {
+      await deps.pending.put(file.uploadId, safeName(file.fileName), file.bytes, meta);
+      await deps.pending.prune(deps.now().getTime() - PENDING_DAYS * 86400000);
+    } catch (e) {
+      // The check still stands; only 加入资料库 needs the kept file.
+      deps.log.error({ upload: file.uploadId }, `保存上传文件失败，不能加入资料库：${(e as Error).message}`);
+      return { ok: true, answer, uploadId: null, passed };
     }
-  }
-
-  function pending(uploadId: string): { path: string; meta: Meta } | null {
-    const dir = uploadDir(uploadId);
-    if (!existsSync(dir)) return null;
-    const meta = readJsonOr(join(dir, META), metaSchema.nullable(), null, deps.log);
-    const f = readdirSync(dir).find((x) => x !== META && !x.endsWith(".tmp"));
-    return meta && f ? { path: join(dir, f), meta } : null;
+    return { ok: true, answer, uploadId: file.uploadId, passed };
   }
 
   /** 加入资料库 / 确认替换, by an admin. */
   async function ingest(uploadId: string, operator: string, confirm: boolean): Promise<IngestResult> {
     if (!isAdmin(operator)) return { status: "not_admin" };
-    const p = pending(uploadId);
+    const p = await deps.pending.get(uploadId);
     if (!p) return { status: "expired" };
     const { meta } = p;
     const existing = sameReport(deps.store(), meta);
@@ -125,16 +99,16 @@ export function createUploads(deps: UploadDeps) {
       return { status: "confirm", answer: meta.answer, passed: meta.passed, existing: `${existing.organ ?? meta.organ} ${existing.year} 年（${basename(existing.file)}）` };
     }
     const stem = (meta.organShort ?? meta.organ ?? "report").replace(/[^\p{L}\p{N}]+/gu, "") || "report";
-    const target = join(deps.reportsDir, "uploads", `${stem}-${meta.year ?? "未知年度"}${extname(p.path)}`);
+    const target = join(deps.reportsDir, "uploads", `${stem}-${meta.year ?? "未知年度"}${extname(p.name)}`);
     mkdirSync(join(deps.reportsDir, "uploads"), { recursive: true });
     if (existing) keepOld(existing.file, deps.reportsDir, deps.now());
     if (existsSync(target) && (!existing || resolve(existing.file) !== resolve(target))) keepOld(target, deps.reportsDir, deps.now());
-    copyFileSync(p.path, target);
+    writeFileSync(target, p.bytes);
     await deps.reload();
     const added = deps.store().reports.find((r) => resolve(r.file) === resolve(target));
     if (!added) return { status: "failed", reason: "资料库重新载入后没有读到这份年报" };
-    rmSync(uploadDir(uploadId), { recursive: true, force: true });
-    deps.log(`管理员 ${operator} 将 ${meta.fileName} 加入资料库：${target}`);
+    await deps.pending.remove(uploadId);
+    deps.log.info({ upload: uploadId, operator }, `管理员 ${operator} 将 ${meta.fileName} 加入资料库：${target}`);
     return { status: "added", answer: meta.answer, passed: meta.passed, replaced: Boolean(existing) };
   }
 

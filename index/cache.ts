@@ -8,11 +8,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { parseDocument } from "../parser/documents.ts";
 import { type CheckId, isReport, type ParseResult, type Report } from "../parser/index.ts";
 import { severityOf } from "../parser/review/rules.ts";
 import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
-import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
+import { moveAside, readJsonFile, readJsonOr, tryWriteFileAtomic } from "./files.ts";
+import { parseInWorker } from "./parse-pool.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
@@ -154,6 +154,8 @@ export interface LoadOptions {
   dataDir: string;
   tokenizer?: TokenizerOptions;
   log?: (line: string) => void;
+  /** How a file is parsed: by default in the worker pool (bounded in time and memory). */
+  parse?: (bytes: Uint8Array, file: string) => Promise<ParseResult>;
 }
 
 export interface LoadResult {
@@ -213,7 +215,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const narrativePath = cachePath.replace(/\.json$/, ".narratives.json");
   const freshNarratives: Record<string, Report["narrative"]> = {};
   let narratives: Record<string, Report["narrative"]> | null = null;
-  const allNarratives = () => (narratives ??= { ...readJsonOr(narrativePath, narrativesSchema, {}), ...freshNarratives });
+  const allNarratives = () => (narratives ??= { ...readJsonOr(narrativePath, narrativesSchema, {}, log), ...freshNarratives });
   let reused = 0;
   let parsed = 0;
   const showProgress = files.length >= 200;
@@ -238,7 +240,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
       reused++;
       continue;
     }
-    const r: ParseResult = await parseDocument(bytes, { file: path });
+    const r: ParseResult = await (opts.parse ?? parseInWorker)(bytes, path);
     parsed++;
     (prev ? changes.changed : changes.added).push(key);
     if (isReport(r)) freshNarratives[key] = r.narrative;
@@ -262,16 +264,29 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const rebuilt = !old || parsed > 0 || removed > 0 || !existsSync(indexPath);
   let store: ReportStore;
   if (!rebuilt) {
-    // The search index is only needed for fuzzy names and /搜索: loaded on first use.
-    store = new ReportStore(reports, { tokenizer, rejected, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
+    // The search index is only needed for fuzzy names and /搜索: loaded on first use — and
+    // rebuilt from the reports (and written again) if the saved one cannot be read.
+    const loadSaved = () => {
+      try {
+        return MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer));
+      } catch (e) {
+        const moved = moveAside(indexPath);
+        log(`搜索索引 ${indexPath} 无法读取（${(e as Error).message}），${moved ? `已移到 ${moved}，` : ""}从年报重建`);
+        const built = ReportStore.buildSearch(store.reports, tokenizer);
+        tryWriteFileAtomic(indexPath, JSON.stringify(built), log);
+        return built;
+      }
+    };
+    store = new ReportStore(reports, { tokenizer, rejected, searchIndex: loadSaved });
   } else {
     store = new ReportStore(reports, { tokenizer, rejected });
-    writeFileAtomic(indexPath, JSON.stringify(store.search));
+    tryWriteFileAtomic(indexPath, JSON.stringify(store.search), log);
   }
+  // A cache that cannot be written only costs the next start a reparse: logged, not fatal.
   if (rebuilt || reused !== files.length) {
     const all = allNarratives();
-    writeFileAtomic(narrativePath, JSON.stringify(Object.fromEntries(Object.keys(next.files).filter((k) => k in all).map((k) => [k, all[k]]))));
-    writeFileAtomic(cachePath, JSON.stringify(next));
+    tryWriteFileAtomic(narrativePath, JSON.stringify(Object.fromEntries(Object.keys(next.files).filter((k) => k in all).map((k) => [k, all[k]]))), log);
+    tryWriteFileAtomic(cachePath, JSON.stringify(next), log);
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);

@@ -5,7 +5,9 @@ import { CARD_LIMIT_BYTES, CARD_MARGIN_BYTES, cardRequestBytes, errorCard, escap
 import { feishuMode, loadConfig } from "../bot/config.ts";
 import { createFeishuApi, FeishuApiError } from "../bot/feishu/api.ts";
 import { decryptEvent, encryptEvent } from "../bot/feishu/crypto.ts";
+import { silentLogger } from "../bot/log.ts";
 import { ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
+import { FileReminders } from "../bot/state/embedded.ts";
 import { startLongConnection } from "../bot/transport/ws.ts";
 import { safeName } from "../bot/uploads.ts";
 import { createCalendar } from "../commands/calendar.ts";
@@ -60,21 +62,21 @@ describe("url_verification", () => {
     ["plain", undefined],
     ["encrypted", ENCRYPT_KEY],
   ])("%s: answers the challenge", async (_n, encryptKey) => {
-    const { post } = harness({ encryptKey });
+    const { post } = await harness({ encryptKey });
     const res = await post("/feishu/events", { challenge: "ch-42", token: TOKEN, type: "url_verification" }, { noSignature: true });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: "ch-42" });
   });
 
   it("refuses a challenge with the wrong token", async () => {
-    const res = await harness().post("/feishu/events", { challenge: "x", token: "wrong", type: "url_verification" });
+    const res = await (await harness()).post("/feishu/events", { challenge: "x", token: "wrong", type: "url_verification" });
     expect(res.status).toBe(401);
   });
 });
 
 describe("messages", () => {
   it("answers an encrypted, signed private message with a card replying to it", async () => {
-    const h = harness({ encryptKey: ENCRYPT_KEY });
+    const h = await harness({ encryptKey: ENCRYPT_KEY });
     const ev = messageEvent({ text: "李楼镇 2020 依申请数" });
     const res = await h.send(ev);
     expect(res.status).toBe(200);
@@ -92,7 +94,7 @@ describe("messages", () => {
   });
 
   it("answers a re-delivered message once (same message_id, new event_id)", async () => {
-    const h = harness({ encryptKey: ENCRYPT_KEY });
+    const h = await harness({ encryptKey: ENCRYPT_KEY });
     const ev = messageEvent({ text: "西店镇 2019 依申请数" });
     await h.send(ev);
     await h.send({ ...ev, header: { ...ev.header, event_id: "another-event-id" } });
@@ -101,14 +103,14 @@ describe("messages", () => {
     expect(fake.messages).toHaveLength(1);
   });
 
-  it("does not answer twice after a restart (dedupe persisted in DATA_DIR)", async () => {
-    const seenPath = join(tmp(), "dedupe.json");
+  it("does not answer twice after a restart (dedupe journaled in DATA_DIR)", async () => {
+    const dataDir = tmp();
     const ev = messageEvent({ text: "西店镇 2019 行政复议" });
-    const first = harness({ seenPath });
+    const first = await harness({ dataDir });
     await first.send(ev);
     await first.idle();
-    first.bot.seen.flush(); // what shutdown does; otherwise written within a second
-    const second = harness({ seenPath });
+    await first.bot.close();
+    const second = await harness({ dataDir });
     await second.send(ev);
     await second.idle();
     expect(fake.messages).toHaveLength(1);
@@ -120,7 +122,7 @@ describe("messages", () => {
     ["group message that @s the bot → a reply", { chatType: "group" as const, text: "@_user_1 李楼镇 2020 依申请数", mentions: atBot }, 1],
     ["private message → a reply", { chatType: "p2p" as const }, 1],
   ])("%s", async (_n, spec, n) => {
-    const h = harness();
+    const h = await harness();
     await h.send(messageEvent(spec));
     await h.idle();
     expect(fake.messages).toHaveLength(n);
@@ -128,7 +130,7 @@ describe("messages", () => {
   });
 
   it("answers in order within a chat", async () => {
-    const h = harness();
+    const h = await harness();
     const evs = ["李楼镇 2020 依申请数", "西店镇 2019 依申请数", "/帮助", "悦来镇 2020 结转下年度"].map((t) => messageEvent({ text: t, chatId: "oc_same" }));
     for (const ev of evs) await h.send(ev);
     await h.idle();
@@ -136,7 +138,7 @@ describe("messages", () => {
   });
 
   it("an unknown organ gets a friendly card that says what to type", async () => {
-    const h = harness();
+    const h = await harness();
     await h.send(messageEvent({ text: "火星乡 2020 依申请数" }));
     await h.idle();
     const card = text(fake.cards()[0]);
@@ -145,7 +147,7 @@ describe("messages", () => {
   });
 
   it("/帮助 says how to hand the bot a file in a group, and that a bare file there is not seen", async () => {
-    const h = harness();
+    const h = await harness();
     await h.send(messageEvent({ text: "/帮助" }));
     await h.idle();
     expect(text(fake.cards()[0])).toMatch(/回复这条文件消息并 @机器人.*群里单独发的文件机器人收不到/);
@@ -160,7 +162,7 @@ describe("stale deliveries", () => {
     ["31 minutes old → dropped", 31, 0],
     ["29 minutes old → answered", 29, 1],
   ])("a message %s", async (_n, minutes, replies) => {
-    const h = harness({ now });
+    const h = await harness({ now });
     await h.send(messageEvent({ text: "/帮助", createTime: T - minutes * 60_000 }));
     await h.idle();
     expect(fake.messages).toHaveLength(replies);
@@ -172,7 +174,7 @@ describe("stale deliveries", () => {
     ["6 minutes ahead", 6, 401],
     ["4 minutes ago", -4, 200],
   ])("a signed request stamped %s → %i", async (_n, minutes, status) => {
-    const h = harness({ now, encryptKey: ENCRYPT_KEY });
+    const h = await harness({ now, encryptKey: ENCRYPT_KEY });
     const res = await h.send(messageEvent({ text: "/帮助", createTime: T }), { timestampMs: T + minutes * 60_000 });
     expect(res.status).toBe(status);
     await h.idle();
@@ -186,7 +188,7 @@ describe("requests that must be refused", () => {
     ["forged signature", { badSignature: true }, 401],
     ["missing signature", { noSignature: true }, 401],
   ])("%s is refused and nothing is sent", async (_n, o, status) => {
-    const h = harness({ encryptKey: ENCRYPT_KEY });
+    const h = await harness({ encryptKey: ENCRYPT_KEY });
     const res = await h.send(messageEvent(), o);
     expect(res.status).toBe(status);
     await h.idle();
@@ -194,7 +196,7 @@ describe("requests that must be refused", () => {
   });
 
   it("wrong verification token → 401", async () => {
-    const h = harness();
+    const h = await harness();
     const res = await h.send(messageEvent({ token: "forged" }));
     expect(res.status).toBe(401);
     await h.idle();
@@ -202,7 +204,7 @@ describe("requests that must be refused", () => {
   });
 
   it("plain event while an Encrypt Key is configured → 401", async () => {
-    const { bot } = harness({ encryptKey: ENCRYPT_KEY });
+    const { bot } = await harness({ encryptKey: ENCRYPT_KEY });
     const res = await bot.http.request("/feishu/events", feishuRequest(messageEvent()));
     expect(res.status).toBe(401);
   });
@@ -213,7 +215,7 @@ describe("requests that must be refused", () => {
     ["not an event", JSON.stringify({ hello: "world", token: TOKEN }), 400],
     ["oversized body", JSON.stringify({ pad: "x".repeat(1024 * 1024 + 10) }), 413],
   ])("%s is refused, and the server keeps serving", async (n, body, status) => {
-    const { bot } = harness({ encryptKey: n === "undecryptable payload" ? ENCRYPT_KEY : undefined });
+    const { bot } = await harness({ encryptKey: n === "undecryptable payload" ? ENCRYPT_KEY : undefined });
     const res = await bot.http.request("/feishu/events", { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(res.status).toBe(status);
     const health = await bot.http.request("/healthz");
@@ -222,7 +224,7 @@ describe("requests that must be refused", () => {
   });
 
   it("an envelope missing required fields → 400", async () => {
-    const { bot } = harness();
+    const { bot } = await harness();
     const res = await bot.http.request("/feishu/events", feishuRequest({ schema: "2.0", header: { token: TOKEN } }));
     expect(res.status).toBe(400);
   });
@@ -230,7 +232,7 @@ describe("requests that must be refused", () => {
 
 describe("bot menu and membership", () => {
   it("maps event_key to a command and replies to the operator by open_id", async () => {
-    const h = harness({ encryptKey: ENCRYPT_KEY });
+    const h = await harness({ encryptKey: ENCRYPT_KEY });
     await h.post("/feishu/events", menuEvent("help", "ou_operator"));
     await h.idle();
     expect(fake.messages[0]).toMatchObject({ via: "send", receiveIdType: "open_id", receiveId: "ou_operator" });
@@ -238,14 +240,14 @@ describe("bot menu and membership", () => {
   });
 
   it("an unknown menu key gets an explanation, not silence", async () => {
-    const h = harness();
+    const h = await harness();
     await h.post("/feishu/events", menuEvent("nope"));
     await h.idle();
     expect(text(fake.cards()[0])).toContain("没有对应的命令");
   });
 
   it("added to a group: a welcome with the menu as buttons, which answer with a new card", async () => {
-    const h = harness();
+    const h = await harness();
     await h.post("/feishu/events", botMembershipEvent("added", "oc_new"));
     await h.idle();
     expect(fake.messages[0]).toMatchObject({ via: "send", receiveIdType: "chat_id", receiveId: "oc_new" });
@@ -259,7 +261,7 @@ describe("bot menu and membership", () => {
   });
 
   it("removed from a group: its subscriptions are dropped, and no reminder is tried there", async () => {
-    const h = harness();
+    const h = await harness();
     h.bot.reminders.settings.subscribe({ chatId: "oc_gone", scope: "", by: "ou_owner", at: "" });
     h.bot.reminders.settings.subscribe({ chatId: "oc_stays", scope: "", by: "ou_owner", at: "" });
     await h.post("/feishu/events", botMembershipEvent("deleted", "oc_gone"));
@@ -272,7 +274,7 @@ describe("bot menu and membership", () => {
 describe("card callbacks", () => {
   /** A card the bot sent in answer to `question`, and the harness. */
   async function cardFor(question: string, o: Partial<TestBotOptions> = {}) {
-    const h = harness(o);
+    const h = await harness(o);
     await h.send(messageEvent({ text: question }));
     await h.idle();
     return { h, cardId: fake.messages[0].messageId, original: text(fake.messages[0].card) };
@@ -331,7 +333,10 @@ describe("card callbacks", () => {
     const redelivered = await h.post("/feishu/card", click);
     expect(((await first.json()) as { toast: { content: string } }).toast.content).toBe("正在翻到第 2 页");
     expect(((await again.json()) as { toast: { content: string } }).toast.content).toBe("正在处理，请稍候");
-    expect(await redelivered.json()).toEqual({});
+    expect(((await redelivered.json()) as { toast: { content: string } }).toast.content).toBe("正在处理，请稍候");
+    await h.idle();
+    const late = await h.post("/feishu/card", click);
+    expect(await late.json()).toEqual({});
     await h.idle();
     expect(fake.calls.filter((c) => c.method === "PATCH")).toHaveLength(1);
   });
@@ -340,13 +345,13 @@ describe("card callbacks", () => {
     ["forged", { badSignature: true }, 401],
     ["unsigned", { noSignature: true }, 401],
   ])("a %s callback is refused", async (_n, o, status) => {
-    const h = harness({ encryptKey: ENCRYPT_KEY });
+    const h = await harness({ encryptKey: ENCRYPT_KEY });
     const res = await h.post("/feishu/card", cardActionEvent({ cmd: "报告", args: { organ: "李楼镇|" } }), o);
     expect(res.status).toBe(status);
   });
 
   it("an unknown button answers with an error toast", async () => {
-    const res = await harness().post("/feishu/card", cardActionEvent({ what: "ever" }));
+    const res = await (await harness()).post("/feishu/card", cardActionEvent({ what: "ever" }));
     expect(await res.json()).toEqual({ toast: { type: "error", content: "这个按钮已失效" } });
   });
 });
@@ -356,7 +361,7 @@ describe("never silent", () => {
     ["a card Feishu refuses (230099)", 230099, "卡片内容被飞书拒绝"],
     ["a card over the size limit (230025)", 230025, "超过了飞书的消息大小限制"],
   ])("%s: a short text says so, and the log has the code", async (_n, code, says) => {
-    const h = harness();
+    const h = await harness();
     fake.fail("reply", 400, { code, msg: "refused" });
     await h.send(messageEvent({ text: "/帮助" }));
     await h.idle();
@@ -364,17 +369,18 @@ describe("never silent", () => {
     expect(h.logs.join("\n")).toContain(`发送卡片失败（${code}）`);
   });
 
-  it("a reply that times out: a short text after the retries", async () => {
-    const h = harness({ apiTimeoutMs: 100 });
-    fake.stall("reply", 400, 4);
+  it("a reply that times out is tried again later, and answered once", async () => {
+    const h = await harness({ apiTimeoutMs: 100 });
+    fake.stall("reply", 400, 5);
     await h.send(messageEvent({ text: "/帮助" }));
     await h.idle();
-    expect(fake.texts()[0]).toContain("连接飞书超时");
-    expect(h.logs.join("\n")).toContain("发送卡片失败（无响应）");
+    expect(fake.cards()).toHaveLength(1);
+    expect(fake.texts()).toEqual([]);
+    expect(h.logs.join("\n")).toMatch(/网络错误或超时[\s\S]*处理失败（第 1 次），\d+ ms 后重试/);
   });
 
   it("a chat the bot was removed from (230002): nothing can be sent; the log says why", async () => {
-    const h = harness();
+    const h = await harness();
     fake.removedFrom.add("oc_left");
     await h.send(messageEvent({ chatType: "group", chatId: "oc_left", text: "@_user_1 /帮助", mentions: atBot }));
     await h.idle();
@@ -385,7 +391,7 @@ describe("never silent", () => {
 
 describe("scopes", () => {
   it("subscribing a group without im:chat:readonly: the card names the scope", async () => {
-    const h = harness({ dataDir: tmp() });
+    const h = await harness({ dataDir: tmp() });
     fake.scopes.delete("im:chat:readonly");
     await h.send(messageEvent({ chatType: "group", chatId: "oc_group", text: "@_user_1 /订阅提醒", mentions: atBot }));
     await h.idle();
@@ -394,7 +400,7 @@ describe("scopes", () => {
   });
 
   it("only the group owner (looked up through the Open API) or an admin subscribes a group", async () => {
-    const h = harness();
+    const h = await harness();
     fake.chatOwners.set("oc_group", "ou_owner");
     const msg = (sender: string) => messageEvent({ chatType: "group", chatId: "oc_group", text: "@_user_1 /订阅提醒 宁海县", mentions: atBot, sender });
     await h.send(msg("ou_stranger"));
@@ -407,7 +413,7 @@ describe("scopes", () => {
   });
 
   it("a group whose owner Feishu does not report: nobody but an admin subscribes", async () => {
-    const h = harness();
+    const h = await harness();
     await h.send(messageEvent({ chatType: "group", chatId: "oc_nobody", text: "@_user_1 /订阅提醒", mentions: atBot, sender: "ou_someone" }));
     await h.idle();
     expect(text(fake.cards()[0])).toContain("只有群主或管理员");
@@ -416,7 +422,7 @@ describe("scopes", () => {
 
 describe("/导出 in chat", () => {
   it("answers with a card, then the workbook as a file message (uploaded with im.file.create)", async () => {
-    const h = harness();
+    const h = await harness();
     fake.scopes.add("im:resource");
     const ev = messageEvent({ text: "/导出 2020" });
     await h.send(ev);
@@ -430,7 +436,7 @@ describe("/导出 in chat", () => {
   });
 
   it("without im:resource the upload fails and the chat is told which scope is missing", async () => {
-    const h = harness();
+    const h = await harness();
     await h.send(messageEvent({ text: "/导出 2020" }));
     await h.idle();
     expect(fake.messages.filter((m) => m.msgType === "file")).toHaveLength(0);
@@ -447,7 +453,7 @@ describe("reports uploaded in chat", () => {
     writeFileSync(join(reportsDir, "old.txt"), renderReport({ organ: "安平镇人民政府", year: 2019, cells: balancedCells(2, "2019"), template: "2019" }));
     const dataDir = join(root, "data");
     const { store: s } = await loadReports({ reportsDir, dataDir });
-    const h = testBot(fake, { store: s, dataDir, reportsDir, admins: ["ou_admin"], ...o });
+    const h = await testBot(fake, { store: s, dataDir, reportsDir, admins: ["ou_admin"], ...o });
     const ask = (q: string) => route(q, { store: h.bot.library.store, now: new Date() }).answers[0]?.value;
     return { h, reportsDir, dataDir, ask };
   }
@@ -741,9 +747,9 @@ describe("Feishu API client", () => {
 
 describe("the long connection", () => {
   /** A bot whose listeners are on the long connection (as well as its webhook); `body` runs while connected. */
-  async function connected(o: Partial<TestBotOptions>, body: (h: ReturnType<typeof harness>, conn: { state(): string }) => Promise<void>) {
-    const h = harness(o);
-    const conn = await startLongConnection({ appId: APP_ID, appSecret: fake.appSecret, domain: fake.url, listeners: h.bot.listeners, log: (l) => h.logs.push(l) });
+  async function connected(o: Partial<TestBotOptions>, body: (h: Awaited<ReturnType<typeof harness>>, conn: { state(): string }) => Promise<void>) {
+    const h = await harness(o);
+    const conn = await startLongConnection({ appId: APP_ID, appSecret: fake.appSecret, domain: fake.url, listeners: h.bot.listeners, log: h.log });
     try {
       await until(() => fake.connections === 1, "the long connection");
       await body(h, conn);
@@ -752,7 +758,7 @@ describe("the long connection", () => {
     }
   }
   /** A question pushed over the connection gets exactly one answer. */
-  async function answeredOnce(h: ReturnType<typeof harness>, ev = userSent(fake, messageEvent({ text: "/帮助" }))) {
+  async function answeredOnce(h: Awaited<ReturnType<typeof harness>>, ev = userSent(fake, messageEvent({ text: "/帮助" }))) {
     await fake.pushEvent(ev);
     await h.idle();
     expect(fake.messages).toHaveLength(1);
@@ -803,8 +809,8 @@ describe("the long connection", () => {
     }));
 
   it("wrong credentials: a clear error instead of silence", async () => {
-    const h = harness({ mode: "ws" });
-    await expect(startLongConnection({ appId: APP_ID, appSecret: "not-the-secret", domain: fake.url, listeners: h.bot.listeners, log: () => {} })).rejects.toThrow(/FEISHU_APP_SECRET/);
+    const h = await harness({ mode: "ws" });
+    await expect(startLongConnection({ appId: APP_ID, appSecret: "not-the-secret", domain: fake.url, listeners: h.bot.listeners, log: silentLogger() })).rejects.toThrow(/FEISHU_APP_SECRET/);
   });
 });
 
@@ -845,18 +851,19 @@ describe("crypto and config", () => {
 describe("reminders through Feishu", () => {
   it("the scheduler pushes a reminder card to the chat with its key as uuid", async () => {
     const dir = tmp();
-    const settings = new ReminderSettings(dir);
+    const sent = new FileReminders(dir, silentLogger(), Date.now);
+    const settings = await ReminderSettings.load(sent);
     settings.subscribe({ chatId: "oc_group", scope: "", by: "ou_owner", at: "" });
     const api = createFeishuApi({ appId: "cli_push", appSecret: fake.appSecret, domain: fake.url, sleep: async () => {} });
     const s = new ReminderScheduler({
       store: () => store,
       settings,
+      sent,
       calendar: createCalendar(),
       roster: [],
       now: () => Date.parse("2021-01-29T09:31:00+08:00"),
       send: async (r) => void (await api.send({ chat_id: r.chatId }, { card: reminderCard(r) }, `rm-${r.key}`.slice(0, 50))),
-      statePath: join(dir, "sent.json"),
-      log: () => {},
+      log: silentLogger(),
     });
     await s.tick();
     await s.tick();
@@ -876,7 +883,7 @@ describe("npm start with Feishu credentials", () => {
     const { startServer } = await import("../bot/server.ts");
     const loaded = loadConfig({ ...base(tmp()), FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY });
     if (!("config" in loaded)) throw new Error(loaded.errors.join());
-    const server = await startServer({ ...loaded.config, PORT: 0 }, store, () => {}); // any free port
+    const server = await startServer({ ...loaded.config, PORT: 0 }, store, silentLogger(), { handleSignals: false }); // any free port
     try {
       expect(server.mode).toBe("webhook");
       const url = `http://127.0.0.1:${server.port}`;
@@ -896,7 +903,7 @@ describe("npm start with Feishu credentials", () => {
     const { startServer } = await import("../bot/server.ts");
     const loaded = loadConfig(base(tmp()));
     if (!("config" in loaded)) throw new Error(loaded.errors.join());
-    const server = await startServer(loaded.config, store, () => {});
+    const server = await startServer(loaded.config, store, silentLogger(), { handleSignals: false });
     try {
       expect(server).toMatchObject({ mode: "ws", port: null });
       await until(() => fake.connections === 1, "the long connection");

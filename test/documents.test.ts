@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Library } from "../bot/library.ts";
+import { memoryLog } from "./helpers/bot.ts";
 import { route } from "../commands/index.ts";
 import { loadReports } from "../index/cache.ts";
 import { documentKind, parseDocument } from "../parser/documents.ts";
@@ -96,9 +97,9 @@ describe("REPORTS_DIR while running", () => {
     const reportsDir = join(root, "reports");
     mkdirSync(reportsDir);
     writeFileSync(join(reportsDir, "a.txt"), renderReport({ organ: "李楼镇", year: 2024, cells: balancedCells(3) }));
-    const opts = { reportsDir, dataDir: join(root, "data"), log: (l: string) => lines.push(l) };
-    const lines: string[] = [];
-    const lib = new Library((await loadReports(opts)).store, opts);
+    const opts = { reportsDir, dataDir: join(root, "data") };
+    const { log, logs: lines } = memoryLog();
+    const lib = new Library((await loadReports(opts)).store, { ...opts, log });
     const ask = () => route("李楼镇 2024 依申请数", { store: lib.store, now: new Date() }).answers[0]?.value;
     expect(ask()).toBe(3);
     copyFileSync(join(FIX, "docs", "r202-000.pdf"), join(reportsDir, "b.pdf"));

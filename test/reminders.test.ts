@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../bot/log.ts";
 import { loadCalendar, ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
+import { FileReminders } from "../bot/state/embedded.ts";
 import { createCalendar, workdayOnOrBefore } from "../commands/calendar.ts";
 import { route } from "../commands/index.ts";
 import { type Reminder, remindersBetween } from "../commands/reminders.ts";
@@ -105,10 +107,12 @@ describe("the scheduler over a whole January (fake clock)", () => {
   function harness(dir: string, clock: { t: number }, failFirst = 0) {
     const sent: { chatId: string; at: string; sentAt: string; key: string }[] = [];
     let failures = failFirst;
-    const settings = new ReminderSettings(dir);
+    const sentStore = new FileReminders(dir, silentLogger(), () => clock.t);
+    const settings = new ReminderSettings(sentStore, sentStore.snapshot());
     const scheduler = new ReminderScheduler({
       store: () => store,
       settings,
+      sent: sentStore,
       calendar,
       roster: [],
       now: () => clock.t,
@@ -116,8 +120,7 @@ describe("the scheduler over a whole January (fake clock)", () => {
         if (failures-- > 0) throw new Error("飞书接口 im.message.create 失败：HTTP 503");
         sent.push({ chatId: r.chatId, at: r.at, sentAt: new Date(clock.t).toISOString(), key: r.key });
       },
-      statePath: join(dir, "reminders-sent.json"),
-      log: () => {},
+      log: silentLogger(),
     });
     return { sent, settings, scheduler };
   }
@@ -184,7 +187,7 @@ describe("reminder commands", () => {
     store,
     now: new Date("2026-01-10T10:00:00+08:00"),
     chat: chat ? { chatId: "oc_x", chatType: "group" as const, openId: "ou_x", isAdmin: false, isOwner: false, ...chat } : undefined,
-    reminders: { settings: new ReminderSettings(dir), calendar, roster: [] },
+    reminders: { settings: ReminderSettings.inDataDir(dir), calendar, roster: [] },
   });
 
   it("only the group owner or an admin may subscribe; anyone may list", () => {
@@ -202,7 +205,7 @@ describe("reminder commands", () => {
     expect(route("/设置截止 2026-01-20 宁海县 县通知", ctx({ isOwner: true }, dir)).text).toMatch(/只有管理员/);
     expect(route("/设置截止 2026-13-40 宁海县", ctx({ isAdmin: true }, dir)).text).toMatch(/日期/);
     expect(route("/设置截止 2026-01-20 宁海县 县通知", ctx({ isAdmin: true }, dir)).title).toMatch(/已添加/);
-    expect(new ReminderSettings(dir).deadlines).toEqual([{ date: "2026-01-20", scope: "宁海县", label: "县通知" }]);
+    expect(ReminderSettings.inDataDir(dir).deadlines).toEqual([{ date: "2026-01-20", scope: "宁海县", label: "县通知" }]);
   });
 
   it("outside a chat (console) the subscription commands say where they work", () => {

@@ -8,12 +8,15 @@
  *   server errors and timeouts back off;
  * - a missing scope (99991672) names the scope, from `error.permission_violations`
  *   (trouble-shooting/how-to-fix-the-99991672-error), so the log and the user can be told which.
- * Every request has a timeout. Failures are logged without secrets.
+ * Every request has a deadline (an abort signal over the whole exchange, not only an idle
+ * socket), so a call that never answers frees its slot. A download is counted while it streams
+ * and stopped at MAX_DOWNLOAD_BYTES. Failures are logged without secrets.
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
+import { type Logger, silentLogger } from "../log.ts";
 
 /** What the chat is told when a call fails, and why. */
 export class FeishuApiError extends Error {
@@ -47,12 +50,34 @@ export class FeishuApiError extends Error {
         return "发送太频繁，被飞书限流";
       case 234003:
         return "在这条消息里找不到文件";
+      case FILE_TOO_LARGE:
+        return `文件超过 ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MB，没有下载`;
     }
     if (this.code === null && this.status === null) return "连接飞书超时或网络出错";
     if (this.status === 429) return "发送太频繁，被飞书限流";
     return `飞书返回错误（${this.code ?? `HTTP ${this.status}`}）`;
   }
 }
+
+/** Files larger than this are not downloaded: a report is a few MB even with images. */
+export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+/** Our code for a download stopped at MAX_DOWNLOAD_BYTES (not a Feishu code). */
+export const FILE_TOO_LARGE = -413;
+
+/**
+ * Worth trying again later: the server failed (5xx), the rate limit (429, 99991400, 230020,
+ * 11232), or no answer at all (network error, timeout). Refusals (4xx with a code) are not.
+ */
+export function isTransient(e: unknown): boolean {
+  if (!(e instanceof FeishuApiError)) return false;
+  if (e.code === FILE_TOO_LARGE) return false;
+  if (e.status === 429 || (e.code !== null && RATE_LIMITED.has(e.code))) return true;
+  if (e.status !== null && e.status >= 500) return true;
+  return e.code === null && e.status === null;
+}
+
+/** An id as one URL path segment: slashes and dots encoded too, so "../" never walks the path. */
+export const pathSegment = (id: string) => encodeURIComponent(id).replace(/\./g, "%2E");
 
 export type Receiver = { chat_id: string } | { open_id: string };
 /** A card, a short text (used when a card could not be sent), or a file uploaded with uploadFile. */
@@ -89,12 +114,14 @@ export interface FeishuApiOptions {
   appId: string;
   appSecret: string;
   domain: string;
-  log?: (line: string) => void;
+  log?: Logger;
   /** Injected so tests do not wait for real back-off. */
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
-  /** Per request; downloads get four times as long. */
+  /** Per request, the whole exchange; downloads and uploads get four times as long. */
   timeoutMs?: number;
+  /** Downloads stop past this many bytes. */
+  maxDownloadBytes?: number;
   /** Longest wait honoured from x-ogw-ratelimit-reset. */
   maxRateLimitWaitMs?: number;
 }
@@ -109,7 +136,11 @@ type HttpInstance = NonNullable<ConstructorParameters<typeof lark.Client>[0]["ht
 function withTimeout(base: HttpInstance, ms: number): HttpInstance {
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
-  const t = <O extends object | undefined>(opts: O) => ({ timeout: ms, httpAgent, httpsAgent, ...(opts ?? {}) });
+  // axios's `timeout` only watches an idle socket; the signal bounds the whole exchange.
+  const t = <O extends object | undefined>(opts: O) => {
+    const o = (opts ?? {}) as { timeout?: number; signal?: AbortSignal };
+    return { timeout: ms, httpAgent, httpsAgent, ...o, signal: o.signal ?? AbortSignal.timeout(o.timeout ?? ms) };
+  };
   return {
     request: (opts) => base.request(t(opts)),
     get: (url, opts) => base.get(url, t(opts)),
@@ -154,10 +185,11 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
     // The SDK's instance unwraps response data in an interceptor, which its own type does not show.
     httpInstance: withTimeout(lark.defaultHttpInstance as unknown as HttpInstance, timeoutMs),
   });
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? silentLogger();
   const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const maxAttempts = opts.maxAttempts ?? 4;
   const maxWait = opts.maxRateLimitWaitMs ?? 120_000;
+  const maxDownload = opts.maxDownloadBytes ?? MAX_DOWNLOAD_BYTES;
 
   async function call<T extends Res>(method: string, fn: () => Promise<T>): Promise<T> {
     let invalidated = false;
@@ -175,6 +207,10 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
         msg = res.msg ?? "";
         if (code === MISSING_SCOPE) scopes = scopesOf(res as ReturnType<typeof errorBody>);
       } catch (e) {
+        if (e instanceof FeishuApiError) {
+          log.warn({ api: method }, e.message);
+          throw e;
+        }
         const err = e as { response?: { status?: number; data?: unknown; headers?: Record<string, unknown> }; message?: string };
         const body = errorBody(err.response?.data);
         status = err.response?.status ?? null;
@@ -189,17 +225,17 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
         // Feishu rejected the cached tenant token: drop it so the SDK fetches a new one, once.
         invalidated = true;
         await cache.set(lark.CTenantAccessToken, "", undefined, { namespace: opts.appId });
-        log(`飞书 ${method}：tenant token 被拒（${code}），已刷新后重试`);
+        log.warn({ api: method, code }, `飞书 ${method}：tenant token 被拒（${code}），已刷新后重试`);
         continue;
       }
       const rateLimited = status === 429 || (code !== null && RATE_LIMITED.has(code));
       const retryable = rateLimited || (status !== null && status >= 500) || (code === null && status === null);
       if (!retryable || attempt === maxAttempts) break;
       const wait = rateLimited && resetSeconds !== null ? Math.min(maxWait, resetSeconds * 1000) : 500 * 3 ** (attempt - 1);
-      log(`飞书 ${method}：${last.message}，${wait} ms 后第 ${attempt + 1} 次尝试${rateLimited && resetSeconds !== null ? "（按 x-ogw-ratelimit-reset）" : ""}`);
+      log.warn({ api: method, code, status, attempt }, `飞书 ${method}：${last.message}，${wait} ms 后第 ${attempt + 1} 次尝试${rateLimited && resetSeconds !== null ? "（按 x-ogw-ratelimit-reset）" : ""}`);
       await sleep(wait);
     }
-    log(last!.message);
+    log.warn({ api: method, code: last!.code, status: last!.status }, last!.message);
     throw last!;
   }
 
@@ -220,7 +256,7 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
       return id;
     },
     async reply(message_id, msg, uuid) {
-      const r = await request("im.message.reply", { method: "POST", url: `/open-apis/im/v1/messages/${encodeURIComponent(message_id)}/reply`, data: { ...body(msg), uuid } });
+      const r = await request("im.message.reply", { method: "POST", url: `/open-apis/im/v1/messages/${pathSegment(message_id)}/reply`, data: { ...body(msg), uuid } });
       return messageId(r);
     },
     async send(to, msg, uuid) {
@@ -229,16 +265,16 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
       return messageId(r);
     },
     async patch(message_id, card) {
-      await request("im.message.patch", { method: "PATCH", url: `/open-apis/im/v1/messages/${encodeURIComponent(message_id)}`, data: { content: JSON.stringify(card) } });
+      await request("im.message.patch", { method: "PATCH", url: `/open-apis/im/v1/messages/${pathSegment(message_id)}`, data: { content: JSON.stringify(card) } });
     },
     async getMessage(message_id) {
-      const r = await request("im.message.get", { method: "GET", url: `/open-apis/im/v1/messages/${encodeURIComponent(message_id)}` });
+      const r = await request("im.message.get", { method: "GET", url: `/open-apis/im/v1/messages/${pathSegment(message_id)}` });
       const item = (r.data as { items?: { message_id?: string; chat_id?: string; msg_type?: string; body?: { content?: string } }[] } | undefined)?.items?.[0];
       if (!item) throw new FeishuApiError("im.message.get", null, null, "没有返回消息");
       return { messageId: item.message_id ?? message_id, chatId: item.chat_id ?? "", msgType: item.msg_type ?? "", content: item.body?.content ?? "" };
     },
     async chatOwner(chat_id) {
-      const r = await request("im.chat.get", { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chat_id)}`, params: { user_id_type: "open_id" } });
+      const r = await request("im.chat.get", { method: "GET", url: `/open-apis/im/v1/chats/${pathSegment(chat_id)}`, params: { user_id_type: "open_id" } });
       const d = (r.data ?? {}) as { owner_id?: string; owner_id_type?: string };
       // A group owned by a bot reports its app_id; only a user's open_id can match a sender.
       return d.owner_id && (d.owner_id_type ?? "open_id") === "open_id" ? d.owner_id : null;
@@ -263,17 +299,53 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
     async download(message_id, file_key) {
       let buf: Buffer | null = null;
       await call<Res>("im.messageResource.get", async () => {
-        const data = await client.request<ArrayBuffer>({
-          method: "GET",
-          url: `/open-apis/im/v1/messages/${encodeURIComponent(message_id)}/resources/${encodeURIComponent(file_key)}`,
-          params: { type: "file" },
-          responseType: "arraybuffer",
-          timeout: timeoutMs * 4,
-        });
-        buf = Buffer.from(data);
+        const controller = new AbortController();
+        const deadline = setTimeout(() => controller.abort(new Error(`下载超过 ${(timeoutMs * 4) / 1000} 秒`)), timeoutMs * 4);
+        try {
+          const stream = await client.request<Readable>({
+            method: "GET",
+            url: `/open-apis/im/v1/messages/${pathSegment(message_id)}/resources/${pathSegment(file_key)}`,
+            params: { type: "file" },
+            responseType: "stream",
+            timeout: timeoutMs * 4,
+            signal: controller.signal,
+          });
+          buf = await readCapped(stream, maxDownload, controller.signal);
+        } catch (e) {
+          // An error answer's body is a stream too: read its {code, msg} (a few bytes) for the error.
+          const res = (e as { response?: { data?: unknown } }).response;
+          if (res?.data instanceof Readable) res.data = await readCapped(res.data, 64 * 1024, controller.signal).catch(() => Buffer.alloc(0));
+          throw e;
+        } finally {
+          clearTimeout(deadline);
+        }
         return { code: 0 };
       });
       return buf!;
     },
   };
+}
+
+/**
+ * A response body read while counting: past `max` bytes the stream is destroyed (the connection
+ * closes, nothing more is read) and FILE_TOO_LARGE is thrown.
+ */
+async function readCapped(stream: Readable, max: number, signal: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (total > max) {
+        stream.destroy();
+        throw new FeishuApiError("im.messageResource.get", FILE_TOO_LARGE, null, `文件超过 ${max} 字节，已停止下载`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    stream.destroy();
+    if (e instanceof FeishuApiError) throw e;
+    throw new Error(signal.aborted ? String(signal.reason ?? "下载超时") : (e as Error).message);
+  }
+  return Buffer.concat(chunks);
 }

@@ -8,10 +8,13 @@
  * sha256(timestamp + nonce + key + raw body); the URL check (url_verification) carries no
  * signature and must be answered with its challenge within 1 s.
  */
+import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { Listeners } from "../app.ts";
 import { decryptEvent, SIGNATURE_WINDOW_MS, signatureOk, timestampFresh, tokenOk } from "../feishu/crypto.ts";
 import { envelope } from "../feishu/events.ts";
+import { errText, type Logger } from "../log.ts";
+import { Draining } from "../work.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -25,19 +28,50 @@ export interface HttpTransportOptions {
   /** Without it (long-connection mode) only GET /healthz is served. */
   webhook?: WebhookAuth;
   now: () => Date;
-  log: (line: string) => void;
-  /** What GET /healthz reports. */
-  health: () => Record<string, unknown>;
+  log: Logger;
+  /** What GET /healthz reports; `ok: false` answers 503. */
+  health: () => Promise<Record<string, unknown>>;
 }
 
 type Verified = { ok: true; body: Record<string, unknown> } | { ok: false; status: 400 | 401 | 413; message: string };
 
+/**
+ * The body, counted while it streams: past `max` bytes reading stops (the rest is never
+ * buffered) and null is returned — whether or not a Content-Length was sent.
+ */
+export async function readBody(req: Request, max: number): Promise<Uint8Array | null> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) {
+    await req.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 /** Read, size-check, decrypt and authenticate one Feishu POST. */
 async function verify(req: Request, o: WebhookAuth, now: () => Date): Promise<Verified | { challenge: string }> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return { ok: false, status: 413, message: "请求体超过 1 MB" };
-  const raw = new Uint8Array(await req.arrayBuffer());
-  if (raw.byteLength > MAX_BODY_BYTES) return { ok: false, status: 413, message: "请求体超过 1 MB" };
+  const raw = await readBody(req, MAX_BODY_BYTES);
+  if (!raw) return { ok: false, status: 413, message: "请求体超过 1 MB" };
   let body: Record<string, unknown>;
   try {
     const parsed = JSON.parse(new TextDecoder().decode(raw));
@@ -87,25 +121,39 @@ export function createHttpApp(o: HttpTransportOptions) {
    */
   const feishuRoute = (path: string, auth: WebhookAuth) =>
     app.post(path, async (c) => {
+      const log = o.log.child({ req: randomUUID().slice(0, 8), path });
       const v = await verify(c.req.raw, auth, o.now);
       if ("challenge" in v) return c.json({ challenge: v.challenge });
       if (!v.ok) {
-        o.log(`拒绝 ${path}：${v.message}`);
+        log.warn({ status: v.status }, `拒绝 ${path}：${v.message}`);
         return c.json({ error: v.message }, v.status);
       }
       const env = envelope.safeParse(v.body);
-      if (!env.success) return json({ error: "不是 2.0 版事件" }, 400);
-      return json(o.listeners.receive(env.data));
+      if (!env.success) {
+        log.warn("拒绝：不是 2.0 版事件");
+        return json({ error: "不是 2.0 版事件" }, 400);
+      }
+      try {
+        return json(await o.listeners.receive(env.data));
+      } catch (e) {
+        // Not journaled, so not acked: Feishu re-sends the event.
+        const draining = e instanceof Draining;
+        (draining ? log.info.bind(log) : log.error.bind(log))({ event_id: env.data.header.event_id, event_type: env.data.header.event_type }, `未确认事件：${errText(e)}`);
+        return json({ error: draining ? "服务正在停止，请稍后重试" : "服务器暂时无法处理" }, draining ? 503 : 500);
+      }
     });
   if (o.webhook) {
     feishuRoute("/feishu/events", o.webhook);
     feishuRoute("/feishu/card", o.webhook);
   }
 
-  app.get("/healthz", (c) => c.json(o.health()));
+  app.get("/healthz", async (c) => {
+    const h = await o.health();
+    return c.json(h, h.ok === false ? 503 : 200);
+  });
 
   app.onError((err, c) => {
-    o.log(`处理请求出错：${err.message}`);
+    o.log.error({ err: err.message }, `处理请求出错：${err.message}`);
     return c.json({ error: "服务器内部错误" }, 500);
   });
 

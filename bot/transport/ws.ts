@@ -14,13 +14,14 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { Listeners } from "../app.ts";
 import { SELF_BUILT_APP_ID } from "../config.ts";
 import { envelope } from "../feishu/events.ts";
+import type { Logger } from "../log.ts";
 
 export interface LongConnectionOptions {
   appId: string;
   appSecret: string;
   domain: string;
   listeners: Listeners;
-  log: (line: string) => void;
+  log: Logger;
   /** Seconds without any frame after a ping before the socket counts as dead and reconnects. */
   pingTimeoutSeconds?: number;
   /** How long start-up waits for the first connection before going on (the SDK keeps retrying). */
@@ -42,25 +43,32 @@ export interface LongConnection {
 class EnvelopeDispatcher extends lark.EventDispatcher {
   constructor(
     private readonly listeners: Listeners,
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
   ) {
-    super({ logger: sdkLogger(() => {}) });
+    super({ logger: sdkLogger(null) });
   }
 
+  /** A rejection (the work could not be journaled, or the bot is stopping) makes the SDK ack with 500: Feishu re-sends. */
   override async invoke(data: unknown): Promise<unknown> {
     const env = envelope.safeParse(data);
     if (!env.success) {
-      this.log("长连接收到的不是 2.0 版事件，已忽略");
+      this.log.warn("长连接收到的不是 2.0 版事件，已忽略");
       return undefined;
     }
     return this.listeners.receive(env.data);
   }
 }
 
-/** The SDK's logger interface, writing warnings and errors to our log. */
-function sdkLogger(log: (line: string) => void) {
-  const line = (level: string) => (...args: unknown[]) => log(`飞书长连接 ${level}：${args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`);
-  return { error: line("错误"), warn: line("警告"), info() {}, debug() {}, trace() {} };
+/** The SDK's logger interface, writing warnings and errors to our log (null: nowhere). */
+function sdkLogger(log: Logger | null) {
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+  return {
+    error: (...args: unknown[]) => log?.error(`飞书长连接错误：${text(args)}`),
+    warn: (...args: unknown[]) => log?.warn(`飞书长连接警告：${text(args)}`),
+    info() {},
+    debug() {},
+    trace() {},
+  };
 }
 
 /**
@@ -82,13 +90,13 @@ export async function startLongConnection(o: LongConnectionOptions): Promise<Lon
     // Without a ping timeout a half-dead socket (sleep/wake, NAT timeout) never reconnects.
     wsConfig: { pingTimeout: o.pingTimeoutSeconds ?? 10 },
     onReady: () => {
-      o.log("飞书长连接已建立");
+      o.log.info("飞书长连接已建立");
       settle?.ready();
     },
-    onReconnecting: () => o.log("飞书长连接断开，正在重连"),
-    onReconnected: () => o.log("飞书长连接已恢复"),
+    onReconnecting: () => o.log.warn("飞书长连接断开，正在重连"),
+    onReconnected: () => o.log.info("飞书长连接已恢复"),
     onError: (e) => {
-      o.log(`飞书长连接失败：${e.message}`);
+      o.log.error(`飞书长连接失败：${e.message}`);
       settle?.failed(e);
     },
   });
@@ -96,7 +104,7 @@ export async function startLongConnection(o: LongConnectionOptions): Promise<Lon
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), o.readyTimeoutMs ?? 15_000)));
   try {
-    if ((await Promise.race([first, waited])) === "timeout") o.log("飞书长连接暂未建立，将在后台重试");
+    if ((await Promise.race([first, waited])) === "timeout") o.log.warn("飞书长连接暂未建立，将在后台重试");
   } catch (e) {
     client.close({ force: true });
     throw new Error(`无法建立飞书长连接，请检查 FEISHU_APP_ID、FEISHU_APP_SECRET，并确认是企业自建应用：${(e as Error).message}`);
