@@ -4,14 +4,15 @@
  * and the other files are still parsed.
  */
 import { readFileSync } from "node:fs";
-import { parseDocument } from "../parser/documents.ts";
+import { parseInWorker, sharedParsePool } from "../index/parse-pool.ts";
 import { isReport, type ParseResult } from "../parser/index.ts";
 import { basename } from "node:path";
 import { uploadCheckAnswer } from "../commands/upload-check.ts";
 
 async function parseFile(path: string): Promise<ParseResult> {
   try {
-    return await parseDocument(readFileSync(path), { file: path });
+    // In a worker: a hostile file is answered with an error, it never takes the command down.
+    return await parseInWorker(readFileSync(path), path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const error = code === "ENOENT" ? "文件不存在" : code === "EISDIR" ? "这是一个文件夹，不是文件" : `无法读取文件：${(e as Error).message}`;
@@ -37,6 +38,7 @@ async function main(argv: string[]) {
   for (const f of files) results.push(await parseFile(f));
   if (json) process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
   else process.stdout.write(`${results.map(summary).join("\n\n")}\n`);
+  await sharedParsePool().close();
 }
 
 void main(process.argv.slice(2));
