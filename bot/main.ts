@@ -2,11 +2,11 @@
  * npm start: with Feishu credentials, the webhook server; without, the local console.
  */
 import { join } from "node:path";
-import { loadReports } from "../index/cache.ts";
 import { checkPaths, hasFeishu, loadConfig, readDotEnv } from "./config.ts";
 import { runConsole } from "./console.ts";
 import { Library } from "./library.ts";
 import { loadCalendar, readRoster } from "./reminders.ts";
+import { loadReportsWithProgress } from "./progress.ts";
 
 async function main() {
   const env = { ...readDotEnv(join(process.cwd(), ".env")), ...process.env };
@@ -24,7 +24,7 @@ async function main() {
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { store } = await loadReports({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
+  const { store } = await loadReportsWithProgress({ reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log });
   if (!hasFeishu(config)) {
     log("未配置飞书凭证（FEISHU_APP_ID 等），进入本地控制台模式。");
     // Files added to REPORTS_DIR are picked up while the console runs, as on the server.

@@ -154,6 +154,8 @@ export interface LoadOptions {
   dataDir: string;
   tokenizer?: TokenizerOptions;
   log?: (line: string) => void;
+  /** Called after each file that had to be read (parsed, or reused after comparing its content). */
+  progress?: (done: number, total: number) => void;
 }
 
 export interface LoadResult {
@@ -216,7 +218,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const allNarratives = () => (narratives ??= { ...readJsonOr(narrativePath, narrativesSchema, {}), ...freshNarratives });
   let reused = 0;
   let parsed = 0;
-  const showProgress = files.length >= 200;
+
   const changes: LoadResult["changes"] = { added: [], changed: [], removed: [] };
   for (const [n, path] of files.entries()) {
     const key = relative(opts.reportsDir, path);
@@ -245,7 +247,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
     next.files[key] = isReport(r)
       ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
       : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
-    if (showProgress && (n + 1) % 100 === 0) log(`已处理 ${n + 1}/${files.length} 个文件`);
+    opts.progress?.(n + 1, files.length);
   }
   changes.removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)) : [];
   const removed = changes.removed.length;
