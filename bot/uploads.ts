@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, extname, join } from "node:path";
 import { z } from "zod";
 import type { ReportStore } from "../index/store.ts";
-import { MAX_FILE_BYTES } from "../index/cache.ts";
+import { ACCEPTED_EXTENSIONS as ACCEPTED, MAX_FILE_BYTES } from "../parser/index.ts";
 import { parseDocument } from "../parser/documents.ts";
 import { isReport, type Report } from "../parser/index.ts";
 import { checkCard, errorCard } from "./cards.ts";
@@ -16,7 +16,6 @@ import type { MessageEvent } from "./feishu/events.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;
-const ACCEPTED = new Set([".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md"]);
 const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().min(1) });
 
 export interface UploadDeps {

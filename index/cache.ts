@@ -8,8 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { parseDocument } from "../parser/documents.ts";
-import { isReport, type ParseResult, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS, isReport, MAX_FILE_BYTES, parseDocument, type ParseResult, type Report } from "../parser/index.ts";
 import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
 import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
@@ -17,8 +16,8 @@ import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
 export const FORMAT_VERSION = 6;
-export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+// moved to parser/documents.ts (exported by parser/index.ts)
+export { ACCEPTED_EXTENSIONS as SUPPORTED, MAX_FILE_BYTES } from "../parser/index.ts";
 
 /** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
 export const ALL_CELLS: string[] = [
@@ -146,7 +145,7 @@ export function listReportFiles(dir: string): string[] {
       if (e.name.startsWith(".")) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (SUPPORTED.has(extname(e.name).toLowerCase())) out.push(p);
+      else if (ACCEPTED_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
     }
   };
   walk(dir);
