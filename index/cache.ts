@@ -8,8 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { ACCEPTED_EXTENSIONS, isReport, MAX_FILE_BYTES, parseDocument, type ParseResult, type Report } from "../parser/index.ts";
-import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
+import { ACCEPTED_EXTENSIONS, ALL_CELLS, isReport, MAX_FILE_BYTES, parseDocument, type ParseResult, type Report, rowLabel, tableOf } from "../parser/index.ts";
 import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
@@ -19,16 +18,6 @@ export const FORMAT_VERSION = 6;
 // moved to parser/documents.ts (exported by parser/index.ts)
 export { ACCEPTED_EXTENSIONS as SUPPORTED, MAX_FILE_BYTES } from "../parser/index.ts";
 
-/** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
-export const ALL_CELLS: string[] = [
-  ...new Set(
-    (["2019", "2021"] as const).flatMap((t) => [
-      ...TEMPLATES[t].tableA.flatMap((d) => d.columns.map((c) => `active.${d.id}.${c}`)),
-      ...TEMPLATES[t].tableB.flatMap((d) => APPLICANT_COLUMNS.map((c) => `applications.${d.id}.${c}`)),
-    ]),
-  ),
-  ...TABLE_C_CELLS,
-];
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
 
 /**
@@ -77,8 +66,7 @@ export function unpack(p: PackedReport, narrative: () => Report["narrative"]): R
   lazy(report, "provenance", () => {
     const provenance: Report["provenance"] = {};
     for (const [key, printed] of packedProvenance) {
-      const table = key === "review" ? "C" : key.startsWith("active") ? "A" : "B";
-      provenance[key] = { table, row: table === "C" ? "行政复议、行政诉讼" : rowLabel(p.template, key), label: "", printed };
+      provenance[key] = { table: tableOf(key), row: rowLabel(p.template, key), label: "", printed };
     }
     return provenance;
   });
@@ -95,20 +83,6 @@ function lazy<K extends keyof Report>(obj: Report, key: K, make: () => Report[K]
       return value;
     },
   });
-}
-
-const rowLabels = new Map<string, string>();
-function rowLabel(template: Report["template"], key: string): string {
-  const memo = `${template}:${key}`;
-  let label = rowLabels.get(memo);
-  if (label === undefined) {
-    const [table, ...rest] = key.split(".");
-    const id = rest.join(".");
-    const defs = table === "active" ? TEMPLATES[template].tableA : TEMPLATES[template].tableB;
-    label = defs.find((d) => d.id === id)?.label ?? id;
-    rowLabels.set(memo, label);
-  }
-  return label;
 }
 
 const cacheSchema = z.object({

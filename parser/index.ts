@@ -17,4 +17,26 @@ export {
 export type { SourceKind } from "./normalize.ts";
 export type { Check, CheckId, Failure, NarrativeClaim } from "./checks.ts";
 export type { Provenance } from "./tables.ts";
-export { TEMPLATES, cellLabel, type TemplateId } from "./template.ts";
+export {
+  ALL_CELLS,
+  APPLICANT_COLUMNS,
+  activeCell,
+  applicationCell,
+  cellLabel,
+  cellParts,
+  columnLabel,
+  reviewCell,
+  type RowDef,
+  rowCells,
+  rowKey,
+  rowLabel,
+  TABLE_C_CELLS,
+  TABLE_NAMES,
+  type TableId,
+  tableOf,
+  TEMPLATE_IDS,
+  TEMPLATE_NAMES,
+  TEMPLATES,
+  type TemplateDef,
+  type TemplateId,
+} from "./template.ts";

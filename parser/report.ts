@@ -2,17 +2,7 @@
  * The text (or text bytes) of one annual report → the canonical model of shared/REPORT-MODEL.md.
  * Pure: no file system, no clock. Reached through parser/index.ts.
  */
-import {
-  balanceCheck,
-  type Check,
-  incompleteCheck,
-  narrativeCheck,
-  narrativeClaims,
-  type NarrativeClaim,
-  resultSumCheck,
-  reviewSumCheck,
-  rowSumCheck,
-} from "./checks.ts";
+import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
@@ -143,10 +133,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const cells = Object.assign({}, ...parts.map((p) => p!.cells)) as Record<string, number | null>;
   const claims = narrativeClaims(proseOutsideTables(text, regions));
   const checks: Check[] = [
-    balanceCheck(cells),
-    rowSumCheck(cells, template),
-    resultSumCheck(cells, template),
-    reviewSumCheck(cells),
+    ...equationChecks(cells, template),
     narrativeCheck(claims, cells),
     incompleteCheck(
       { a: !!a?.found, b: !!b?.found, c: !!cT?.found },

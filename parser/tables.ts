@@ -2,13 +2,17 @@
  * Tables A (主动公开), B (依申请) and C (复议诉讼): rows found by what their labels mean,
  * cells read with the help of the tables' own rules.
  */
+import { holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
 import { agreement, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   APPLICANT_COLUMNS,
-  type RowDef,
+  cellParts,
   expectedRows,
-  resultRows,
+  type RowDef,
+  rowCells,
+  rowKey,
   TABLE_C_CELLS,
+  TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
 import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
@@ -25,11 +29,8 @@ export interface Provenance {
   printed: string;
 }
 
-/** The provenance key of a cell: its row. */
-export function rowKey(cellId: string): string {
-  if (/^(review|litigation)\./.test(cellId)) return "review";
-  return cellId.slice(0, cellId.lastIndexOf("."));
-}
+// moved to parser/template.ts (the cell grammar)
+export { rowKey };
 
 export interface TableResult {
   cells: Record<string, number | null>;
@@ -331,41 +332,45 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
 // ---------------------------------------------------------------- rules
 
 const isCount = (v: number | null) => v === null || (v >= 0 && Number.isInteger(v));
-const sum = (vs: (number | null)[]) => vs.reduce<number>((a, v) => a + (v ?? 0), 0);
 
-/** Table B row: total = the six applicant columns. */
-const rowRulesB: RowRules = {
-  cellOk: isCount,
-  prefixOk: (vs, len) => len < 7 || vs[6] === sum(vs.slice(0, 6)),
-  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && vs[6] === sum(vs.slice(0, 6)),
-  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 7),
-};
-
-/** Table C: in each group of five, total = upheld + corrected + other + pending. */
-const rowRulesC: RowRules = {
-  cellOk: isCount,
-  prefixOk: (vs, len) => len % 5 !== 0 || groupOk(vs, len / 5 - 1),
-  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && [0, 1, 2].every((g) => groupOk(vs, g)),
-  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 5),
-};
+type LocalEquation = { left: number[]; right: number[] };
 
 /**
- * The one unknown cell of a row made of groups of `size` cells, each ending in its total
- * (table B: one group of 7; table C: three groups of 5): a total is the sum of its parts, a
- * part is the total less the others.
+ * A row's rules from the table's equations that lie inside it (table B: 总计 = the six
+ * applicant columns; table C: each group's 总计 = its four results), with cells as positions.
  */
-function deriveInGroup(vs: (number | null)[], gap: number, size: number): number | undefined {
-  if (vs.some((v, i) => i !== gap && v === null)) return undefined;
-  const start = gap - (gap % size);
-  const parts = sum(vs.slice(start, start + size - 1));
-  const v = gap % size === size - 1 ? parts : (vs[start + size - 1] as number) - parts;
-  return v >= 0 && Number.isInteger(v) ? v : undefined;
+function equationRules(eqs: LocalEquation[]): RowRules {
+  const lastCell = eqs.map((e) => Math.max(...e.left, ...e.right));
+  return {
+    cellOk: isCount,
+    // An equation is checked as soon as the reading has reached its last cell.
+    prefixOk: (vs, len) => eqs.every((e, k) => lastCell[k] !== len - 1 || holds(e, (i) => vs[i]) !== false),
+    rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && eqs.every((e) => holds(e, (i) => vs[i]) === true),
+    // The one unknown cell of a row whose other cells are all known: a total is the sum of its
+    // parts, a part is the total less the others.
+    deriveMissing: (vs, gap) => {
+      if (vs.some((v, i) => i !== gap && v === null)) return undefined;
+      const eq = eqs.find((e) => e.left.includes(gap) || e.right.includes(gap));
+      const v = eq ? solve(eq, gap, (i) => vs[i]) : undefined;
+      return v !== undefined && v >= 0 && Number.isInteger(v) ? v : undefined;
+    },
+  };
 }
 
-function groupOk(vs: (number | null)[], g: number): boolean {
-  const group = vs.slice(g * 5, g * 5 + 5);
-  if (group.some((v) => v === null)) return true;
-  return group[4] === sum(group.slice(0, 4));
+/** Rules of a row of table B (the row equations do not depend on which rows are present). */
+const rowRulesB = new WeakMap<RowDef, RowRules>();
+function rulesOfRowB(template: TemplateDef, def: RowDef): RowRules {
+  let rules = rowRulesB.get(def);
+  if (!rules) {
+    rules = equationRules(rowEquations(tableEquations(template, () => true), rowCells("B", def)));
+    rowRulesB.set(def, rules);
+  }
+  return rules;
+}
+
+let rowRulesC: RowRules | null = null;
+function rulesOfTableC(): RowRules {
+  return (rowRulesC ??= equationRules(rowEquations(TABLE_C_EQUATIONS, TABLE_C_CELLS)));
 }
 
 function rowRulesA(def: RowDef): RowRules {
@@ -386,21 +391,19 @@ function printed(toks: CellToken[]): string {
   return toks.map((t) => t.raw).join(" ");
 }
 
-function cellId(prefix: string, def: RowDef, col: string) {
-  return `${prefix}.${def.id}.${col}`;
-}
-
-/** Column equations of table B over chosen readings; a null cell leaves its equation unchecked. */
-function tableBConsistent(chosen: Map<string, (number | null)[]>, template: TemplateDef, present: (id: string) => boolean): boolean {
-  const results = resultRows(template, present).map((d) => d.id);
-  for (let j = 0; j < 7; j++) {
-    const v = (id: string) => chosen.get(id)?.[j] ?? null;
-    const n = v("new"), co = v("carried_over"), t = v("total"), cf = v("carried_forward");
-    if (n !== null && co !== null && t !== null && cf !== null && n + co !== t + cf) return false;
-    const rs = results.map(v);
-    if (t !== null && rs.every((x) => x !== null) && sum(rs) !== t) return false;
-  }
-  return true;
+/**
+ * The table's column equations (一+二 = 三(七)+四 and （七）总计 = the results) over chosen
+ * readings, each cell as (row id, column position); a null cell leaves its equation unchecked.
+ */
+function columnConsistency(template: TemplateDef, present: (id: string) => boolean): (chosen: Map<string, (number | null)[]>) => boolean {
+  const at = (id: string): [string, number] => {
+    const { row, column } = cellParts(id);
+    return [row, (APPLICANT_COLUMNS as readonly string[]).indexOf(column)];
+  };
+  const eqs = tableEquations(template, present)
+    .filter((e) => e.check === "balance" || e.check === "result_sum")
+    .map((e) => ({ left: e.left.map(at), right: e.right.map(at) }));
+  return (chosen) => eqs.every((e) => holds(e, ([row, j]) => chosen.get(row)?.[j] ?? null) !== false);
 }
 
 const MAX_COMBOS = 20000;
@@ -501,7 +504,7 @@ export function parseTableA(regionText: string, template: TemplateDef): TableRes
       res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
       continue;
     }
-    emit(res, "A", state, state.readings, def.columns.map((c) => cellId("active", def, c)));
+    emit(res, "A", state, state.readings, rowCells("A", def));
   }
   if (template.id === "2021" && feesInWan && res.cells["active.fees.amount"] != null && !res.units["active.fees.amount"]) {
     res.units["active.fees.amount"] = "万元";
@@ -519,7 +522,7 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
   res.found = rows.length > 0;
   const states: RowState[] = [];
   for (const { def, item } of rows) {
-    const readings = rowReadings(item.toks, 7, rowRulesB);
+    const readings = rowReadings(item.toks, 7, rulesOfRowB(template, def));
     if (readings.length === 0) {
       res.warnings.push(`B表「${def.label}」原文「${printed(item.toks)}」与 7 列对不上，未读取`);
       continue;
@@ -527,10 +530,8 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
     states.push({ def, item, readings });
   }
   const present = (id: string) => states.some((s) => s.def.id === id);
-  const resolved = resolve(states, (m) => tableBConsistent(m, template, present));
-  for (const s of states) {
-    emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)));
-  }
+  const resolved = resolve(states, columnConsistency(template, present));
+  for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   return res;
 }
@@ -541,13 +542,13 @@ export function parseTableC(regionText: string): TableResult {
   const all = segs.flatMap((s) => s.toks);
   const toks = all.length <= 16 ? all : segs.reduce((a, s) => (s.toks.length > a.length ? s.toks : a), [] as CellToken[]);
   if (toks.length === 0) return res;
-  const readings = rowReadings(toks, 15, rowRulesC);
+  const readings = rowReadings(toks, 15, rulesOfTableC());
   if (readings.length === 0) {
     res.warnings.push(`C表原文「${printed(toks)}」与 15 列对不上，未读取`);
     return res;
   }
   res.found = true;
-  const def: RowDef = { id: "review", label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
+  const def: RowDef = { id: TABLE_C_ROW, label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
   emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS);
   return res;
 }
