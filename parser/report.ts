@@ -6,6 +6,7 @@ import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeC
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
+import type { OrganLevel } from "./organ-name.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
 export const SECTION_TITLES = [
@@ -19,9 +20,15 @@ export const SECTION_TITLES = [
 
 export interface Report {
   file: string;
+  /** The organ as the title prints it. */
   organ: string | null;
   organShort: string | null;
+  /** The places the organ sits in, outermost first, as printed together (「淮安市」). */
   region: string | null;
+  /** One key per organ across years and titles: innermost place and canonical body (organ-name.ts). */
+  organKey: string | null;
+  /** Township, county, city, province or department: deadlines and plausibility rules follow it. */
+  level: OrganLevel | null;
   year: number | null;
   template: TemplateId;
   published: string | null;
@@ -145,6 +152,8 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     organ: meta.organ,
     organShort: meta.organShort,
     region: meta.region,
+    organKey: meta.organKey,
+    level: meta.level,
     year: meta.year,
     template: templateId,
     published: meta.published,
