@@ -2,6 +2,7 @@
  * Bytes → text → one normalised plain text, whatever the source (plain text, Markdown, HTML).
  * Pure functions: no I/O.
  */
+import { htmlToText } from "./html.ts";
 import { looksTraditional, stripInlinePinyin, toSimplified } from "./traditional.ts";
 
 export type SourceKind = "text" | "markdown" | "html";
@@ -39,46 +40,6 @@ export function detectKind(text: string, fileName = ""): SourceKind {
   if (/&lt;(?:table|tr|td|p)\b/i.test(text)) return "html";
   if (/\.md$/i.test(fileName)) return "markdown";
   return "text";
-}
-
-const ENTITIES: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", ensp: " ", emsp: " ", ldquo: "“", rdquo: "”", mdash: "—", middot: "·" };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === "#") {
-      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-    }
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
-}
-
-/**
- * HTML → lines of text. Table rows become lines, cells are separated by tabs, so the
- * table reader sees the same shape as a tab-separated extraction. Page chrome (scripts,
- * styles, navigation) is dropped; the title is kept as the first line.
- */
-export function htmlToText(html: string): string {
-  let h = html;
-  if (/&lt;(?:table|tr|td|p)\b/i.test(h) && !/<(?:table|tr|td)\b/i.test(h)) h = decodeEntities(h);
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(h)?.[1] ?? "";
-  h = h
-    .replace(/<(script|style|noscript|head|nav|footer|header)\b[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    // A cell's own paragraphs and line breaks are not row breaks: flatten each cell first.
-    .replace(/<(td|th)\b[^>]*>([\s\S]*?)<\/\1>/gi, (_m, _t, inner: string) => `${inner.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ")}\t`)
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/(?:tr|p|div|h[1-6]|li|table|section|article)>/gi, "\n")
-    .replace(/<(?:tr|p|div|h[1-6]|li|table)\b[^>]*>/gi, "\n")
-    .replace(/<[^>]+>/g, "");
-  h = decodeEntities(h);
-  const body = h
-    .split("\n")
-    .map((l) => l.replace(/[ \u00a0]+/g, " ").replace(/ *\t */g, "\t").trim())
-    .filter((l) => l.replace(/\t/g, "").trim() !== "")
-    .join("\n");
-  const t = decodeEntities(title).trim();
-  return t && !body.startsWith(t) ? `${t}\n${body}` : body;
 }
 
 const PAGE_FOOTER = [

@@ -24,8 +24,8 @@ export interface RowRules {
   cellOk?: (value: number | null, index: number) => boolean;
   /** The row's rule on a partial reading (values[0..len) set); prunes the search when it is large. */
   prefixOk?: (values: (number | null)[], len: number) => boolean;
-  /** Complete a reading with one missing cell (null); return the value, or undefined if the rule cannot. */
-  deriveMissing?: (values: (number | null)[], missing: number) => number | undefined;
+  /** Values the row's rules fix for unknown cells (null in `values`); cells they cannot fix are left out. */
+  deriveMissing?: (values: (number | null)[], unknown: number[]) => Map<number, number>;
   /** Whether a complete reading satisfies the row's own rule. */
   rowOk?: (values: (number | null)[]) => boolean;
 }
@@ -122,6 +122,17 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   return steps > MAX_STEPS || budget.left < 0 || out.length >= MAX_READINGS ? [] : out;
 }
 
+/** A row printed in full but with cells left blank: the row's rules may fix them. */
+function withBlankDerived(r: Reading, tokens: CellToken[], rules: RowRules): Reading {
+  const blanks = tokens.flatMap((t, i) => (t.kind === "placeholder" && t.raw === "" ? [i] : []));
+  if (blanks.length === 0 || !rules.deriveMissing) return r;
+  const fixed = rules.deriveMissing(r.values, blanks);
+  if (fixed.size === 0) return r;
+  const values = [...r.values];
+  for (const [i, v] of fixed) values[i] = v;
+  return { ...r, values, derived: [...fixed.keys()] };
+}
+
 /** Readings of a row with one cell lost: the gap can be anywhere; a rule of the row may fill it. */
 function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules): Reading[] {
   const base = direct(tokens);
@@ -130,7 +141,7 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
     const values = [...base.values.slice(0, gap), null, ...base.values.slice(gap)];
     const units = [...base.units.slice(0, gap), "", ...base.units.slice(gap)];
     const placeholders = base.placeholders.map((p) => (p >= gap ? p + 1 : p));
-    const filled = rules.deriveMissing?.(values, gap);
+    const filled = rules.deriveMissing?.(values, [gap]).get(gap);
     const derived: number[] = [];
     if (filled !== undefined) {
       values[gap] = filled;
@@ -147,7 +158,7 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
   const n = tokens.length;
-  if (n === width) return [direct(tokens)];
+  if (n === width) return [withBlankDerived(direct(tokens), tokens, rules)];
   let candidates: Reading[] = [];
   if (n === width + 1) {
     candidates = [direct(tokens.slice(1)), direct(tokens.slice(0, -1))].map((r) => ({ ...r, asPrinted: false }));

@@ -346,15 +346,39 @@ function equationRules(eqs: LocalEquation[]): RowRules {
     // An equation is checked as soon as the reading has reached its last cell.
     prefixOk: (vs, len) => eqs.every((e, k) => lastCell[k] !== len - 1 || holds(e, (i) => vs[i]) !== false),
     rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && eqs.every((e) => holds(e, (i) => vs[i]) === true),
-    // The one unknown cell of a row whose other cells are all known: a total is the sum of its
-    // parts, a part is the total less the others.
-    deriveMissing: (vs, gap) => {
-      if (vs.some((v, i) => i !== gap && v === null)) return undefined;
-      const eq = eqs.find((e) => e.left.includes(gap) || e.right.includes(gap));
-      const v = eq ? solve(eq, gap, (i) => vs[i]) : undefined;
-      return v !== undefined && v >= 0 && Number.isInteger(v) ? v : undefined;
-    },
+    deriveMissing: (vs, unknown) => deriveByEquations(eqs, vs, unknown),
   };
+}
+
+/**
+ * What a row's equations fix among its unknown cells: one unknown in an equation is its total
+ * less the rest (or the sum of its parts); several unknown parts of a sum that the known cells
+ * already reach are all 0, since counts are never negative. Repeated until nothing changes.
+ */
+function deriveByEquations(eqs: LocalEquation[], vs: (number | null)[], unknown: number[]): Map<number, number> {
+  const fixed = new Map<number, number>();
+  const value = (i: number) => fixed.get(i) ?? vs[i];
+  const known = (xs: number[]) => xs.reduce((a, i) => a + (value(i) ?? 0), 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of eqs) {
+      const open = [...e.left, ...e.right].filter((i) => value(i) === null);
+      if (open.length === 0 || open.some((i) => !unknown.includes(i))) continue;
+      if (open.length === 1) {
+        const v = solve(e, open[0], value);
+        if (v === undefined || v < 0 || !Number.isInteger(v)) continue;
+        fixed.set(open[0], v);
+        changed = true;
+      } else {
+        const side = e.left.includes(open[0]) ? e.left : e.right;
+        if (!open.every((i) => side.includes(i))) continue;
+        if (known(side === e.left ? e.right : e.left) !== known(side)) continue;
+        for (const i of open) fixed.set(i, 0);
+        changed = true;
+      }
+    }
+  }
+  return fixed;
 }
 
 /** Rules of a row of table B (the row equations do not depend on which rows are present). */
@@ -445,7 +469,10 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
     const unit = readings[0]?.units[j];
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.has(j) && values[j] !== null) res.derived.push(id);
-    if (placeholders.has(j) && values[j] === null) res.warnings.push(`${id}: 原文为占位符（${state.item.toks.find((t) => t.kind === "placeholder")?.raw ?? "空"}），按未填写处理`);
+    if (placeholders.has(j) && values[j] === null) {
+      const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
+      res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);
+    }
   });
   if (undetermined.length > 0) {
     res.warnings.push(

@@ -37,6 +37,15 @@ export type CellToken = NumToken | PlaceholderToken;
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
 const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A)(?=[\s|]|$)/;
+
+/**
+ * A table cell that is there but blank, as the HTML reader writes it (a private-use character,
+ * never in a report's own text): it keeps the cells after it in their columns.
+ */
+export const BLANK_CELL = "\uE000";
+
+/** Whether a whole cell's text is a placeholder (/, —, 不适用 …). */
+export const isPlaceholderText = (t: string) => PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length;
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
 
 /** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
@@ -89,6 +98,11 @@ export function scan(region: string): Token[] {
       continue;
     }
     if (isSpace(c) || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === BLANK_CELL) {
+      pushCell({ kind: "placeholder", raw: "", line });
       i++;
       continue;
     }
