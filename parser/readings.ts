@@ -33,6 +33,8 @@ export interface RowRules {
 const MAX_READINGS = 4000;
 const MAX_STEPS = 200_000;
 
+const hasLeadingZero = (t: CellToken) => t.kind === "num" && t.int.length > 1 && t.int[0] === "0";
+
 function direct(tokens: CellToken[]): Reading {
   return {
     values: tokens.map(tokenValue),
@@ -158,15 +160,18 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
   const n = tokens.length;
-  if (n === width) return [withBlankDerived(direct(tokens), tokens, rules)];
+  // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
+  // cells glued together and the row can only be read by splitting it.
+  const glued = tokens.some(hasLeadingZero);
+  if (n === width && !glued) return [withBlankDerived(direct(tokens), tokens, rules)];
   let candidates: Reading[] = [];
   if (n === width + 1) {
-    candidates = [direct(tokens.slice(1)), direct(tokens.slice(0, -1))].map((r) => ({ ...r, asPrinted: false }));
+    candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
     candidates = gluedReadings(tokens, width, rules.cellOk, rules.prefixOk);
     // A row that breaks its own rule as printed still has a reading: search again without the rule.
     if (candidates.length === 0 && rules.prefixOk) candidates = gluedReadings(tokens, width, rules.cellOk, undefined);
-    if (n === width - 1) {
+    if (n === width - 1 && !glued) {
       // A lost cell that no rule can fill is only a reading when nothing else explains the row.
       const missing = missingCellReadings(tokens, width, rules);
       const filled = missing.filter((r) => r.derived.length > 0);
