@@ -11,6 +11,7 @@ import {
   type RowDef,
   rowCells,
   rowKey,
+  SINGLE_OTHER_HANDLING,
   TABLE_C_CELLS,
   TABLE_C_ROW,
   type TemplateDef,
@@ -560,6 +561,13 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
   const resolved = resolve(states, columnConsistency(template, present));
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
+  if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
+    // The 2021 model's （六）其他处理 is the sum of its three sub-rows; a report that prints only
+    // the sum keeps it under the row's own id, and the sub-rows stay unknown (not 0).
+    res.warnings.push(
+      "B表「（六）其他处理」只印了一行合计，没有按2021版格式分列“逾期不补正”“逾期未缴费”“其他”三个子项：合计记为（六）其他处理，子项未知",
+    );
+  }
   return res;
 }
 

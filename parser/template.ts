@@ -105,7 +105,10 @@ const TABLE_B_2019: RowDef[] = [
   ...TABLE_B_TAIL,
 ];
 
-/** Some 2021-format reports still print （六）其他处理 as one row: read it as the one-row id. */
+/**
+ * （六）其他处理 as one row. In the 2019 format it is the row; in the 2021 format it is the sum of
+ * the three sub-rows, which some 2021-format reports print instead of them: read under this id.
+ */
 export const SINGLE_OTHER_HANDLING = "other_handling";
 
 const TABLE_B_2021: RowDef[] = [
