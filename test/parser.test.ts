@@ -19,6 +19,19 @@ interface Gold {
   unscored?: string[];
 }
 
+/** Fixtures of the classes of pages the parser had never seen (issue 10), with what else they fix. */
+interface ClassGold extends Gold {
+  region: string | null;
+  organ_key: string;
+  level: string;
+  published: string;
+  /** Cells printed blank that no rule fixes: null, never 0. */
+  blank?: string[];
+  derived?: string[];
+}
+
+const CLASSES: ClassGold[] = JSON.parse(readFileSync(join(FIX, "classes", "gold.json"), "utf8"));
+
 function parseFile(path: string): Report {
   const r = parseReport(readFileSync(path), { file: path });
   if (!isReport(r)) throw new Error(`${path}: ${r.error}`);
@@ -29,6 +42,7 @@ const goldSets: [string, string, Gold[]][] = [
   ["seeds", SAMPLES, JSON.parse(readFileSync(join(FIX, "seeds-gold.json"), "utf8"))],
   ["dev layouts", join(FIX, "dev"), JSON.parse(readFileSync(join(FIX, "dev", "gold.json"), "utf8"))],
   ["real web and PDF text", join(FIX, "real"), JSON.parse(readFileSync(join(FIX, "real", "gold-text.json"), "utf8"))],
+  ["classes of unseen pages", join(FIX, "classes"), CLASSES],
 ];
 
 // Cells the text does not determine: a PDF extraction scattered them, or a glued count|amount
@@ -137,6 +151,157 @@ describe("web pages saved from government sites", () => {
     expect(r.year).toBe(2024);
     expect(r.cells["applications.new.total"]).toBe(17);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
+
+describe("classes of pages never seen before (issue 10): what a user reads besides the cells", () => {
+  it.each(CLASSES.map((g) => [g.file, g] as const))("%s", (_f, g) => {
+    const r = parseFile(join(FIX, "classes", g.file));
+    expect(r.organ).toBe(g.organ);
+    expect(r.region).toBe(g.region);
+    expect(r.organKey).toBe(g.organ_key);
+    expect(r.level).toBe(g.level);
+    expect(r.published).toBe(g.published);
+    for (const id of g.blank ?? []) expect(r.cells[id], id).toBeNull();
+    expect([...r.derived].sort()).toEqual(g.derived ?? []);
+    // No page metadata line is ever the organ.
+    expect(r.organ).not.toMatch(/[:：]|栏目|来源/);
+  });
+
+  it("a 2021-format table that prints （六）其他处理 as one row keeps it whole and says the sub-rows are missing", () => {
+    const r = parseFile(join(FIX, "classes", "township-2021-single-other-handling.txt"));
+    expect(r.template).toBe("2021");
+    expect(r.cells["applications.other_handling.total"]).toBe(1);
+    expect(Object.keys(r.cells).filter((id) => id.startsWith("applications.other_handling."))).toHaveLength(7);
+    expect(r.warnings.join()).toMatch(/（六）其他处理.*只印了一行/);
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+  });
+});
+
+/** A minimal page around table B whose row 「一、本年新收」 is given as HTML cells. */
+function pageWithRow(cellsHtml: string, extra = ""): string {
+  const zeros = "<td>0</td>".repeat(7);
+  const labels = ["二、上年结转政府信息公开申请数量", "（一）予以公开", "（七）总计", "四、结转下年度继续办理"];
+  return `<html><head><title>西店镇2024年政府信息公开工作年度报告</title></head><body>
+<p>西店镇2024年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>${extra}
+<table>
+<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan="7">申请人情况</td></tr>
+<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>
+<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+<tr><td colspan="3">一、本年新收政府信息公开申请数量</td>${cellsHtml}</tr>
+${labels.map((l) => `<tr><td colspan="3">${l}</td>${zeros}</tr>`).join("\n")}
+</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table><tr>${"<td>0</td>".repeat(15)}</tr></table><p>五、存在的主要问题及改进情况</p></body></html>`;
+}
+
+const NEW_ROW = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"].map((c) => `applications.new.${c}`);
+const wordCell = (v: string) =>
+  `\n  <td width=47 valign=top style='width:35.45pt;border:solid windowtext 1.0pt;\n  mso-border-alt:solid windowtext .5pt'>\n  <p class=MsoNormal align=center><span lang=EN-US style='font-size:10.5pt'>${v === "" ? "<o:p>&nbsp;</o:p>" : `${v}<o:p></o:p>`}</span></p>\n  </td>`;
+
+describe("HTML is read as a grid of cells", () => {
+  it.each([
+    ["cells on their own source lines, as Word writes them", ["3", "1", "0", "0", "0", "0", "4"].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["blank first and sixth cells stay in their columns", ["", "2", "0", "0", "0", "", "5"].map(wordCell).join(""), [null, 2, 0, 0, 0, null, 5]],
+    ["a blank cell the row's sum fixes is derived", ["3", "", "0", "0", "0", "1", "4"].map(wordCell).join(""), [3, 0, 0, 0, 0, 1, 4]],
+    ["a blank 总计 is fixed by the row's sum", ["3", "1", "0", "0", "0", "0", ""].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["blank parts the total already covers are 0", ["3", "1", "", "", "", "", "4"].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["numbers wrapped in spans and paragraphs", `<td><p><span>1</span><span>2</span></p></td><td><p>0</p></td>${"<td>0</td>".repeat(4)}<td><p><span style="mso-bidi-font-size:10.5pt">12<o:p></o:p></span></p></td>`, [12, 0, 0, 0, 0, 0, 12]],
+    ["a nested one-cell table inside a cell does not shift the row", `<td>5</td><td><table><tr><td>1</td></tr></table></td>${"<td>0</td>".repeat(4)}<td>6</td>`, [5, 1, 0, 0, 0, 0, 6]],
+  ])("%s", (_n, cellsHtml, want) => {
+    const r = parseReport(pageWithRow(cellsHtml), { file: "page.html" }) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual(want);
+  });
+
+  it("reads a label split across spans and a row whose cells span several columns", () => {
+    const row = ["7", "0", "0", "0", "0", "0", "7"].map((v) => `<td>${v}</td>`).join("");
+    const page = pageWithRow(row).replace(
+      '<td colspan="3">一、本年新收政府信息公开申请数量</td>',
+      '<td colspan="3"><p class=MsoNormal><span style="font-family:宋体">一、本年新收政府</span><span lang=EN-US>\n</span><span style="font-family:宋体">信息公开申请数量</span></p></td>',
+    );
+    const r = parseReport(page, { file: "page.html" }) as Report;
+    expect(r.cells["applications.new.total"]).toBe(7);
+  });
+
+  it("keeps navigation, breadcrumbs and footers out, and reads the 索引号 table as the page's metadata", () => {
+    const chrome = `<div class="menu">政府信息公开年报 2023年度报告 12</div><div class="crumb">当前位置：首页 &gt; 政府信息公开年报</div>
+<table class="xxgk"><tr><td>索 引 号：</td><td>0001/2025-00003</td><td>发布机构：</td><td>宁海县西店镇人民政府</td></tr>
+<tr><td>发布日期：</td><td>2025-01-21</td><td>浏览次数：</td><td>88</td></tr></table>`;
+    const page = pageWithRow("<td>1</td>" + "<td>0</td>".repeat(5) + "<td>1</td>", chrome).replace("</body>", '<div class="footer">主办：宁海县人民政府 2025年3月1日</div></body>');
+    const r = parseReport(page, { file: "page.html" }) as Report;
+    expect(r.organ).toBe("西店镇");
+    expect(r.region).toBe("宁海县");
+    expect(r.published).toBe("2025-01-21");
+    expect(r.cells["applications.new.total"]).toBe(1);
+    expect(r.narrative.map((s) => s.text).join()).not.toMatch(/主办|当前位置/);
+  });
+});
+
+describe("a token with a leading zero is always cells glued together", () => {
+  const page = (row: string, c = "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0") =>
+    `西店镇2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n一、本年新收政府信息公开申请数量 ${row}\n四、政府信息公开行政复议、行政诉讼情况\n行政复议 ${c}\n五、存在的主要问题及改进情况`;
+  it.each([
+    ["1 0 0 0 0 01", [1, 0, 0, 0, 0, 0, 1]],
+    ["0 0 0 0 0 00", [0, 0, 0, 0, 0, 0, 0]],
+    ["00 1 0 0 0 1", [0, 0, 1, 0, 0, 0, 1]],
+    ["12 0 0 0 0 012", [12, 0, 0, 0, 0, 0, 12]],
+    ["3 0 0 0 0 0 3", [3, 0, 0, 0, 0, 0, 3]],
+  ])("「%s」", (row, want) => {
+    const r = parseReport(page(row)) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual(want);
+    expect(r.warnings.join()).not.toMatch(/无法确定/);
+  });
+
+  it("in table C too: 「… 0 00」 is the last two of fifteen cells", () => {
+    const r = parseReport(page("1 0 0 0 0 0 1", "0 0 0 0 0 0 0 0 0 0 0 0 1 01")) as Report;
+    expect(r.cells["litigation.after_review.pending"]).toBe(0);
+    expect(r.cells["litigation.after_review.other"]).toBe(1);
+    expect(r.cells["litigation.after_review.total"]).toBe(1);
+  });
+});
+
+describe("page metadata is evidence, never the title, organ or year", () => {
+  const report = renderReport({ organ: "云岚综合实验区经济发展局", year: 2021, cells: balancedCells(2) });
+  const withHeader = (header: string, title = "云岚综合实验区经济发展局2021年度政府信息公开工作报告") =>
+    `${header}\n${report.replace("云岚综合实验区经济发展局2021年政府信息公开工作年度报告", title)}`;
+  it.each([
+    ["crawler header with 栏目 and an empty 发布机构", "标题: 云岚综合实验区经济发展局2021年度政府信息公开工作报告\n发布时间: 2022-02-10 09:01\n文号: \n发布机构: \n栏目: 政府信息公开年报", "云岚综合实验区经济发展局", "2022-02-10"],
+    ["栏目 before the title", "栏目：政府信息公开年报\n来源：云岚县人民政府\n浏览次数：15", "云岚综合实验区经济发展局", "2022-01-20"],
+    ["a CMS header line with several fields", "发布时间：2022-01-30 来源：云岚综合实验区管委会 浏览次数：", "云岚综合实验区经济发展局", "2022-01-30"],
+    ["公开日期 in an 索引号 block", "索引号: 0001-2022-0009\n发布机构: 云岚综合实验区经济发展局\n公开日期: 2022-01-25", "云岚综合实验区经济发展局", "2022-01-25"],
+  ])("%s", (_n, header, organ, published) => {
+    const r = parseReport(withHeader(header)) as Report;
+    expect(r.organ).toBe(organ);
+    expect(r.year).toBe(2021);
+    expect(r.published).toBe(published);
+  });
+
+  it("a title that names no organ takes it from 发布机构", () => {
+    const r = parseReport(withHeader("发布机构: 云岚综合实验区经济发展局\n栏目: 政府信息公开年报", "2021年度政府信息公开工作报告").replace(/\n云岚综合实验区经济发展局\n(?=\d{4}年)/, "\n")) as Report;
+    expect(r.organ).toBe("云岚综合实验区经济发展局");
+    expect(r.year).toBe(2021);
+  });
+});
+
+describe("one organ, one identity across years", () => {
+  it.each([
+    ["洪泽区人民政府", "本报告由淮安市洪泽区人民政府办公室负责解释。", "淮安市洪泽区人民政府", "", "洪泽区|", "淮安市", "county"],
+    ["李楼镇人民政府", "地址：曹县李楼镇政府院内。", "曹县李楼镇人民政府", "", "李楼镇|", "曹县", "township"],
+    ["经济发展局", "本报告由云岚综合实验区经济发展局编制。", "云岚综合实验区经济发展局", "", "云岚综合实验区|经济发展局", "云岚综合实验区", "department"],
+    ["上海市科委", "", "上海市科学技术委员会", "", "上海市|科学技术委员会", "上海市", "department"],
+  ])("%s one year, %s the next", (short, sentence, full, fullSentence, key, region, level) => {
+    const one = parseReport(renderReport({ organ: short, year: 2023 }).replace("一、总体情况", `${sentence}\n一、总体情况`)) as Report;
+    const two = parseReport(renderReport({ organ: full, year: 2024 }).replace("一、总体情况", `${fullSentence}\n一、总体情况`)) as Report;
+    expect(one.organ).toBe(short);
+    expect(two.organ).toBe(full);
+    expect([one.organKey, two.organKey]).toEqual([key, key]);
+    expect([one.region, two.region]).toEqual([region, region]);
+    expect([one.level, two.level]).toEqual([level, level]);
+  });
+
+  it("two townships of the same name in different counties share a key but not a region", () => {
+    const a = parseReport(renderReport({ organ: "费县黄土镇人民政府", year: 2024 })) as Report;
+    const b = parseReport(renderReport({ organ: "兰陵县黄土镇人民政府", year: 2024 })) as Report;
+    expect(a.organKey).toBe(b.organKey);
+    expect(a.region).not.toBe(b.region);
   });
 });
 
