@@ -5,7 +5,7 @@
  * is ambiguous — digits glued together (`713000074`), a cell lost or an extra one — and we
  * list the readings; the table's rules pick among them (see tables.ts).
  */
-import { type CellToken, tokenValue } from "./tokens.ts";
+import { type CellToken, type NumToken, tokenValue } from "./tokens.ts";
 
 export interface Reading {
   values: (number | null)[];
@@ -133,6 +133,37 @@ function withBlankDerived(r: Reading, tokens: CellToken[], rules: RowRules): Rea
   const values = [...r.values];
   for (const [i, v] of fixed) values[i] = v;
   return { ...r, values, derived: [...fixed.keys()] };
+}
+
+/**
+ * Readings of a row one cell short whose lost cell floats outside the table: a cell with a note
+ * (「55（含自然失效29件）」) that a PDF conversion lifted off its row. The lifted cell goes to
+ * `column` (the one its note names) and the printed cells fill the others in order. When the row
+ * also prints the lifted value, that printed cell may be the same cell printed twice; then the
+ * column it would otherwise fill is unknown, and only what both readings agree on stands.
+ */
+export function liftedCellReadings(tokens: CellToken[], width: number, lifted: NumToken, column: number): Reading[] {
+  if (tokens.length !== width - 1 || column < 0 || column >= width) return [];
+  const columns = Array.from({ length: width }, (_, j) => j).filter((j) => j !== column);
+  const base = direct(tokens);
+  const place = (values: (number | null)[]): Reading => ({
+    values,
+    derived: [],
+    placeholders: base.placeholders.map((p) => columns[p]),
+    asPrinted: false,
+    units: values.map(() => ""),
+  });
+  const first: (number | null)[] = Array(width).fill(null);
+  columns.forEach((j, k) => (first[j] = base.values[k]));
+  first[column] = tokenValue(lifted);
+  const out = [place(first)];
+  base.values.forEach((v, k) => {
+    if (v !== tokenValue(lifted)) return;
+    const twice = [...first];
+    twice[columns[k]] = null;
+    out.push(place(twice));
+  });
+  return out;
 }
 
 /** Readings of a row with one cell lost: the gap can be anywhere; a rule of the row may fill it. */

@@ -3,10 +3,12 @@
  * cells read with the help of the tables' own rules.
  */
 import { holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
-import { agreement, type Reading, type RowRules, rowReadings } from "./readings.ts";
+import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   APPLICANT_COLUMNS,
   cellParts,
+  COLUMN_LABELS,
+  COLUMN_NOTE_WORDS,
   expectedRows,
   type RowDef,
   rowCells,
@@ -16,7 +18,7 @@ import {
   TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
+import { type CellToken, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -493,7 +495,7 @@ function tableRows(
   uniformWidth: number | null,
   res: TableResult,
   table: "A" | "B",
-): { def: RowDef; item: RowItem }[] {
+): { rows: { def: RowDef; item: RowItem }[]; unplaced: RowItem[] } {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, alternativesUsed(items, defs), uniformWidth);
   const seen = new Set<RowDef>();
@@ -509,7 +511,7 @@ function tableRows(
     seen.add(it.def);
     out.push({ def: it.def, item: it });
   }
-  return out;
+  return { rows: out, unplaced: items.filter((it) => !it.def) };
 }
 
 /** Whether printed tokens could be a row of `width` cells (as printed, one off, or glued). */
@@ -520,14 +522,36 @@ function couldFill(toks: CellToken[], width: number): boolean {
   return n < width && digits >= width;
 }
 
+/**
+ * The column a lifted cell belongs to, from the words of its note, or -1: a 制发 count notes
+ * its revisions (「其中修订16件」), a 废止 count what expired (「含自然失效29件」).
+ */
+function noteColumn(note: string, columns: readonly string[]): number {
+  const hits = columns.flatMap((c, j) => (COLUMN_NOTE_WORDS[c]?.test(note) ? [j] : []));
+  return hits.length === 1 ? hits[0] : -1;
+}
+
 export function parseTableA(regionText: string, template: TemplateDef): TableResult {
   const res = emptyResult();
-  const rows = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
+  const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
   const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
   const procurementInWan = /采购总金额\(?单位:?万元/.test(compact(regionText));
+  // Cells with a note found outside every row: lifted off rows that now print one cell short.
+  const lifted = unplaced.flatMap((it) => it.toks.filter((t): t is NumToken => t.kind === "num" && t.note !== undefined));
   for (const { def, item } of rows) {
-    const state: RowState = { def, item, readings: rowReadings(item.toks, def.columns.length, rowRulesA(def)) };
+    const width = def.columns.length;
+    let readings = rowReadings(item.toks, width, rowRulesA(def));
+    if (item.toks.length === width - 1 && lifted.length > 0) {
+      const cell = lifted.shift()!;
+      const column = noteColumn(cell.note!, def.columns);
+      const placed = liftedCellReadings(item.toks, width, cell, column);
+      if (placed.length > 0) {
+        readings = placed;
+        res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」少一格：表外的「${cell.raw}（${cell.note}）」按注释归入「${COLUMN_LABELS[def.columns[column]]}」`);
+      }
+    }
+    const state: RowState = { def, item, readings };
     if (state.readings.length === 0) {
       res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
       continue;
@@ -546,7 +570,7 @@ export function parseTableA(regionText: string, template: TemplateDef): TableRes
 
 export function parseTableB(regionText: string, template: TemplateDef): TableResult {
   const res = emptyResult();
-  const rows = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
+  const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];
   for (const { def, item } of rows) {

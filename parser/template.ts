@@ -220,6 +220,18 @@ export const COLUMN_LABELS: Record<string, string> = {
   in_force: "现行有效件数",
 };
 
+/**
+ * Words of a cell's own note that name its column (table A): a count of documents made notes
+ * its revisions, a count repealed what expired, a count in force what is current.
+ */
+export const COLUMN_NOTE_WORDS: Record<string, RegExp> = {
+  made: /制作|制定|印发|修订|出台/,
+  issued: /制发|制定|印发|修订|出台/,
+  repealed: /废止|失效|撤销|清理/,
+  in_force: /现行|有效/,
+  total: /现行|有效|累计/,
+};
+
 export interface TemplateDef {
   id: TemplateId;
   tableA: RowDef[];

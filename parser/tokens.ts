@@ -16,6 +16,8 @@ export interface NumToken {
   /** Fraction digits, if any (e.g. 123604.14 → "14"). */
   frac: string;
   unit: "" | "元" | "万元";
+  /** A note printed with the cell: 「22（其中修订16件）」 → 「其中修订16件」. */
+  note?: string;
   line: number;
 }
 
@@ -47,6 +49,9 @@ export const BLANK_CELL = "\uE000";
 /** Whether a whole cell's text is a placeholder (/, —, 不适用 …). */
 export const isPlaceholderText = (t: string) => PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length;
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
+
+/** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
+const CELL_NOTE = /^\s*\(\s*((?:其中|含|包括)[^()\n]{0,30}?)\s*\)/;
 
 /** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
 const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
@@ -158,8 +163,12 @@ export function scan(region: string): Token[] {
         unit = "元";
         j += 1;
       }
-      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line });
-      i = j;
+      // A note in brackets right after the number is part of the cell, not more cells:
+      // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
+      const note = CELL_NOTE.exec(s.slice(j, j + 40));
+      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}) });
+      if (note) line += note[0].split("\n").length - 1;
+      i = j + (note ? note[0].length : 0);
       continue;
     }
     blanks = 0;
