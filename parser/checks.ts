@@ -13,6 +13,7 @@ import {
   resultRows,
   reviewCell,
   rowCells,
+  SINGLE_OTHER_HANDLING,
   type TemplateDef,
 } from "./template.ts";
 
@@ -70,7 +71,21 @@ const B = applicationCell;
  * （六）其他处理 was printed as one row or as three sub-rows: `present` says which rows the
  * report has.
  */
-export function tableEquations(template: TemplateDef, present: (rowId: string) => boolean): Equation[] {
+export function tableEquations(template: TemplateDef, present: (rowId: string) => boolean): readonly Equation[] {
+  // Only the form of （六） changes the equations: two lists per template, built once.
+  const single = present(SINGLE_OTHER_HANDLING);
+  const key = `${template.id}:${single}`;
+  let eqs = equationCache.get(key);
+  if (!eqs) {
+    eqs = buildEquations(template, () => single);
+    equationCache.set(key, eqs);
+  }
+  return eqs;
+}
+
+const equationCache = new Map<string, readonly Equation[]>();
+
+function buildEquations(template: TemplateDef, present: (rowId: string) => boolean): Equation[] {
   const out: Equation[] = [];
   const results = resultRows(template, present);
   for (const col of APPLICANT_COLUMNS) {

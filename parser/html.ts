@@ -230,9 +230,16 @@ function walk(n: DomNode, out: Lines): void {
   if (block) out.break();
 }
 
-function find(n: DomNode, test: (n: DomNode) => boolean, found: DomNode[] = []): DomNode[] {
-  if (test(n)) found.push(n);
-  for (const c of n.children ?? []) if (c.type === "tag" || c.type === "root") find(c, test, found);
+/** Elements that pass `test`, in document order; with `first`, stop at the first one. */
+function find(n: DomNode, test: (n: DomNode) => boolean, first = false, found: DomNode[] = []): DomNode[] {
+  if (test(n)) {
+    found.push(n);
+    if (first) return found;
+  }
+  for (const c of n.children ?? []) {
+    if (c.type === "tag" || c.type === "root") find(c, test, first, found);
+    if (first && found.length > 0) break;
+  }
   return found;
 }
 
@@ -247,14 +254,16 @@ export function htmlToText(html: string): string {
     h = decodeEntities(h);
   }
   const doc = parseDocument(h, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }) as unknown as DomNode;
-  const title = cellText(find(doc, (n) => isTag(n, "title"))[0] ?? { type: "text", data: "" });
-  const meta = find(doc, (n) => isTag(n, "meta") && (n.attribs?.name ?? "").toLowerCase() in META_TAGS)
+  // The title and <meta> fields live in <head> (which the body walk skips); only look there.
+  const head = find(doc, (n) => isTag(n, "head"), true)[0] ?? doc;
+  const title = cellText(find(head, (n) => isTag(n, "title"), true)[0] ?? { type: "text", data: "" });
+  const meta = find(head, (n) => isTag(n, "meta") && (n.attribs?.name ?? "").toLowerCase() in META_TAGS)
     .map((n) => `${META_TAGS[n.attribs!.name.toLowerCase()]}: ${collapse(n.attribs!.content ?? "").trim()}`)
     .filter((l) => !/:\s*$/.test(l));
   const out = new Lines();
   walk(doc, out);
   out.break();
   const body = out.lines;
-  const head = [...(title && body[0] !== title ? [title] : []), ...meta];
-  return [...head, ...body].join("\n");
+  const first = [...(title && body[0] !== title ? [title] : []), ...meta];
+  return [...first, ...body].join("\n");
 }

@@ -38,6 +38,9 @@ const META_LINE = new RegExp(`^(${[...PAGE_META_LABELS].sort((a, b) => b.length 
 
 /** A page metadata line's label and value (whitespace removed), or null. */
 export function pageMetaLine(line: string): { label: string; value: string } | null {
+  // Every label is at most six characters, spaced out at most to twice that: look for the colon there.
+  const head = line.slice(0, 16);
+  if (!head.includes(":") && !head.includes("：")) return null;
   const m = META_LINE.exec(compact(line));
   return m ? { label: m[1], value: m[2] } : null;
 }

@@ -66,8 +66,10 @@ export function normalizeText(raw: string, kind: SourceKind): string {
     .replace(/\u3000/g, " ");
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);
-  const lines = text.split("\n").filter((l) => !PAGE_FOOTER.some((re) => re.test(l)) && !RULER.test(l));
-  return lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n");
+  // Cheap tests first: a footer is short once trimmed, a ruler has 「---」, a heading mark a 「#」.
+  const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && PAGE_FOOTER.some((re) => re.test(l));
+  const lines = text.split("\n").filter((l) => !isFooter(l) && !(l.includes("---") && RULER.test(l)));
+  return text.includes("#") ? lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n") : lines.join("\n");
 }
 
 /** Remove every whitespace character — for matching labels broken by PDF extraction. */
@@ -85,16 +87,14 @@ export class SpacedText {
   private readonly positions: Int32Array;
 
   constructor(readonly text: string) {
-    const chars: string[] = [];
     const positions = new Int32Array(text.length);
     let n = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\u00a0" || c === "\u3000") continue;
-      chars.push(c);
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000) continue;
       positions[n++] = i;
     }
-    this.compact = chars.join("");
+    this.compact = text.replace(/[ \t\n\r\u00a0\u3000]+/g, "");
     this.positions = positions.subarray(0, n);
   }
 

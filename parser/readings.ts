@@ -233,6 +233,7 @@ function dedupe(rs: Reading[]): Reading[] {
 
 /** The cells every reading agrees on; the others are null (undetermined). */
 export function agreement(rs: Reading[], width: number): { values: (number | null)[]; undetermined: number[] } {
+  if (rs.length === 1) return { values: Array.from({ length: width }, (_, j) => rs[0].values[j] ?? null), undetermined: [] };
   const values: (number | null)[] = [];
   const undetermined: number[] = [];
   for (let j = 0; j < width; j++) {

@@ -130,14 +130,16 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const meta = extractMetadata(text);
   const { template: templateId } = detectTemplate(c);
   const template = TEMPLATES[templateId];
-  const a = regions.a ? parseTableA(text.slice(...regions.a), template) : null;
-  const b = regions.b ? parseTableB(text.slice(...regions.b), template) : null;
-  const cT = regions.c ? parseTableC(text.slice(...regions.c)) : null;
+  // The three tables write into one cells object (disjoint ids: A, then B, then C).
+  const cells: Record<string, number | null> = {};
+  const a = regions.a ? parseTableA(text.slice(...regions.a), template, cells) : null;
+  const b = regions.b ? parseTableB(text.slice(...regions.b), template, cells) : null;
+  const cT = regions.c ? parseTableC(text.slice(...regions.c), cells) : null;
   const parts = [a, b, cT].filter((x) => x !== null);
   if (!parts.some((p) => p!.found)) {
     return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
   }
-  const cells = Object.assign({}, ...parts.map((p) => p!.cells)) as Record<string, number | null>;
+  const merge = <T>(pick: (p: NonNullable<(typeof parts)[number]>) => Record<string, T>): Record<string, T> => Object.assign({}, ...parts.map((p) => pick(p!)));
   const claims = narrativeClaims(proseOutsideTables(text, regions));
   const checks: Check[] = [
     ...equationChecks(cells, template),
@@ -158,13 +160,13 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     template: templateId,
     published: meta.published,
     cells,
-    units: Object.assign({}, ...parts.map((p) => p!.units)),
+    units: merge((p) => p.units),
     derived: parts.flatMap((p) => p!.derived),
     checks,
     warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
     claims,
     narrative: sections(spaced),
-    provenance: Object.assign({}, ...parts.map((p) => p!.provenance)),
+    provenance: merge((p) => p.provenance),
     encoding,
   };
 }

@@ -2,7 +2,7 @@
  * Tables A (主动公开), B (依申请) and C (复议诉讼): rows found by what their labels mean,
  * cells read with the help of the tables' own rules.
  */
-import { holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
+import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
 import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   APPLICANT_COLUMNS,
@@ -46,8 +46,8 @@ export interface TableResult {
   found: boolean;
 }
 
-const emptyResult = (): TableResult => ({
-  cells: {},
+const emptyResult = (cells: Record<string, number | null> = {}): TableResult => ({
+  cells,
   units: {},
   derived: [],
   provenance: {},
@@ -142,8 +142,24 @@ const CN_MARKERS: Record<string, string> = { "(一)": "granted", "(二)": "parti
  * one label text; the last one names the numbers that follow. A label that is only a number
  * (`7.`, `8.属`) continues the group of the row named before it.
  */
-export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): RowDef[] {
+export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
   const c = compact(label);
+  // Reports print the same official labels: what a label names is worked out once.
+  let memo = labelMemo.get(defs);
+  if (!memo) labelMemo.set(defs, (memo = new Map()));
+  const key = `${prev?.id ?? ""}\u0000${c}`;
+  let found = memo.get(key);
+  if (!found) {
+    if (memo.size > 5000) memo.clear();
+    found = namedRows(c, defs, prev);
+    memo.set(key, found);
+  }
+  return found;
+}
+
+const labelMemo = new WeakMap<RowDef[], Map<string, readonly RowDef[]>>();
+
+function namedRows(c: string, defs: RowDef[], prev: RowDef | null): readonly RowDef[] {
   const hits: { def: RowDef; pos: number }[] = [];
   for (const def of defs) {
     let pos = -1;
@@ -287,10 +303,19 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
   // the candidate named last (closest to the numbers).
   type Node = { score: number; item: number; idx: number; prev: Node | null };
   const start: Node = { score: 0, item: -1, idx: -1, prev: null };
+  // Orphan rows (and those that do not fit) before each item, so a gap is counted in O(1).
+  const orphansBefore = [0];
+  const unfitBefore = [0];
+  items.forEach((x, i) => {
+    const orphan = x.candidates.length === 0;
+    orphansBefore.push(orphansBefore[i] + (orphan ? 1 : 0));
+    unfitBefore.push(unfitBefore[i] + (orphan && !fits(x) ? 1 : 0));
+  });
   const orphansBetween = (a: number, b: number) => items.slice(a + 1, b).filter((x) => x.candidates.length === 0);
   const gapBonus = (a: Node, item: number, idx: number) => {
-    const orphans = orphansBetween(a.item, item);
-    return orphans.length > 0 && idx - a.idx - 1 === orphans.length && orphans.every(fits) ? 10 * orphans.length : 0;
+    const orphans = orphansBefore[item] - orphansBefore[a.item + 1];
+    const unfit = unfitBefore[item] - unfitBefore[a.item + 1];
+    return orphans > 0 && idx - a.idx - 1 === orphans && unfit === 0 ? 10 * orphans : 0;
   };
   const nodes: Node[] = [start];
   items.forEach((it, i) => {
@@ -423,15 +448,21 @@ function printed(toks: CellToken[]): string {
  * readings, each cell as (row id, column position); a null cell leaves its equation unchecked.
  */
 function columnConsistency(template: TemplateDef, present: (id: string) => boolean): (chosen: Map<string, (number | null)[]>) => boolean {
-  const at = (id: string): [string, number] => {
-    const { row, column } = cellParts(id);
-    return [row, (APPLICANT_COLUMNS as readonly string[]).indexOf(column)];
-  };
-  const eqs = tableEquations(template, present)
-    .filter((e) => e.check === "balance" || e.check === "result_sum")
-    .map((e) => ({ left: e.left.map(at), right: e.right.map(at) }));
-  return (chosen) => eqs.every((e) => holds(e, ([row, j]) => chosen.get(row)?.[j] ?? null) !== false);
+  const equations = tableEquations(template, present);
+  let eqs = compiledColumnEquations.get(equations);
+  if (!eqs) {
+    const at = (id: string): [string, number] => {
+      const { row, column } = cellParts(id);
+      return [row, (APPLICANT_COLUMNS as readonly string[]).indexOf(column)];
+    };
+    eqs = equations.filter((e) => e.check === "balance" || e.check === "result_sum").map((e) => ({ left: e.left.map(at), right: e.right.map(at) }));
+    compiledColumnEquations.set(equations, eqs);
+  }
+  const compiled = eqs;
+  return (chosen) => compiled.every((e) => holds(e, ([row, j]) => chosen.get(row)?.[j] ?? null) !== false);
 }
+
+const compiledColumnEquations = new WeakMap<readonly Equation[], { left: [string, number][]; right: [string, number][] }[]>();
 
 const MAX_COMBOS = 20000;
 
@@ -462,7 +493,7 @@ function resolve(states: RowState[], consistent: ((m: Map<string, (number | null
   return out;
 }
 
-function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: string[]) {
+function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: readonly string[]) {
   const { values, undetermined } = agreement(readings, cellIds.length);
   const derived = new Set(readings.flatMap((r) => r.derived));
   const placeholders = new Set(readings.flatMap((r) => r.placeholders));
@@ -531,8 +562,12 @@ function noteColumn(note: string, columns: readonly string[]): number {
   return hits.length === 1 ? hits[0] : -1;
 }
 
-export function parseTableA(regionText: string, template: TemplateDef): TableResult {
-  const res = emptyResult();
+/**
+ * The table readers write their cells into `cells` when given (the report's one cells object:
+ * building a second one of two hundred keys and copying is a measurable part of a parse).
+ */
+export function parseTableA(regionText: string, template: TemplateDef, cells?: Record<string, number | null>): TableResult {
+  const res = emptyResult(cells);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
   const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
@@ -568,8 +603,8 @@ export function parseTableA(regionText: string, template: TemplateDef): TableRes
   return res;
 }
 
-export function parseTableB(regionText: string, template: TemplateDef): TableResult {
-  const res = emptyResult();
+export function parseTableB(regionText: string, template: TemplateDef, cells?: Record<string, number | null>): TableResult {
+  const res = emptyResult(cells);
   const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];
@@ -595,8 +630,8 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
   return res;
 }
 
-export function parseTableC(regionText: string): TableResult {
-  const res = emptyResult();
+export function parseTableC(regionText: string, cells?: Record<string, number | null>): TableResult {
+  const res = emptyResult(cells);
   const segs = segments(scan(regionText));
   const all = segs.flatMap((s) => s.toks);
   const toks = all.length <= 16 ? all : segs.reduce((a, s) => (s.toks.length > a.length ? s.toks : a), [] as CellToken[]);

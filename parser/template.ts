@@ -182,10 +182,17 @@ export const TABLE_C_CELLS: string[] = REVIEW_GROUPS.flatMap((g) => REVIEW_KEYS.
 /** Table C is printed as one row; this is its row key. */
 export const TABLE_C_ROW = "review";
 
-/** The cells of a row of table A or B, in printed order. */
-export function rowCells(table: "A" | "B", def: RowDef): string[] {
-  return table === "A" ? def.columns.map((c) => activeCell(def.id, c)) : APPLICANT_COLUMNS.map((c) => applicationCell(def.id, c));
+/** The cells of a row of table A or B, in printed order (built once per row: the same strings every report). */
+export function rowCells(table: "A" | "B", def: RowDef): readonly string[] {
+  let cells = rowCellCache.get(def);
+  if (!cells) {
+    cells = table === "A" ? def.columns.map((c) => activeCell(def.id, c)) : APPLICANT_COLUMNS.map((c) => applicationCell(def.id, c));
+    rowCellCache.set(def, cells);
+  }
+  return cells;
 }
+
+const rowCellCache = new WeakMap<RowDef, readonly string[]>();
 
 /** Which table a cell id belongs to. */
 export function tableOf(cellId: string): TableId {

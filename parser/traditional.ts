@@ -13,11 +13,12 @@ const MAP = new Map<string, string>();
 for (let i = 0; i + 1 < PAIRS.length; i += 2) MAP.set(PAIRS[i], PAIRS[i + 1]);
 
 /** Whether a text is written in Traditional characters (enough of them to not be a stray name). */
-const TRADITIONAL_CODES = new Set([...MAP.keys()].map((c) => c.charCodeAt(0)));
+const TRADITIONAL_CODES = new Uint8Array(0x10000);
+for (const c of MAP.keys()) TRADITIONAL_CODES[c.charCodeAt(0)] = 1;
 
 export function looksTraditional(text: string): boolean {
   let n = 0;
-  for (let i = 0; i < text.length; i++) if (TRADITIONAL_CODES.has(text.charCodeAt(i)) && ++n >= 20) return true;
+  for (let i = 0; i < text.length; i++) if (TRADITIONAL_CODES[text.charCodeAt(i)] === 1 && ++n >= 20) return true;
   return false;
 }
 
