@@ -7,9 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, extname, join } from "node:path";
 import { z } from "zod";
 import type { ReportStore } from "../index/store.ts";
-import { ACCEPTED_EXTENSIONS as ACCEPTED, MAX_FILE_BYTES } from "../parser/index.ts";
-import { parseDocument } from "../parser/documents.ts";
-import { isReport, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS as ACCEPTED, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
 import { checkCard, errorCard } from "./cards.ts";
 import type { FeishuApi } from "./feishu/api.ts";
 import type { MessageEvent } from "./feishu/events.ts";

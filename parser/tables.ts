@@ -5,6 +5,7 @@
 import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
 import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
+  activeCell,
   APPLICANT_COLUMNS,
   cellParts,
   COLUMN_LABELS,
@@ -593,12 +594,10 @@ export function parseTableA(regionText: string, template: TemplateDef, cells?: R
     }
     emit(res, "A", state, state.readings, rowCells("A", def));
   }
-  if (template.id === "2021" && feesInWan && res.cells["active.fees.amount"] != null && !res.units["active.fees.amount"]) {
-    res.units["active.fees.amount"] = "万元";
-  }
-  if (procurementInWan && res.cells["active.procurement.amount"] != null && !res.units["active.procurement.amount"]) {
-    res.units["active.procurement.amount"] = "万元";
-  }
+  const fees = activeCell("fees", "amount");
+  const procurement = activeCell("procurement", "amount");
+  if (template.id === "2021" && feesInWan && res.cells[fees] != null && !res.units[fees]) res.units[fees] = "万元";
+  if (procurementInWan && res.cells[procurement] != null && !res.units[procurement]) res.units[procurement] = "万元";
   res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.label);
   return res;
 }
