@@ -5,6 +5,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAsk } from "./ask.ts";
+import { benchExport } from "./export.ts";
 import { benchParse } from "./parse.ts";
 import { benchPdf } from "./pdf.ts";
 import { benchWebhook } from "./webhook.ts";
@@ -27,6 +28,11 @@ console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache)
 console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms (median of 3 fresh processes: ${a.coldRuns.join(", ")} ms)`);
 console.log(`answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}`);
 console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`);
+
+const e = await benchExport(n, root);
+console.log(
+  `export: ${e.reports} reports of one year (+${e.unpublished} organs in 未发布) → ${e.files} xlsx file(s), ${(e.bytes / 2 ** 20).toFixed(1)} MB, in ${Math.round(e.ms)} ms (CPU ${Math.round(e.cpuMs)} ms); peak RSS +${e.extraMB} MB over ${e.rssBeforeMB} MB before the export${e.extraIsBound ? " (upper bound)" : ""}`,
+);
 
 const whData = mkdtempSync(join(tmpdir(), "nianbao-wh-"));
 const { store } = await loadReports({ reportsDir: BUNDLED_REPORTS, dataDir: whData });

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { ZodType } from "zod";
-import { type ChatContext, type CommandContext, findCommand, menuItems, route, slashCommand, stripMentions } from "../commands/index.ts";
+import { type ChatContext, type CommandContext, findCommand, invoke, invokeText, menuItems, route, slashCommand, stripMentions } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
 import { errorCard, renderCard } from "./cards.ts";
 import type { SeenStore } from "./dedupe.ts";
@@ -123,7 +123,7 @@ export function createApp(deps: BotDeps) {
     if (!isAdmin && name && findCommand(name)?.permission === "owner") {
       isOwner = ev.message.chat_type === "p2p" || (await api.chatOwner(ev.message.chat_id).catch(() => null)) === openId;
     }
-    return { chatId: ev.message.chat_id, openId, isAdmin, isOwner };
+    return { chatId: ev.message.chat_id, chatType: ev.message.chat_type === "p2p" ? "p2p" : "group", openId, isAdmin, isOwner };
   }
 
   async function onMenu(env: Envelope) {
@@ -132,7 +132,15 @@ export function createApp(deps: BotDeps) {
     if (!ev || !openId) return log(`事件 ${env.header.event_id}：菜单事件格式不对，已忽略`);
     const item = menuItems().find((x) => x.key === ev.event_key);
     const card = item
-      ? renderCard(route(`/${item.command}`, { store: deps.store(), now: deps.now() }), { query: `/${item.command}` })
+      ? renderCard(
+          invokeText(findCommand(item.command)!, "", {
+            store: deps.store(),
+            now: deps.now(),
+            chat: { chatType: "menu", openId, isAdmin: deps.admins.includes(openId), isOwner: false },
+            reminders: deps.reminders,
+          }),
+          { query: `/${item.command}` },
+        )
       : errorCard(`菜单项「${ev.event_key}」没有对应的命令`, menuItems().map((x) => `${x.key} → /${x.command}`));
     await api.send({ open_id: openId }, card, `m-${env.header.event_id}`.slice(0, 50));
   }
@@ -189,9 +197,9 @@ export function createApp(deps: BotDeps) {
       const page = Number(value.page) || 0;
       card = renderCard(route(value.q, { store, now }), { query: value.q, page });
       toast = `第 ${page + 1} 页`;
-    } else if (typeof value.cmd === "string" && typeof value.args === "string") {
-      const q = `/${value.cmd} ${value.args}`;
-      card = renderCard(route(q, { store, now }), { query: q });
+    } else if (typeof value.cmd === "string" && typeof value.args === "object" && value.args !== null && !Array.isArray(value.args)) {
+      // Buttons carry a command and its structured arguments, checked by the command's schema.
+      card = renderCard(invoke({ command: value.cmd, args: value.args as Record<string, unknown> }, { store, now }), { query: `/${value.cmd}` });
     } else if (deps.onCardAction) {
       const r = await deps.onCardAction(value, ev.operator.open_id ?? "");
       if (!r) return json({ toast: { type: "error", content: "这个按钮已失效" } });

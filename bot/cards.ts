@@ -102,14 +102,9 @@ function trendChart(a: Answer): El | null {
   };
 }
 
+/** The answer's follow-up buttons; each carries its command and structured arguments. */
 function actionButtons(a: Answer): El[] {
-  const c = a.context;
-  if (!c?.organ) return [];
-  const out: El[] = [];
-  if (c.year !== undefined && a.kind !== "report") out.push(button("查看完整报告", { cmd: "报告", args: `${c.organ} ${c.year}` }, "primary"));
-  if (a.kind !== "trend") out.push(button("近年趋势", { cmd: "趋势", args: `${c.organ} ${c.metric ?? "依申请数"}` }));
-  if (c.year !== undefined && a.kind !== "checks") out.push(button("校验", { cmd: "校验", args: `${c.organ} ${c.year}` }));
-  return buttonRow(out);
+  return buttonRow(a.actions.slice(0, 8).map((x) => button(x.label, { cmd: x.command, args: x.args }, x.primary ? "primary" : "default")));
 }
 
 function cardOf(title: string, body: El[], template: string): El {
@@ -122,7 +117,7 @@ function cardOf(title: string, body: El[], template: string): El {
 }
 
 /** Grey for errors, orange when the report's own checks touch the number, blue otherwise. */
-const answerColor = (a: Answer) => (a.kind === "error" ? "grey" : a.answers.some((n) => n.issues.length) ? "orange" : "blue");
+const answerColor = (a: Answer) => (a.tone === "error" ? "grey" : a.tone === "warn" ? "orange" : "blue");
 
 export function cardSize(card: object): number {
   return Buffer.byteLength(JSON.stringify(card), "utf8");

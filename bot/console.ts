@@ -5,8 +5,12 @@
 import { createInterface } from "node:readline";
 import { route } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
+import { saveAttachment } from "./attachments.ts";
 
-export async function runConsole(store: ReportStore, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; now: () => Date }) {
+export async function runConsole(
+  store: ReportStore,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; now: () => Date; exportsDir?: string },
+) {
   const rl = createInterface({ input: io.input, output: io.output, terminal: (io.input as { isTTY?: boolean }).isTTY === true });
   const write = (s: string) => io.output.write(`${s}\n`);
   write(`年报助手（本地控制台）：已载入 ${store.reports.length} 份年报、${store.organs.length} 个单位。`);
@@ -16,7 +20,13 @@ export async function runConsole(store: ReportStore, io: { input: NodeJS.Readabl
   for await (const line of rl) {
     const q = line.trim();
     if (/^(退出|exit|quit)$/i.test(q)) break;
-    if (q) write(`${route(q, { store, now: io.now() }).text}\n`);
+    if (q) {
+      const a = route(q, { store, now: io.now() });
+      write(a.text);
+      // /导出: the workbook is written to a folder (in Feishu it is sent as a file message).
+      if (a.attachment) for (const line of await saveAttachment(store, a.attachment, io.exportsDir ?? "exports")) write(line);
+      write("");
+    }
     rl.prompt();
   }
   rl.close();

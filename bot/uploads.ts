@@ -125,8 +125,7 @@ export function createUploads(deps: UploadDeps) {
 }
 
 function sameReport(store: ReportStore, r: Report): Report | null {
-  const m = r.organShort ? store.findOrgan(r.organShort) : null;
-  const organ = m?.organs.find((o) => o.region === r.region) ?? (m?.organs.length === 1 ? m.organs[0] : undefined);
+  const organ = r.organ ? store.organOf(r) : undefined;
   return (organ && r.year && organ.reports.get(r.year)) || null;
 }
 

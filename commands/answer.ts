@@ -2,14 +2,17 @@
  * The transport-free answer object every command returns, and its plain-text rendering.
  * The Feishu layer renders the same object as a card; the console prints `text`.
  */
-import { basename } from "node:path";
 import type { Organ } from "../index/store.ts";
 import type { Report } from "../parser/index.ts";
 import { rowKey } from "../parser/tables.ts";
 import { cellLabel } from "../parser/template.ts";
-import type { MetricValue } from "./metrics.ts";
+import type { Invocation } from "./command.ts";
+import type { FigureValue } from "./figures.ts";
 
 export interface Source {
+  /** Organ and year of the report the number comes from. */
+  organ: string;
+  year: number;
   file: string;
   table: string;
   row: string;
@@ -33,12 +36,50 @@ export interface NumberAnswer {
   issues: string[];
 }
 
+export type Cell = string | number | null;
+
 export interface AnswerTable {
   columns: string[];
-  rows: (string | number | null)[][];
+  rows: Cell[][];
 }
 
-export type AnswerKind = "number" | "report" | "trend" | "ranking" | "total" | "compare" | "checks" | "search" | "unpublished" | "reminders" | "help" | "error";
+export type AnswerKind =
+  | "number"
+  | "report"
+  | "trend"
+  | "ranking"
+  | "total"
+  | "compare"
+  | "checks"
+  | "search"
+  | "unpublished"
+  | "reminders"
+  | "help"
+  /** A workbook to send (the transport builds and delivers the file). */
+  | "export"
+  /** The question could mean several things: the user picks one (no number is given). */
+  | "choice"
+  | "error";
+
+/** A button under the answer: a command with structured arguments. */
+export interface Action extends Invocation {
+  label: string;
+  primary?: boolean;
+}
+
+/**
+ * How the answer should look: `ok` (blue), `warn` when a report's own checks or an assumption
+ * touch what is shown (orange, and a line on the card says why), `error` when nothing could be answered.
+ */
+export type Tone = "ok" | "warn" | "error";
+
+/** A file the answer comes with: built and delivered by the transport (a file message, or a file on disk). */
+export interface Attachment {
+  kind: "workbook";
+  year: number;
+  /** Areas or organs named; empty: every organ. */
+  areas: string[];
+}
 
 export interface Answer {
   kind: AnswerKind;
@@ -49,17 +90,21 @@ export interface Answer {
   /** Extra lines: checks, search snippets, notes on definitions. */
   lines: string[];
   suggestions: string[];
-  /** Set on number answers, so buttons (完整报告, 趋势, 校验) know what to ask next. */
-  context?: { organ?: string; year?: number; metric?: string };
+  actions: Action[];
+  tone: Tone;
+  attachment?: Attachment;
   text: string;
 }
 
 const TABLE_NAMES: Record<string, string> = { A: "表二 主动公开", B: "表三 依申请", C: "表四 复议诉讼" };
 
-export function sourceOf(r: Report, cell: string): Source {
+export function sourceOf(r: Report, organ: string, cell: string): Source {
   const p = r.provenance?.[rowKey(cell)];
+  const file = r.file.split(/[\\/]/).pop() ?? r.file;
   return {
-    file: basename(r.file),
+    organ,
+    year: r.year!,
+    file,
     table: cell.startsWith("active") ? TABLE_NAMES.A : cell.startsWith("applications") ? TABLE_NAMES.B : TABLE_NAMES.C,
     row: p?.row ?? cellLabel(cell, r.template).replace(/（[^（]*）$/, ""),
     column: columnName(cell),
@@ -69,6 +114,15 @@ export function sourceOf(r: Report, cell: string): Source {
 
 function columnName(cell: string): string {
   return cellLabel(cell).replace(/^.*（(.*)）$/, "$1");
+}
+
+export function checkName(id: string): string {
+  return (
+    { balance: "一+二=三(七)+四", row_sum: "行合计", result_sum: "办理结果合计", review_sum: "复议诉讼合计", narrative: "正文与表格一致", incomplete: "表格完整" } as Record<
+      string,
+      string
+    >
+  )[id] ?? id;
 }
 
 /** Failed checks, derivations and warnings of a report that concern the given cells. */
@@ -86,16 +140,22 @@ export function issuesFor(r: Report, cells: string[]): string[] {
   return [...new Set(out)];
 }
 
-export function checkName(id: string): string {
-  return (
-    { balance: "一+二=三(七)+四", row_sum: "行合计", result_sum: "办理结果合计", review_sum: "复议诉讼合计", narrative: "正文与表格一致", incomplete: "表格完整" } as Record<
-      string,
-      string
-    >
-  )[id] ?? id;
+/** One short line of a report's failed checks touching the cells (for a table column), or "". */
+export function issueSummary(r: Report, cells: string[]): string {
+  const set = new Set(cells);
+  const out: string[] = [];
+  for (const c of r.checks) {
+    if (c.ok) continue;
+    for (const f of c.failures) {
+      if (!f.cells.some((x) => set.has(x))) continue;
+      out.push(c.id === "narrative" ? `表格 ${f.printed}，正文称 ${f.expected} 件` : `${checkName(c.id)}：应为 ${f.expected ?? "?"}，实为 ${f.printed ?? "?"}`);
+    }
+  }
+  if (cells.some((c) => r.derived.includes(c))) out.push("原文空白，由勾稽关系推出");
+  return [...new Set(out)].join("；");
 }
 
-export function numberAnswer(r: Report, organ: Organ, metric: { key: string; label: string }, v: MetricValue): NumberAnswer {
+export function numberAnswer(r: Report, organ: Organ, displayName: string, metric: { key: string; label: string }, v: FigureValue): NumberAnswer {
   return {
     organ: r.organ ?? organ.name,
     organShort: organ.short,
@@ -107,14 +167,16 @@ export function numberAnswer(r: Report, organ: Organ, metric: { key: string; lab
     unit: v.unit,
     cells: v.cells,
     definition: v.definition,
-    provenance: v.cells.map((c) => sourceOf(r, c)),
+    provenance: v.cells.map((c) => sourceOf(r, displayName, c)),
     issues: issuesFor(r, v.cells),
   };
 }
 
 export function fmt(n: number | null | undefined, unit = ""): string {
   if (n === null || n === undefined) return "—";
-  return `${Number.isInteger(n) ? n : n.toLocaleString("zh-CN", { maximumFractionDigits: 6 })}${unit && unit !== "件" ? ` ${unit}` : unit}`;
+  const v = Number.isInteger(n) ? String(n) : n.toLocaleString("zh-CN", { maximumFractionDigits: 6, useGrouping: false });
+  if (!unit || unit === "件") return `${v}${unit}`;
+  return unit === "%" ? `${v}%` : `${v} ${unit}`;
 }
 
 function tableText(t: AnswerTable): string[] {
@@ -128,21 +190,38 @@ export function renderText(a: Omit<Answer, "text">): string {
     for (const n of a.answers) {
       out.push(`${n.organ} ${n.year} 年 ${n.metric}：${fmt(n.value, n.unit)}`);
       if (n.definition) out.push(`  口径：${n.definition}`);
-      for (const s of n.provenance) out.push(`  来源：${s.file} · ${s.table} · ${s.row} · ${s.column}${s.printed ? ` · 原文「${s.printed}」` : ""}`);
+      for (const s of n.provenance) out.push(`  来源：${s.organ} ${s.year} 年报 · ${s.table} · ${s.row} · ${s.column}${s.printed ? ` · 原文「${s.printed}」` : ""}`);
       for (const i of n.issues) out.push(`  ⚠ ${i}`);
     }
   }
   if (a.table) out.push(...tableText(a.table));
   out.push(...a.lines);
   if (a.suggestions.length) out.push(...a.suggestions.map((s) => `👉 ${s}`));
+  if (a.kind === "choice") out.push(...a.actions.map((x) => `👉 ${x.label}`));
+  else if (a.actions.length) out.push(`可以接着问：${a.actions.map((x) => x.label).join(" / ")}`);
   return out.filter((l) => l !== "").join("\n");
 }
 
-export function makeAnswer(a: Omit<Answer, "text" | "lines" | "suggestions" | "answers"> & Partial<Pick<Answer, "lines" | "suggestions" | "answers">>): Answer {
-  const full = { answers: [], lines: [], suggestions: [], ...a };
+type AnswerInput = Omit<Answer, "text" | "lines" | "suggestions" | "answers" | "actions" | "tone"> &
+  Partial<Pick<Answer, "lines" | "suggestions" | "answers" | "actions" | "tone">>;
+
+export function makeAnswer(a: AnswerInput): Answer {
+  const full = { answers: [], lines: [], suggestions: [], actions: [], tone: "ok" as Tone, ...a };
   return { ...full, text: renderText(full) };
 }
 
-export function errorAnswer(command: string, title: string, suggestions: string[] = [], lines: string[] = []): Answer {
-  return makeAnswer({ kind: "error", command, title, suggestions, lines });
+export function errorAnswer(command: string, title: string, suggestions: string[] = [], lines: string[] = [], actions: Action[] = []): Answer {
+  return makeAnswer({ kind: "error", command, title, suggestions, lines, actions, tone: "error" });
+}
+
+/** Several things the question could mean: each is a button; no number is given. */
+export function choiceAnswer(command: string, title: string, actions: Action[], lines: string[] = []): Answer {
+  return makeAnswer({
+    kind: "choice",
+    command,
+    title,
+    actions,
+    lines,
+    tone: "warn",
+  });
 }

@@ -1,44 +1,21 @@
 /**
- * route(): a chat message → an Answer. Slash commands by name or alias; free text by what
- * it asks (a trend, a ranking, a total, who is missing) and otherwise the query command.
+ * One pipeline for every way a command arrives: a typed slash command or free-text question is
+ * read into a command with structured arguments (an Invocation); a button or menu item carries
+ * one already. Either way the arguments are checked by the command's schema, then it runs.
  */
-import { errorAnswer, type Answer } from "./answer.ts";
-import { type CommandContext, type CommandDef, COMMANDS, findCommand } from "./registry.ts";
+import { type Answer, errorAnswer, makeAnswer } from "./answer.ts";
+import type { CommandContext, CommandDef, Invocation } from "./command.ts";
+import { readScope } from "./area-commands.ts";
+import { COMMANDS, EXAMPLE_QUESTIONS, findCommand, menuActions } from "./table.ts";
+import { INTENTS, namedOrgans, type Question, understand } from "./understand.ts";
 
-export type { Answer, NumberAnswer, Source } from "./answer.ts";
-export { COMMANDS, findCommand, type ChatContext, type CommandContext, type CommandDef } from "./registry.ts";
+export type { Action, Answer, NumberAnswer, Source, Tone } from "./answer.ts";
+export type { ChatContext, CommandContext, CommandDef, Invocation } from "./command.ts";
+export { COMMANDS, findCommand, menuActions, menuItems } from "./table.ts";
 
 /** Remove @-mentions at the start (`@_user_1`, `@年报助手`) that chat clients put before a question. */
 export function stripMentions(text: string): string {
   return text.replace(/^(?:\s*@\S+)+\s*/u, "").replace(/@_user_\d+/g, " ").trim();
-}
-
-/** Which command a free-text question is. */
-function intentOf(text: string): string {
-  if (/哪些.*(没|未|还没).*(发布|公开|报送)|(没|未)发布|未报/.test(text)) return "未发布";
-  if (/近[一二两三四五六七八九十\d]+年|历年|趋势|逐年|这几年/.test(text)) return "趋势";
-  if (/哪个|哪些|排名|排行|最多|最高|最少|前\s*\d+/.test(text)) return "排行";
-  if (/一共|总共|合计|全县|全区|全市|加起来/.test(text)) return "合计";
-  if (/对比|比较|相比/.test(text)) return "对比";
-  if (/校验|勾稽|对得上|有没有错/.test(text)) return "校验";
-  return "查询";
-}
-
-export function runCommand(cmd: CommandDef, argText: string, ctx: CommandContext): Answer {
-  if (cmd.chatOnly && (!ctx.chat || !ctx.reminders)) return errorAnswer(cmd.name, `/${cmd.name} 只能在飞书群聊或单聊中使用`, ["/帮助"]);
-  if (cmd.permission === "admin" && !ctx.chat?.isAdmin) return errorAnswer(cmd.name, `只有管理员（BOT_ADMINS）可以使用 /${cmd.name}`);
-  if (cmd.permission === "owner" && !ctx.chat?.isAdmin && !ctx.chat?.isOwner) return errorAnswer(cmd.name, `只有群主或管理员可以使用 /${cmd.name}`);
-  const parsed = cmd.schema.safeParse(cmd.read(argText, ctx));
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => i.message).join("；");
-    return errorAnswer(cmd.name, `参数不对：${why}`, [`用法：${cmd.usage}`, `例如：${cmd.example}`]);
-  }
-  try {
-    return cmd.run(parsed.data, ctx);
-  } catch (e) {
-    // A bug must not become a silent wrong number: say so and keep the bot alive.
-    return errorAnswer(cmd.name, "处理这条消息时出错了，请换个说法再试", [`例如：${cmd.example}`], [String((e as Error).message ?? e)]);
-  }
 }
 
 /** `/name args` at the start of a message (after @-mentions), or null for free text. */
@@ -47,22 +24,97 @@ export function slashCommand(message: string): { name: string; args: string } | 
   return m ? { name: m[1], args: m[2] ?? "" } : null;
 }
 
+/** Run a command with structured arguments (from a button, a menu item, or read from text). */
+export function invoke(inv: Invocation, ctx: CommandContext, notes: string[] = []): Answer {
+  const cmd = findCommand(inv.command);
+  if (!cmd) return errorAnswer("帮助", `没有「/${inv.command}」这个命令`, ["/帮助"]);
+  // Changing a chat's settings needs the right person; outside a chat the command only explains.
+  if (ctx.chat?.chatId && cmd.permission === "admin" && !ctx.chat.isAdmin) return errorAnswer(cmd.name, `只有管理员（BOT_ADMINS）可以使用 /${cmd.name}`);
+  if (ctx.chat?.chatId && cmd.permission === "owner" && !ctx.chat.isAdmin && !ctx.chat.isOwner) return errorAnswer(cmd.name, `只有群主或管理员可以使用 /${cmd.name}`);
+  const parsed = cmd.schema.safeParse(inv.args);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => i.message).join("；");
+    return errorAnswer(cmd.name, `参数不对：${why}`, [`用法：${cmd.usage}`, `例如：${cmd.example}`]);
+  }
+  try {
+    return cmd.run(parsed.data, ctx, notes);
+  } catch (e) {
+    // A bug must not become a silent wrong number: say so and keep the bot alive.
+    return errorAnswer(cmd.name, "处理这条消息时出错了，请换个说法再试", [`例如：${cmd.example}`], [String((e as Error).message ?? e)]);
+  }
+}
+
+/** Read a command's words into arguments and run it. */
+export function invokeText(cmd: CommandDef, text: string, ctx: CommandContext): Answer {
+  let read;
+  try {
+    read = cmd.read(text, ctx);
+  } catch (e) {
+    return errorAnswer(cmd.name, "没能读懂这条消息，请换个说法再试", [`例如：${cmd.example}`], [String((e as Error).message ?? e)]);
+  }
+  if ("answer" in read) return read.answer;
+  return invoke({ command: cmd.name, args: read.args as Record<string, unknown> }, ctx, read.notes ?? []);
+}
+
+/** The command a free-text question is. */
+export function intentOf(text: string, q: Question): string {
+  const organs = namedOrgans(q);
+  const organNamed = q.mentions.length > 0 || q.nearMisses.length > 0;
+  const figure = q.figure.kind !== "none";
+  if (INTENTS.help.test(text)) return "帮助";
+  if (INTENTS.search.test(text)) return "搜索";
+  if (INTENTS.export.test(text)) return "导出";
+  if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
+  if (INTENTS.unpublished.test(text)) return "未发布";
+  if (INTENTS.checks.test(text)) return "校验";
+  if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN" || y.kind === "range")) return "趋势";
+  if (organs.length >= 2 && (INTENTS.compare.test(text) || q.terms.some((m) => m.terms.some((t) => t.t === "versus")))) return "对比";
+  // An area with 乡镇/部门 (「宁海县哪个乡镇申请最多」) is a scope, not the organ asked about.
+  const scoped = organs.length === 1 && !organs[0].body && readScope(q).level !== undefined;
+  if (INTENTS.ranking.test(text) && (organs.length === 0 || scoped)) return "排行";
+  if (INTENTS.total.test(text) && (organs.length === 0 || scoped)) return "合计";
+  if ((organs.length === 0 && !organNamed) && figure && /一共|总共|合计|加起来|共计/.test(text) && !q.unread) return "合计";
+  if (organNamed && !figure && !q.baseYear) return "报告";
+  if (!organNamed && !figure) return "unknown";
+  return "查询";
+}
+
+function greeting(ctx: CommandContext): Answer {
+  return makeAnswer({
+    kind: "help",
+    command: "帮助",
+    title: "您好，我是年报助手",
+    lines: [`可以直接问年报里的数字，例如：${EXAMPLE_QUESTIONS.slice(0, 3).join("、")}；输入 /帮助 查看全部命令`],
+    actions: menuActions(ctx),
+  });
+}
+
+function notUnderstood(ctx: CommandContext, q: Question): Answer {
+  return makeAnswer({
+    kind: "error",
+    command: "帮助",
+    title: q.unknownWords.length ? `没看懂「${q.unknownWords.join(" ")}」` : "这个问题我回答不了",
+    lines: ["年报助手只回答政府信息公开工作年度报告里的数字、校验和发布情况"],
+    suggestions: EXAMPLE_QUESTIONS.slice(0, 3),
+    actions: menuActions(ctx),
+    tone: "error",
+  });
+}
+
 export function route(message: string, ctx: CommandContext): Answer {
   const text = stripMentions(message.normalize("NFKC"));
-  if (!text) return runCommand(findCommand("帮助")!, "", ctx);
+  const help = findCommand("帮助")!;
+  if (!text) return invokeText(help, "", ctx);
   const slash = slashCommand(text);
   if (slash) {
     const cmd = findCommand(slash.name);
-    if (!cmd) {
-      return errorAnswer("帮助", `没有「/${slash.name}」这个命令`, COMMANDS.slice(0, 6).map((c) => c.example).concat("/帮助"));
-    }
-    return runCommand(cmd, slash.args, ctx);
+    if (!cmd) return errorAnswer("帮助", `没有「/${slash.name}」这个命令`, COMMANDS.slice(0, 6).map((c) => c.example).concat("/帮助"));
+    return invokeText(cmd, slash.args, ctx);
   }
-  if (/^(帮助|help|菜单)$/i.test(text)) return runCommand(findCommand("帮助")!, "", ctx);
-  return runCommand(findCommand(intentOf(text))!, text, ctx);
-}
-
-/** The bot menu (Feishu application menu), derived from the command table. */
-export function menuItems(): { key: string; command: string; label: string }[] {
-  return COMMANDS.filter((c) => c.menuKey).map((c) => ({ key: c.menuKey!, command: c.name, label: c.summary }));
+  const q = understand(text, ctx.store, ctx.now);
+  const intent = intentOf(text.toLowerCase(), q);
+  if (intent === "greeting") return greeting(ctx);
+  if (intent === "unknown") return notUnderstood(ctx, q);
+  if (intent === "搜索") return invokeText(findCommand(intent)!, INTENTS.search.exec(text)![1], ctx);
+  return invokeText(findCommand(intent)!, text, ctx);
 }

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
+import { organLevel, splitOrganName } from "../parser/organ-name.ts";
 import { checkName } from "./answer.ts";
 import { addDaysIso, type WorkCalendar, workdayOnOrBefore } from "./calendar.ts";
 
@@ -57,12 +58,9 @@ export interface Reminder {
   text: string;
 }
 
-const TOWNSHIP = /(?:镇|乡|街道)(?:人民政府|办事处)?$/;
-const GOVERNMENT = /(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)人民政府$|(?:管理委员会|管委会|实验区|新区|开发区)$/;
-
 /** 县级以上人民政府 (3月31日) as opposed to departments and 乡镇/街道 (1月31日). */
-export function isGovernment(o: Organ): boolean {
-  return !TOWNSHIP.test(o.name) && !TOWNSHIP.test(o.short) && GOVERNMENT.test(o.name);
+export function isGovernment(o: Pick<Organ, "level">): boolean {
+  return o.level === "province" || o.level === "city" || o.level === "county";
 }
 
 /** Whether an organ falls in a subscription's or deadline's scope (empty: everything). */
@@ -121,10 +119,13 @@ function rosterOrgans(store: ReportStore, roster: string[]): Organ[] {
   const out: Organ[] = [];
   for (const name of roster) {
     const compactName = name.replace(/\s+/g, "");
-    const m = store.findOrgan(compactName);
-    // Only a match of the whole line is the same organ (「宁海县桥头胡街道」 is not 宁海县人民政府).
-    if (m && m.alias === compactName && m.organs.length === 1) out.push(m.organs[0]);
-    else if (!m || m.alias !== compactName) out.push({ key: `roster|${compactName}`, name: compactName, short: compactName, region: null, reports: new Map() });
+    // Only a name of the whole line is that organ (「宁海县桥头胡街道」 is not 宁海县人民政府).
+    const organ = store.organNamed(compactName);
+    if (organ) out.push(organ);
+    else {
+      const n = splitOrganName(compactName);
+      out.push({ key: `roster|${compactName}`, name: compactName, names: [compactName], short: compactName, region: null, places: n.places, body: n.body, level: organLevel(n), reports: new Map() });
+    }
   }
   return out;
 }

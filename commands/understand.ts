@@ -1,120 +1,192 @@
 /**
- * Reading a chat question: which organ, which year(s), which figure.
- * Pure: the clock comes in as `now`.
+ * Reading a chat question: which organ(s), which year(s), which figure, and what else it asks
+ * (a trend, a ranking …). Pure: the clock comes in as `now`.
+ *
+ * Order matters: years written with digits are read first; then organ names (on the text with
+ * the years blanked, so they still separate words); then the figure's words on what is left;
+ * what nobody read is kept, so a word the bot does not know is never silently dropped.
  */
-import type { OrganMatch, ReportStore } from "../index/store.ts";
+import type { Mention } from "../index/organs.ts";
+import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/traditional.ts";
-import { APPLICANT_PHRASES, type Metric, PHRASES } from "./metrics.ts";
+import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, scanTerms, type TermMatch } from "./vocabulary.ts";
+
+/** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
+export const MAX_QUESTION_CHARS = 500;
 
 const CN_NUM: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
-export interface YearSpan {
-  /** A single year asked for. */
-  year?: number;
-  /** 近三年 and the like: the last N years available. */
-  lastN?: number;
-  /** The text that named it. */
-  text: string;
-}
-
-/** The report year people mean: 去年 in 2026 is the 2025 report. */
-export function parseYear(text: string, now: Date): YearSpan | null {
-  const thisYear = now.getFullYear();
-  const rel: [RegExp, number][] = [
-    [/大前年/, 3],
-    [/前年/, 2],
-    [/去年|上一?年度?(?!结转)/, 1],
-    [/今年|本年度/, 0],
-  ];
-  const arabic = /(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度?)?/.exec(text);
-  if (arabic) return { year: Number(arabic[1]), text: arabic[0] };
-  const cn = /([〇零一二三四五六七八九]{4})年度?/.exec(text);
-  if (cn) return { year: Number([...cn[1]].map((c) => CN_NUM[c]).join("")), text: cn[0] };
-  const short = /(?<![\d])(\d{2})年(?!度报告)/.exec(text);
-  if (short && Number(short[1]) >= 8) return { year: 2000 + Number(short[1]), text: short[0] };
-  const lastN = /近([一二两三四五六七八九十\d]+)年|最近([一二两三四五六七八九十\d]+)年/.exec(text);
-  if (lastN) {
-    const n = lastN[1] ?? lastN[2];
-    return { lastN: /^\d+$/.test(n) ? Number(n) : CN_NUM[n] ?? 3, text: lastN[0] };
-  }
-  for (const [re, back] of rel) {
-    const m = re.exec(text);
-    // 「上年结转」 is a figure, not a year.
-    if (m && !(back === 1 && /上年结转|上年度结转/.test(text) && m[0].startsWith("上"))) return { year: thisYear - back, text: m[0] };
-  }
-  return null;
-}
-
-export interface MetricMatch {
-  metric: Metric | null;
-  column: string;
-  text: string[];
-  /** Several different figures named at once (「行政复议和行政诉讼」): answer none of them. */
-  ambiguous?: Metric[];
-}
-
-/** Words between the parts of a figure's name: 「收到几件申请」 is 「收到申请」. */
-export const METRIC_FILLER = /几[件个起次项]|多少[件个起次项]?|了|的/g;
-
-/**
- * The figure a question asks for. Every phrase is found (longest first, without overlaps);
- * the generic 申请 words give way to a more specific figure named beside them
- * (「收到的申请中部分公开」 is 部分公开); two specific figures at once are ambiguous.
- * An applicant column alone means new applications from them.
- */
-export function parseMetric(text: string): MetricMatch {
-  const rest = text.replace(METRIC_FILLER, "");
-  const taken = new Array<boolean>(rest.length).fill(false);
-  const hits: { phrase: string; metric: Metric }[] = [];
-  for (const { phrase, metric } of PHRASES) {
-    for (let at = rest.indexOf(phrase); at >= 0; at = rest.indexOf(phrase, at + 1)) {
-      if (taken.slice(at, at + phrase.length).some(Boolean)) continue;
-      taken.fill(true, at, at + phrase.length);
-      hits.push({ phrase, metric });
-    }
-  }
-  const free = [...rest].map((c, i) => (taken[i] ? " " : c)).join("");
-  let column = "total";
-  const found = hits.map((h) => h.phrase);
-  for (const [phrase, col] of APPLICANT_PHRASES) {
-    if (free.includes(phrase)) {
-      column = col;
-      found.push(phrase);
-      break;
-    }
-  }
-  let metrics = [...new Set(hits.map((h) => h.metric))];
-  // A part names its whole's figure too (「个人隐私不予公开」 is the 个人隐私 row of 不予公开);
-  // generic names give way to a specific one beside them.
-  if (metrics.length > 1) metrics = metrics.filter((m) => !metrics.some((o) => o !== m && o.key.startsWith(`${m.key}.`)));
-  if (metrics.length > 1) metrics = metrics.filter((m) => !m.generic);
-  if (metrics.length > 1) return { metric: null, column, text: found, ambiguous: metrics };
-  if (metrics.length === 1) return { metric: metrics[0], column, text: found };
-  if (column !== "total") return { metric: PHRASES.find((p) => p.metric.key === "new")!.metric, column, text: found };
-  return { metric: null, column, text: found };
-}
-
-const FILLER = /[\s,，。.?？!！:：、;；"'“”《》()（）\[\]【】]|的|是|多少|几件|几个|几起|有|数量?|情况|一共|总共|请问|查询|查一下|帮我|看看|年报|报告|年度/g;
+export type YearWord =
+  | { kind: "year"; year: number; text: string; start: number }
+  /** 最新, 最近一期: the organ's latest report. */
+  | { kind: "latest"; text: string; start: number }
+  /** 近三年, 这几年: the last N reports. */
+  | { kind: "lastN"; n: number; text: string; start: number }
+  /** 2021到2024年 */
+  | { kind: "range"; from: number; to: number; text: string; start: number };
 
 export interface Question {
-  raw: string;
-  organ: OrganMatch | null;
-  /** What is left once year and figure are taken out: an organ name the store does not know. */
-  unknownName: string;
-  year: YearSpan | null;
-  metric: MetricMatch;
+  /** The question as read: NFKC, Simplified, lower-case Latin, compact. */
+  text: string;
+  years: YearWord[];
+  /** Organ names found, left to right. */
+  mentions: Mention[];
+  /** When no name was found: organs one typing mistake away from a name in the question. */
+  nearMisses: { organ: Organ; typed: string; alias: string }[];
+  figure: FigureRead;
+  terms: TermMatch[];
+  /** Chinese text nobody read (an organ the data does not have, or words the bot does not know). */
+  unread: string;
+  /** Unread words right before an organ's name: places the data may not know (宁海 in 宁海西店镇). */
+  regionWords: string[];
+  /** Latin words nobody read. */
+  unknownWords: string[];
+  /** The year a change is measured against (「比2023年」); -1 for the year before the one asked (同比, 比去年). */
+  baseYear?: number;
 }
 
-export function understand(text: string, store: ReportStore, now: Date): Question {
-  // 「李樓鎮 2020 依申請數」 is asked the same way in Traditional characters.
-  const raw = toSimplified(text.normalize("NFKC")).trim();
-  const year = parseYear(raw, now);
-  let rest = year ? raw.replace(year.text, " ") : raw;
-  const organ = store.findOrgan(rest.replace(/\s+/g, ""));
-  if (organ) rest = rest.replace(/\s+/g, "").replace(organ.alias, " ");
-  rest = rest.replace(METRIC_FILLER, "");
-  const metric = parseMetric(rest);
-  for (const t of metric.text) rest = rest.replace(t, " ");
-  const unknownName = organ ? "" : rest.replace(FILLER, "").replace(/\d+/g, "");
-  return { raw, organ, unknownName, year, metric };
+/** Punctuation separates words; 、 and / and + are words of the vocabulary. */
+const PUNCTUATION = /[\s,，。.?？!！:：;；"'“”‘’()（）\[\]【】《》<>「」『』~～…·]+/g;
+
+/** The question normalised for reading: one form of every character, no spaces inside Chinese. */
+export function normalizeQuestion(raw: string): string {
+  const text = toSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC")).toLowerCase();
+  // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
+  return text.replace(PUNCTUATION, " ").replace(/ +/g, " ").trim();
 }
+
+const RELATIVE: [RegExp, number][] = [
+  [/大前年/, 3],
+  [/前年/, 2],
+  [/去年(?!结转)|上一?年度?(?!结转|度结转|项目|的项目)/, 1],
+  [/今年/, 0],
+];
+
+/** Years written in the question, each with where it stands. */
+export function readYears(text: string, now: Date): YearWord[] {
+  const out: YearWord[] = [];
+  const thisYear = now.getFullYear();
+  const range = /(?<!\d)((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|—|~)\s*((?:19|20)\d{2})\s*年?度?/.exec(text);
+  if (range) out.push({ kind: "range", from: Number(range[1]), to: Number(range[2]), text: range[0], start: range.index });
+  for (const m of text.matchAll(/(?<!\d)((?:19|20)\d{2})(?!\d)(?: ?(?:年度|年))?/g)) {
+    if (range && m.index! >= range.index && m.index! < range.index + range[0].length) continue;
+    out.push({ kind: "year", year: Number(m[1]), text: m[0], start: m.index! });
+  }
+  for (const m of text.matchAll(/([〇零一二三四五六七八九]{4})年度?/g)) {
+    out.push({ kind: "year", year: Number([...m[1]].map((c) => CN_NUM[c]).join("")), text: m[0], start: m.index! });
+  }
+  for (const m of text.matchAll(/(?<![\d年])(\d{2})年(?!度报告|报)/g)) {
+    if (Number(m[1]) >= 8) out.push({ kind: "year", year: 2000 + Number(m[1]), text: m[0], start: m.index! });
+  }
+  const lastN = /(?:近|最近|过去)([一二两三四五六七八九十\d]+)年|这几年|近几年|历年|逐年/.exec(text);
+  if (lastN) {
+    const n = lastN[1];
+    out.push({ kind: "lastN", n: !n ? 0 : /^\d+$/.test(n) ? Number(n) : CN_NUM[n] ?? 3, text: lastN[0], start: lastN.index });
+  }
+  const latest = /最新一[年期次]|最近一[年期次]|最新的?|最近的/.exec(text);
+  if (latest && !lastN) out.push({ kind: "latest", text: latest[0], start: latest.index });
+  for (const [re, back] of RELATIVE) {
+    const m = re.exec(text);
+    if (m && !out.some((y) => overlaps(y, m.index, m[0].length))) out.push({ kind: "year", year: thisYear - back, text: m[0], start: m.index });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+const overlaps = (y: YearWord, start: number, len: number) => start < y.start + y.text.length && y.start < start + len;
+
+/** Blank out spans of a text (replace with spaces), keeping positions. */
+function blank(text: string, spans: { start: number; end: number }[]): string {
+  const chars = [...text];
+  for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = " ";
+  return chars.join("");
+}
+
+/** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
+const reader = {
+  termBefore: nameEndsAt,
+  termAt(text: string, at: number) {
+    const m = longestNameAt(text, at);
+    if (!m) return null;
+    return { length: m.length, joins: m.terms.some((t) => t.t === "and" || t.t === "each" || t.t === "sum") };
+  },
+  allTerms(run: string) {
+    let covered = 0;
+    for (const m of scanTerms(run)) covered += m.end - m.start;
+    return covered === run.length;
+  },
+};
+
+let last: { raw: string; store: ReportStore; now: number; q: Question } | null = null;
+
+/** A question read once: routing and the command it routes to read the same text. */
+export function understand(raw: string, store: ReportStore, now: Date): Question {
+  if (last && last.raw === raw && last.store === store && last.now === now.getTime()) return last.q;
+  const q = readQuestion(raw, store, now);
+  last = { raw, store, now: now.getTime(), q };
+  return q;
+}
+
+function readQuestion(raw: string, store: ReportStore, now: Date): Question {
+  const text = normalizeQuestion(raw);
+  const years = readYears(text, now);
+  const yearSpans = years.map((y) => ({ start: y.start, end: y.start + y.text.length }));
+  let rest = blank(text, yearSpans);
+  let mentions = store.organNames.mentions(rest, reader);
+  const read = new Array<boolean>(text.length).fill(false);
+  for (const s of yearSpans) read.fill(true, s.start, s.end);
+  const nearMisses = mentions.some((m) => m.kind !== "child") ? [] : store.organNames.nearMisses(rest);
+  // 「平潭综合试验区」 is a typing mistake of 平潭综合实验区, not something under 平潭.
+  if (nearMisses.length === 1) {
+    const at = rest.indexOf(nearMisses[0].typed);
+    mentions = mentions.filter((m) => m.end <= at || m.start >= at + nearMisses[0].typed.length);
+  }
+  for (const s of mentions) read.fill(true, s.start, s.end);
+  // A name read as a typing mistake of one organ is read like a name: its characters are not words.
+  const typo = nearMisses.length === 1 ? rest.indexOf(nearMisses[0].typed) : -1;
+  const named = typo >= 0 ? [...mentions, { start: typo, end: typo + nearMisses[0].typed.length }] : mentions;
+  for (const s of named) read.fill(true, s.start, s.end);
+  rest = blank(rest, named);
+  const terms = scanTerms(rest, read);
+  const figure = composeFigure(terms);
+  const unreadText = blank(rest, terms);
+  // Unread words right before an organ's name are its region as the user writes it (宁海西店镇).
+  const regionWords: string[] = [];
+  let unreadMasked = unreadText;
+  for (const m of named) {
+    const run = /[\p{Script=Han}]{1,12} ?$/u.exec(unreadText.slice(0, m.start))?.[0].trim();
+    if (run) {
+      regionWords.push(run);
+      unreadMasked = blank(unreadMasked, [{ start: m.start - run.length - (unreadText[m.start - 1] === " " ? 1 : 0), end: m.start }]);
+    }
+  }
+  const unread = (unreadMasked.match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
+  const unknownWords = unreadText.match(/[a-z]+/g) ?? [];
+  // 「比2023年增长」: the year after 比 is the base, not the year asked; 同比 and 比去年 mean the year before.
+  const change = figure.kind === "figure" && figure.change;
+  const baseWord = change ? years.find((y) => text[y.start - 1] === "比" || text.slice(y.start - 2, y.start) === "较") : undefined;
+  const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, regionWords, unknownWords };
+  if (baseWord?.kind === "year" && !/^(?:去年|上一?年度?|前年|大前年)$/.test(baseWord.text)) q.baseYear = baseWord.year;
+  else if (baseWord || (change && /同比|较上年|较去年/.test(text))) q.baseYear = -1;
+  return q;
+}
+
+/** Organs named (found or assumed from a typing mistake), without repeats. */
+export function namedOrgans(q: Question): Organ[] {
+  const out: Organ[] = [];
+  for (const m of q.mentions) if (m.kind === "organ" && !out.includes(m.organ)) out.push(m.organ);
+  return out;
+}
+
+/** Words that ask for something other than one number. */
+export const INTENTS = {
+  unpublished: /哪些.{0,12}(?:没|未|还没).{0,4}(?:发布|公开|报送|发)|(?:没|未)发布|还没发|未报|缺报|谁没发|谁还没/,
+  trend: /趋势|历年|逐年|这几年|近几年|近[一二两三四五六七八九十\d]+年|最近[一二两三四五六七八九十\d]+年|过去[一二两三四五六七八九十\d]+年|变化情况|每年/,
+  ranking: /哪个|哪些|哪家|排名|排行|排序|最多|最高|最少|最低|前\s*\d+|第一名|top\s*\d*/,
+  total: /全县|全区|全市|全省|所有单位|各单位|全部单位|加起来一共|汇总/,
+  compare: /对比|比较|相比|vs|PK|pk/,
+  checks: /校验|勾稽|对得上|对不上|有没有错|有没有问题|有问题|有错|出错|核对/,
+  search: /^(?:搜索|检索|查找|全文搜索)\s*(.+)$/,
+  export: /导出|汇总表|excel|xlsx|表格下载/,
+  greeting: /^(?:你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦|好的|收到|ok|嗯|哦)/,
+  help: /^(?:帮助|help|菜单|怎么用|能做什么|你能做什么|使用说明|说明)$/,
+} as const;

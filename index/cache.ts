@@ -56,13 +56,7 @@ export function unpack(p: PackedReport, narrative: () => Report["narrative"]): R
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
   lazy(report, "narrative", narrative);
-  lazy(report, "cells", () => {
-    const cells: Record<string, number | null> = {};
-    packedCells.forEach((v, i) => {
-      if (v !== false) cells[ALL_CELLS[i]] = v;
-    });
-    return cells;
-  });
+  report.cells = cellsView(packedCells);
   lazy(report, "provenance", () => {
     const provenance: Report["provenance"] = {};
     for (const [key, printed] of packedProvenance) {
@@ -71,6 +65,38 @@ export function unpack(p: PackedReport, narrative: () => Report["narrative"]): R
     return provenance;
   });
   return report;
+}
+
+type Packed = { packed: (number | null | false)[] };
+
+const presentAt = (t: Packed, key: string | symbol): number | undefined => {
+  const i = typeof key === "string" ? CELL_INDEX.get(key) : undefined;
+  return i !== undefined && t.packed[i] !== false ? i : undefined;
+};
+
+/** One handler for every report's cells (a handler per report would cost more than the record it replaces). */
+const CELLS_VIEW: ProxyHandler<Packed> = {
+  get: (t, key) => {
+    const i = presentAt(t, key);
+    return i === undefined ? undefined : t.packed[i];
+  },
+  has: (t, key) => presentAt(t, key) !== undefined,
+  ownKeys: (t) => ALL_CELLS.filter((_, i) => t.packed[i] !== false),
+  getOwnPropertyDescriptor: (t, key) => {
+    const i = presentAt(t, key);
+    return i === undefined ? undefined : { value: t.packed[i], enumerable: true, configurable: true, writable: false };
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+};
+
+/**
+ * The packed cell array read as the `cells` record, without building one: a record of ~200 keys
+ * per report costs about 12 KB, which over 10,000 reports is most of the server's memory.
+ */
+function cellsView(packed: (number | null | false)[]): Record<string, number | null> {
+  return new Proxy({ packed }, CELLS_VIEW) as unknown as Record<string, number | null>;
 }
 
 function lazy<K extends keyof Report>(obj: Report, key: K, make: () => Report[K]) {

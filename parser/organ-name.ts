@@ -24,9 +24,6 @@ const BODY_ENDINGS = /(?:局|委员会|委|办公室|办公厅|办|厅|中心|�
 /** The characters that end a place level, for telling a glued pair of places (淮安市洪泽区) from one. */
 const LEVEL_CHARS = new Set(["省", "市", "州", "盟", "县", "旗", "区", "镇", "乡"]);
 
-/** Connectives inside department names (发展和改革, 住房和城乡). */
-const CONNECTIVE_CHARS = new Set(["和", "与", "及"]);
-
 /** Provinces and the municipalities directly under the central government, with their one-character names. */
 export const PROVINCES: readonly [name: string, short: string][] = [
   ["北京", "京"], ["天津", "津"], ["上海", "沪"], ["重庆", "渝"], ["河北", "冀"], ["山西", "晋"], ["辽宁", "辽"], ["吉林", "吉"],
@@ -71,13 +68,10 @@ function placeParses(s: string): Parse[] {
       const candidate = s.slice(at, end);
       const { core, level } = splitPlace(candidate);
       if (!level || core.length === 0) continue;
-      // 「市场监督管理局」 is not the place 「市」.
-      if (GOVERNMENT_WORDS.some((g) => core.startsWith(g))) continue;
+      // 「市场监督管理局」 is not the place 「市」; 「住房和城乡建设局」 has no place 「住房和城乡」 (but 和平镇 is one).
+      if (GOVERNMENT_WORDS.some((g) => core.startsWith(g)) || /^(?:建设|规划|居民|一体)/.test(s.slice(end))) continue;
       let penalty = core.length === 1 ? 0.6 : 0;
       for (let i = 2; i < core.length; i++) if (LEVEL_CHARS.has(core[i])) penalty += 2;
-      // A connective after two characters reads as a department's phrase, not a place:
-      // 「住房和城乡建设局」 is no township 「住房和城乡」 (太和县 and 和平区 keep theirs).
-      for (let i = 2; i < core.length; i++) if (CONNECTIVE_CHARS.has(core[i])) penalty += 1.5;
       walk(end, [...places, candidate], score + 1 - penalty);
     }
   };

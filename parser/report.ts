@@ -25,10 +25,14 @@ export interface Report {
   organShort: string | null;
   /** The places the organ sits in, outermost first, as printed together (「淮安市」). */
   region: string | null;
-  /** One key per organ across years and titles: innermost place and canonical body (organ-name.ts). */
-  organKey: string | null;
-  /** Township, county, city, province or department: deadlines and plausibility rules follow it. */
-  level: OrganLevel | null;
+  /**
+   * One key per organ across years and titles: innermost place and canonical body (organ-name.ts).
+   * parseReport always sets it (null when no organ was found); optional only so that reports
+   * built by hand elsewhere need not give it.
+   */
+  organKey?: string | null;
+  /** Township, county, city, province or department: deadlines and plausibility rules follow it. Always set by parseReport. */
+  level?: OrganLevel | null;
   year: number | null;
   template: TemplateId;
   published: string | null;

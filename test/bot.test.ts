@@ -150,10 +150,10 @@ describe("messages", () => {
 
   it("an unknown organ gets a friendly card that says what to type", async () => {
     const { post, queue } = bot();
-    await post("/feishu/events", messageEvent({ text: "李搂镇 2020 依申请数" }));
+    await post("/feishu/events", messageEvent({ text: "火星乡 2020 依申请数" }));
     await queue.idle();
     const card = JSON.stringify(fake.cards("reply")[0]);
-    expect(card).toContain("您是不是要找：李楼镇");
+    expect(card).toContain("没有找到「火星乡」的年报");
     expect(card).not.toContain("## ");
   });
 });
@@ -227,9 +227,10 @@ describe("bot menu", () => {
 
 describe("card callbacks", () => {
   it.each([
-    ["查看完整报告", { cmd: "报告", args: "李楼镇 2020" }, "李楼镇 2020 年政府信息公开工作年度报告"],
-    ["近年趋势", { cmd: "趋势", args: "西店镇 依申请数" }, "西店镇 本年新收申请"],
-    ["校验", { cmd: "校验", args: "李楼镇 2020" }, "勾稽校验"],
+    // Buttons carry structured arguments: the organ's key, the year, the figure's key.
+    ["查看完整报告", { cmd: "报告", args: { organ: "李楼镇|", year: 2020 } }, "李楼镇 2020 年政府信息公开工作年度报告"],
+    ["近年趋势", { cmd: "趋势", args: { organ: "西店镇|", figure: "B:new:total" } }, "西店镇 本年新收申请"],
+    ["校验", { cmd: "校验", args: { organ: "李楼镇|", year: 2020 } }, "勾稽校验"],
   ])("%s answers within 3 s with a toast and the updated card", async (_n, value, title) => {
     const { post } = bot({ encryptKey: ENCRYPT_KEY });
     const t0 = performance.now();
@@ -258,7 +259,7 @@ describe("card callbacks", () => {
 
   it("a forged callback is refused", async () => {
     const { post } = bot({ encryptKey: ENCRYPT_KEY });
-    const res = await post("/feishu/card", cardActionEvent({ cmd: "报告", args: "李楼镇" }), { badSignature: true });
+    const res = await post("/feishu/card", cardActionEvent({ cmd: "报告", args: { organ: "李楼镇|" } }), { badSignature: true });
     expect(res.status).toBe(401);
   });
 });

@@ -1,7 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { COMMANDS, menuItems, route, stripMentions } from "../commands/index.ts";
+import { COMMANDS, invoke, menuItems, route, stripMentions } from "../commands/index.ts";
+import { loadReports } from "../index/cache.ts";
+import { tempDirs } from "./helpers/tmp.ts";
+
+const tmp = tempDirs("commands");
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
 import { balancedCells, renderReport, type ReportSpec } from "./helpers/render.ts";
@@ -42,7 +46,10 @@ describe("questions with known answers", () => {
   ])("%s: %o", (set, c) => {
     const a = ask(set === "seeds" ? seeds : dev, c.query);
     if (c.expect === null) {
-      expect(a.answers).toEqual([]);
+      // An organ left out of the fixtures may be one character from one that is in: then the
+      // answer must say which organ it assumed.
+      if (a.answers.length) expect(a.text).toMatch(/没有找到「.*」，按「.*」回答/);
+      else expect(a.answers).toEqual([]);
       return;
     }
     const n = a.answers[0];
@@ -102,7 +109,7 @@ describe("understanding a question", () => {
     ["李楼镇2025年收到的政府信息公开申请中予以公开的", 2025, 2],
     ["李楼镇2025年不予公开", 2025, 2],
     ["李楼镇2025年个人隐私不予公开", 2025, 1],
-    ["李楼镇2025年规范性文件", 2025, 2],
+    ["李楼镇2025年规范性文件制发", 2025, 2],
     ["李楼镇2025年规范性文件现行有效多少", 2025, 9],
   ])("%s → %d: %d", (q, year, value) => {
     const a = ask(store, q);
@@ -123,10 +130,10 @@ describe("understanding a question", () => {
 
   it.each([
     ["火星乡 2024 依申请数", /没有找到「火星乡」/],
-    ["李楼镇 2019 依申请数", /没有「李楼镇」2019 年的年报/],
-    ["李搂镇 2025 依申请数", /您是不是要找：李楼镇/],
+    ["李楼镇 2019 依申请数", /没有李楼镇 2019 年的年报/],
     ["李楼镇 2025 天气", /关键数字|年度报告/],
-    ["李楼镇 2025 行政复议和行政诉讼", /同时问到了「行政复议」和「行政诉讼」/],
+    ["李楼镇 2025 行政复议和行政诉讼", /一次问到了几项[\s\S]*行政复议总计[\s\S]*行政诉讼总计/],
+    ["李楼镇2025年规范性文件", /没有说明是哪一列[\s\S]*本年制发件数/],
   ])("%s gets no number", (q, msg) => {
     const a = ask(store, q);
     expect(a.answers).toEqual([]);
@@ -141,7 +148,7 @@ describe("understanding a question", () => {
     ]);
     const a = ask(twins, "黄土镇 2024 依申请数");
     expect(a.answers).toEqual([]);
-    expect(a.suggestions.join()).toMatch(/蔚县黄土镇.*仪陇县黄土镇|仪陇县黄土镇.*蔚县黄土镇/);
+    expect(a.actions.map((x) => x.label).join()).toMatch(/蔚县黄土镇.*仪陇县黄土镇|仪陇县黄土镇.*蔚县黄土镇/);
     expect(ask(twins, "仪陇县黄土镇 2024 依申请数").answers[0].value).toBe(2);
     expect(ask(twins, "黄土镇 2023 依申请数").answers[0].value).toBe(3);
   });
@@ -181,13 +188,17 @@ describe("every command", () => {
     ["2024年哪个乡镇申请最多", "ranking", /乡镇/],
     ["/合计 2024 依申请数", "total", /合计：44/],
     ["/对比 李楼镇 西店镇 2024 依申请数", "compare", /对比/],
-    ["西店镇和李楼镇2024年依申请数", "compare", /李楼镇 \| 2024 \| 5/],
+    ["西店镇和李楼镇2024年依申请数", "choice", /一次问到了 2 个单位[\s\S]*对比/],
+    ["西店镇和李楼镇2024年依申请数对比", "compare", /李楼镇 \| 2024 \| 5/],
     ["/校验 李楼镇 2025", "checks", /勾稽校验/],
     ["/校验", "checks", /未通过的校验：1 项/],
     ["/搜索 政务公开", "search", /出现在/],
     ["/未发布 2025", "unpublished", /未发布 1 个/],
     ["/帮助", "help", /年报助手可以这样问/],
     ["哪些乡镇还没发布 2025 年报", "unpublished", /西店镇/],
+    ["/导出 2024", "export", /2024 年政府信息公开年报汇总表[\s\S]*3 个单位/],
+    ["导出2025年宁海县的汇总表", "export", /宁海县/],
+    ["/导出 2025 火星县", "error", /没有「火星县」的单位/],
   ])("%s", (q, kind, title) => {
     const a = ask(store, q);
     expect(a.kind, a.text).toBe(kind);
@@ -219,5 +230,63 @@ describe("every command", () => {
   it("strips @-mentions", () => {
     expect(stripMentions("@_user_1 李楼镇 2024")).toBe("李楼镇 2024");
     expect(stripMentions("@年报助手 /帮助")).toBe("/帮助");
+  });
+});
+
+describe("questions as officials write them (ask-real-dev: seeds and real reports)", async () => {
+  // The real reports as the bot reads them from REPORTS_DIR: web-page text, PDFs, Markdown.
+  const dir = tmp();
+  for (const [from, names] of [
+    [SAMPLES, readdirSync(SAMPLES)],
+    [join(FIX, "real"), readdirSync(join(FIX, "real")).filter((f) => !f.endsWith(".json"))],
+    [join(FIX, "pdf"), readdirSync(join(FIX, "pdf")).filter((f) => f.endsWith(".pdf"))],
+  ] as const) {
+    for (const f of names) copyFileSync(join(from, f), join(dir, f));
+  }
+  const { store } = await loadReports({ reportsDir: dir, dataDir: tmp() });
+  const cases = readFileSync(join(FIX, "ask-real-dev.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Case & { kind: string });
+  it.each(cases.map((c) => [c.kind, c.query, c] as const))("%s: %s", (_kind, _q, c) => {
+    const a = ask(store, c.query);
+    if (c.expect === null) {
+      expect(a.answers, a.text).toEqual([]);
+      return;
+    }
+    const n = a.answers[0];
+    expect(n, a.text).toBeDefined();
+    expect(n.organ.includes(c.expect.organ) || c.expect.organ.includes(n.organShort), `${n.organ} for ${c.expect.organ}`).toBe(true);
+    expect([n.year, n.value]).toEqual([c.expect.year, c.expect.value]);
+  });
+
+  it("a figure named the way the bot shows it, and a button, ask for the same figure", () => {
+    for (const q of ["西店镇2019年行政复议结果维持", "平潭2024年复议后起诉尚未审结", "淮安市2024年律师事务所的申请予以公开了几件", "上海市科委2024年现行有效的规范性文件"]) {
+      const a = ask(store, q);
+      const n = a.answers[0];
+      const again = ask(store, `${n.organShort} ${n.year} ${n.metric}`);
+      expect(again.answers[0]?.metricKey, again.text).toBe(n.metricKey);
+      expect(again.answers[0]?.value).toBe(n.value);
+      const trend = a.actions.find((x) => x.command === "趋势")!;
+      const t = invoke(trend, { store, now: NOW });
+      expect(t.kind).toBe("trend");
+      expect(t.answers.find((x) => x.year === n.year)?.metricKey).toBe(n.metricKey);
+    }
+  });
+
+  it("every button under an answer does what its label says", () => {
+    const expected: Record<string, string> = { 报告: "report", 趋势: "trend", 校验: "checks", 查询: "number", 对比: "compare", 未发布: "unpublished" };
+    for (const q of ["洪泽区2024年依申请数", "平潭近三年依申请数", "/报告 平潭 2024", "平潭2024年规章", "洪泽区2023年和2024年的依申请数", "上海市科委和上海市人民政府办公厅的依申请数分别多少"]) {
+      const a = ask(store, q);
+      expect(a.actions.length, q).toBeGreaterThan(0);
+      for (const action of a.actions) {
+        const b = invoke(action, { store, now: NOW });
+        expect(b.kind, `${q} → ${action.label}: ${b.text}`).toBe(expected[action.command]);
+        if (action.command === "报告" || action.command === "校验") expect(b.title).toContain(String(action.args.year ?? ""));
+      }
+    }
+  });
+
+  it("the menu item 提醒 outside a chat shows the schedule and how to subscribe, not an error", () => {
+    const a = invoke({ command: "提醒", args: {} }, { store, now: NOW, chat: { chatType: "menu", openId: "ou_x", isAdmin: false, isOwner: false } });
+    expect(a.kind).toBe("reminders");
+    expect(a.text).toMatch(/订阅提醒/);
   });
 });

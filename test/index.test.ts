@@ -4,7 +4,10 @@ import { join } from "node:path";
 import MiniSearch from "minisearch";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadReports } from "../index/cache.ts";
-import { editDistanceAtMost1, ReportStore } from "../index/store.ts";
+import { ReportStore } from "../index/store.ts";
+
+/** The organ reader without the question vocabulary (commands/ supplies it). */
+const NO_VOCABULARY = { termAt: () => null, allTerms: () => false };
 import { bigrams, DEFAULT_TOKENIZER, makeTokenizer, type TokenizerMode } from "../index/tokenize.ts";
 import { isReport, parseReport } from "../parser/index.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
@@ -80,8 +83,8 @@ describe("organ resolution", () => {
     ["民政局", "宁海县民政局"],
     ["仪陇县黄土镇", "黄土镇"],
   ])("%s → %s", (q, short) => {
-    const m = store.findOrgan(q);
-    expect(m?.organs.map((o) => o.short)).toEqual([short]);
+    const [m] = store.organNames.mentions(q, NO_VOCABULARY);
+    expect(m?.kind === "organ" && m.organ.short).toBe(short);
   });
 
   it.each([
@@ -89,17 +92,17 @@ describe("organ resolution", () => {
     ["秦安县民政局", "another county's 民政局"],
     ["火星乡", "unknown"],
   ])("%s finds nothing (%s)", (q) => {
-    expect(store.findOrgan(q)).toBeNull();
+    expect(store.organNames.mentions(q, NO_VOCABULARY)).toEqual([]);
   });
 
   it("both 黄土镇 when the region is not given", () => {
-    expect(store.findOrgan("黄土镇")?.organs).toHaveLength(2);
+    const [m] = store.organNames.mentions("黄土镇", NO_VOCABULARY);
+    expect(m.kind === "several" && m.organs).toHaveLength(2);
   });
 
-  it("suggests names one character away", () => {
+  it("suggests names one character away, never in the level word", () => {
     expect(store.similarOrgans("李搂镇").map((o) => o.short)).toEqual(["李楼镇"]);
-    expect(editDistanceAtMost1("李楼镇", "李楼")).toBe(true);
-    expect(editDistanceAtMost1("李楼镇", "西店镇")).toBe(false);
+    expect(store.organNames.nearMisses("李楼乡")).toEqual([]);
   });
 
   it("full-text search finds words in the narrative", () => {

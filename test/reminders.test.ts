@@ -183,7 +183,7 @@ describe("reminder commands", () => {
   const ctx = (chat: { isAdmin?: boolean; isOwner?: boolean } | null, dir: string) => ({
     store,
     now: new Date("2026-01-10T10:00:00+08:00"),
-    chat: chat ? { chatId: "oc_x", openId: "ou_x", isAdmin: false, isOwner: false, ...chat } : undefined,
+    chat: chat ? { chatId: "oc_x", chatType: "group" as const, openId: "ou_x", isAdmin: false, isOwner: false, ...chat } : undefined,
     reminders: { settings: new ReminderSettings(dir), calendar, roster: [] },
   });
 
@@ -206,7 +206,7 @@ describe("reminder commands", () => {
   });
 
   it("outside a chat (console) the subscription commands say where they work", () => {
-    expect(route("/订阅提醒", { store, now: new Date() }).text).toMatch(/只能在飞书/);
+    expect(route("/订阅提醒", { store, now: new Date() }).text).toMatch(/需要在飞书群聊/);
   });
 });
 

@@ -1,0 +1,97 @@
+/**
+ * From a question to what it is about: the organ (found, assumed from a typing mistake, or
+ * not in the data — never another organ's), the report of the year asked (or the latest,
+ * said so), and the answers to give when one of them cannot be settled.
+ */
+import type { Organ, ReportStore } from "../index/store.ts";
+import type { Report } from "../parser/index.ts";
+import { type Action, type Answer, choiceAnswer, errorAnswer } from "./answer.ts";
+import type { Read } from "./command.ts";
+import type { Question } from "./understand.ts";
+
+/** Organ picked for a command, or the answer explaining why none can be. */
+export type OrganPick = { organ: Organ; notes: string[] } | { answer: Answer };
+
+/** The action that asks the same thing about another organ (for a choice between several). */
+export type Retry = (organ: Organ) => Action;
+
+/** The words of a question that most likely name an organ the data does not have. */
+export function unknownName(q: Question): string {
+  const runs = q.unread.split(" ").filter((w) => w.length >= 2);
+  return runs.sort((a, b) => b.length - a.length)[0] ?? "";
+}
+
+export function pickOrgan(command: string, q: Question, store: ReportStore, retry: Retry, year?: number): OrganPick {
+  const organs = [...new Set(q.mentions.flatMap((m) => (m.kind === "organ" ? [m.organ] : [])))];
+  if (organs.length >= 1) return { organ: organs[0], notes: [] };
+  const several = q.mentions.find((m) => m.kind === "several");
+  if (several && several.kind === "several") {
+    // Two 黄土镇, but only one has a report of the year asked.
+    const withYear = year === undefined ? [] : several.organs.filter((o) => o.reports.has(year));
+    if (withYear.length === 1) return { organ: withYear[0], notes: [] };
+    return {
+      answer: choiceAnswer(command, `有 ${several.organs.length} 个「${several.text}」，请问是哪一个？`, several.organs.map(retry)),
+    };
+  }
+  const child = q.mentions.find((m) => m.kind === "child");
+  if (child && child.kind === "child") {
+    return {
+      answer: errorAnswer(
+        command,
+        `没有「${child.text}」的年报`,
+        [`资料库里有「${store.displayName(child.parent)}」本身的年报，但没有它下属单位「${child.text}」的`],
+        ["不会用上级单位的数字代替"],
+      ),
+    };
+  }
+  if (q.nearMisses.length === 1) {
+    const { organ, typed } = q.nearMisses[0];
+    return { organ, notes: [`没有找到「${typed}」，按「${store.displayName(organ)}」回答`] };
+  }
+  if (q.nearMisses.length > 1) {
+    return { answer: choiceAnswer(command, `没有找到「${q.nearMisses[0].typed}」，您是不是要找：`, q.nearMisses.map((n) => retry(n.organ))) };
+  }
+  return { answer: organNotFound(command, q, store) };
+}
+
+export function organNotFound(command: string, q: Question, store: ReportStore): Answer {
+  const name = unknownName(q);
+  if (!name) return errorAnswer(command, "请说明要查哪个单位，例如：李楼镇 2020 依申请数", exampleSuggestions(store));
+  const under = store.organsIn(name);
+  if (under.length) {
+    return errorAnswer(command, `没有「${name}」本身的年报`, under.slice(0, 6).map((o) => `「${name}」下有：${store.displayName(o)}`), ["请说明是哪一个单位"]);
+  }
+  const similar = store.similarOrgans(name);
+  if (similar.length) return errorAnswer(command, `没有找到「${name}」的年报`, similar.map((o) => `您是不是要找：${store.displayName(o)}？`));
+  return errorAnswer(command, `没有找到「${name}」的年报`, [`已收录 ${store.organs.length} 个单位，可以输入 /报告 单位名 查看`]);
+}
+
+export function exampleSuggestions(store: ReportStore): string[] {
+  const o = store.organs[0];
+  if (!o) return [];
+  const y = latestYear(o);
+  return [`${store.displayName(o)} ${y} 依申请数`, `/报告 ${store.displayName(o)} ${y}`];
+}
+
+export const latestYear = (o: Organ) => Math.max(...o.reports.keys());
+
+/** The report of the year asked, or the latest one (saying so). */
+export function pickReport(command: string, organ: Organ, year: number | undefined, store: ReportStore): { report: Report; notes: string[] } | { answer: Answer } {
+  if (year === undefined) {
+    const latest = latestYear(organ);
+    return { report: organ.reports.get(latest)!, notes: [`未指定年份，按最新一期（${latest} 年）回答`] };
+  }
+  const r = organ.reports.get(year);
+  if (r) return { report: r, notes: [] };
+  const years = [...organ.reports.keys()].sort((a, b) => a - b);
+  return {
+    answer: errorAnswer(command, `没有${store.displayName(organ)} ${year} 年的年报`, [`已有：${years.map((y) => `${y} 年`).join("、")}`], ["不会用其他年份的数字代替"]),
+  };
+}
+
+/** The one year a question asks for; several years are a choice; none is undefined. */
+export function pickYear(command: string, q: Question, retry: (year: number) => Action): Read<{ year?: number }> {
+  const years = [...new Set(q.years.flatMap((y) => (y.kind === "year" ? [y.year] : [])))];
+  if (years.length > 1) return { answer: choiceAnswer(command, `一次问到了 ${years.length} 个年份，请选一个`, years.map(retry)) };
+  return { args: { year: years[0] } };
+}

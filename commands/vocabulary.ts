@@ -1,0 +1,445 @@
+/**
+ * What people call each part of the three tables, in one place: the official labels (taken
+ * from the templates), their short forms, colloquial names and English words, each naming a
+ * row, column, item or group; and how a question's words compose into one figure.
+ * See ../shared/research/domain.md §4.2.
+ */
+import { TEMPLATES } from "../parser/template.ts";
+import { aColumns, B_GROUPS, type CGroup, type Figure, figureKey, type ReviewKey } from "./figures.ts";
+
+export type Term =
+  | { t: "bRow"; row: string }
+  | { t: "bCol"; column: string }
+  /** 申请, 依申请, 收到 …: table B, new applications unless a row is named. */
+  | { t: "apps" }
+  | { t: "cGroup"; group: CGroup }
+  | { t: "cResult"; result: ReviewKey }
+  | { t: "aItem"; item: string }
+  | { t: "aCol"; column: string }
+  /** A bare 其他: which 其他 depends on what else is named. */
+  | { t: "other" }
+  | { t: "openRate" }
+  | { t: "share" }
+  | { t: "correctionRate" }
+  | { t: "growth" }
+  | { t: "diff" }
+  /** 一共, 合计, 总计 …: adds named figures up; a group's total in table C. */
+  | { t: "sum" }
+  /** 各, 分别: several figures asked one by one. */
+  | { t: "each" }
+  | { t: "and" }
+  /** 比, 对比: two organs side by side, or a year against another. */
+  | { t: "versus" }
+  /** Words understood to carry no figure (多少, 几件 …). */
+  | { t: "filler" };
+
+const row = (r: string): Term => ({ t: "bRow", row: r });
+const col = (c: string): Term => ({ t: "bCol", column: c });
+const group = (g: CGroup): Term => ({ t: "cGroup", group: g });
+const result = (r: ReviewKey): Term => ({ t: "cResult", result: r });
+const item = (i: string): Term => ({ t: "aItem", item: i });
+const aCol = (c: string): Term => ({ t: "aCol", column: c });
+const APPS: Term = { t: "apps" };
+const FILLER: Term = { t: "filler" };
+
+/** Names beyond the official labels (which are added from the templates below). */
+const NAMES: [phrases: string[], terms: Term[]][] = [
+  // ---- table B rows
+  [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
+  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "carried over"], [row("carried_over")]],
+  [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
+  [["部分公开", "部分予以公开", "区分处理", "partially disclosed", "partly disclosed"], [row("partial")]],
+  [["不予公开", "拒绝公开", "不公开", "没公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
+  [["国家秘密", "涉密"], [row("denied.state_secret")]],
+  [["法律行政法规禁止", "法律法规禁止", "法规禁止"], [row("denied.law_forbidden")]],
+  [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
+  [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私"], [row("denied.third_party")]],
+  [["三类内部事务", "内部事务"], [row("denied.internal_affairs")]],
+  [["四类过程性信息", "过程性信息"], [row("denied.process_info")]],
+  [["行政执法案卷", "执法案卷"], [row("denied.enforcement_file")]],
+  [["行政查询事项", "查询事项", "查询类"], [row("denied.query_matter")]],
+  [["无法提供", "提供不了", "没法提供"], [row("unable")]],
+  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息"], [row("unable.not_held")]],
+  [["需要另行制作", "需另行制作", "另行制作", "没有现成信息"], [row("unable.needs_creation")]],
+  [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
+  [["不予处理", "不处理"], [row("not_processed")]],
+  [["信访举报投诉", "信访", "举报投诉"], [row("not_processed.petition")]],
+  [["重复申请"], [row("not_processed.duplicate")]],
+  [["公开出版物", "出版物"], [row("not_processed.publication")]],
+  [["大量反复申请", "大量反复", "滥用申请权"], [row("not_processed.excessive")]],
+  [["确认或重新出具", "重新出具", "要求确认"], [row("not_processed.confirm")]],
+  [["其他处理"], [row("other_handling")]],
+  [["逾期不补正", "无正当理由逾期不补正", "不补正"], [row("other_handling.overdue_correction")]],
+  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费"], [row("other_handling.unpaid_fee")]],
+  [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量"], [row("total")]],
+  [
+    [
+      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年",
+      "转到下一年", "继续办理", "未办结", "没办结", "没办完", "还没办完", "跨年", "carried forward", "carried forward to next year",
+    ],
+    [row("carried_forward")],
+  ],
+  // ---- table B columns
+  [["自然人", "个人", "公民", "群众", "老百姓", "natural persons", "natural person", "individuals"], [col("natural_person")]],
+  [["商业企业", "企业", "公司", "companies", "company", "enterprises", "businesses"], [col("commercial")]],
+  [["科研机构", "高校", "研究所", "科研院所", "research institutions"], [col("research")]],
+  [["社会公益组织", "公益组织", "社会组织", "ngo"], [col("social_org")]],
+  [["法律服务机构", "律师事务所", "律所", "律师", "law firms", "law firm", "lawyers"], [col("legal_service")]],
+  [["其他组织"], [col("other_org")]],
+  [["法人或其他组织", "法人和其他组织", "法人及其他组织", "法人", "单位申请"], [col("org")]],
+  [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "applications", "application", "requests"], [APPS]],
+  // ---- table C
+  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews"], [group("review")]],
+  [["未经复议直接起诉", "直接起诉", "直接向法院起诉"], [group("litigation.direct")]],
+  [["复议后起诉", "经复议后起诉", "复议后再起诉"], [group("litigation.after_review")]],
+  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "被告", "lawsuits", "lawsuit", "litigation"], [group("litigation")]],
+  [["结果维持", "维持", "upheld"], [result("upheld")]],
+  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "corrected"], [result("corrected")]],
+  [["其他结果"], [result("other")]],
+  [["尚未审结", "未审结", "还没审结", "在审", "还在审", "pending"], [result("pending")]],
+  [["败诉"], [group("litigation"), result("corrected")]],
+  [["胜诉"], [group("litigation"), result("upheld")]],
+  // ---- table A
+  [["规章"], [item("rules")]],
+  [["行政规范性文件", "规范性文件", "红头文件"], [item("normative")]],
+  [["行政许可", "许可", "licensing", "licences", "licenses"], [item("licensing")]],
+  [["其他对外管理服务事项", "对外管理服务事项"], [item("other_services")]],
+  [["行政处罚", "处罚", "penalty", "penalties"], [item("penalty")]],
+  [["罚了", "罚款"], [item("penalty"), aCol("decisions")]],
+  [["批了", "审批数", "审批了"], [item("licensing"), aCol("decisions")]],
+  [["行政强制", "强制措施", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
+  [["行政事业性收费项目", "行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
+  [["收费金额", "本年收费金额", "收费", "收了多少钱", "fees"], [item("fees"), aCol("amount")]],
+  [["政府集中采购", "集中采购", "采购", "procurement"], [item("procurement")]],
+  [["采购金额", "采购总金额"], [item("procurement"), aCol("amount")]],
+  [["本年新制作数量", "本年新制作", "新制作数量", "新制作"], [aCol("made")]],
+  [["本年新公开数量", "本年新公开", "新公开数量", "新公开"], [aCol("published")]],
+  [["对外公开总数量", "对外公开总数", "公开总数量", "公开总数"], [aCol("total")]],
+  [["上一年项目数量", "上一年项目数", "上年项目数量", "上年项目数"], [aCol("prev_items")]],
+  [["本年增/减", "本年增减", "增/减", "增减"], [aCol("change")]],
+  [["本年处理决定数量", "处理决定数量", "处理决定数", "处理决定", "决定数量", "决定数", "决定", "decisions", "decision"], [aCol("decisions")]],
+  [["采购项目数量", "项目数量", "项目数"], [aCol("count")]],
+  [["总金额", "金额", "amount"], [aCol("amount")]],
+  [["本年制发件数", "制发件数", "制发", "出台", "印发", "发了", "issued"], [aCol("issued")]],
+  [["本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
+  [["现行有效件数", "现行有效", "有效", "in force"], [aCol("in_force")]],
+  // ---- derived figures and how figures combine
+  [["公开率", "依申请公开率", "disclosure rate"], [{ t: "openRate" }]],
+  [["占比", "比例", "比重", "百分比", "share"], [{ t: "share" }]],
+  [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
+  [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
+  [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
+  [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比"], [{ t: "growth" }]],
+  [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "差了", "相差"], [{ t: "diff" }]],
+  [["一共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
+  [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
+  [["和", "加上", "加", "与", "及", "以及", "跟", "同", "、", "+", "and", "plus"], [{ t: "and" }]],
+  [["比", "相比", "比较", "对比", "vs", "versus"], [{ t: "versus" }]],
+  [["其他"], [{ t: "other" }]],
+  // ---- words that carry no figure: anything else a question says and the bot cannot read gets no number
+  [
+    [
+      "多少件", "多少个", "多少起", "多少次", "多少", "几件", "几个", "几起", "几次", "几回", "几项", "几", "件数", "数量", "数目", "件", "个", "起", "次", "回",
+      "项", "条", "宗", "有", "是", "的", "了", "呢", "吗", "啊", "呀", "么", "嘛", "哦", "吧", "哈", "情况", "请问", "查询", "查一下", "查下", "查查", "查",
+      "帮我", "帮忙", "麻烦", "看看", "看一下", "看下", "告诉我", "一下", "我想知道", "想知道", "知道", "想问", "问一下", "问下", "请", "谢谢", "我", "我们",
+      "你", "您", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "该年", "那年", "中", "里", "里面", "当中", "其中", "一项", "该", "这",
+      "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
+      "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还", "还有",
+      "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "单位", "机关", "本机关", "政府", "万元", "元",
+      "有没有", "有无", "是否", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
+      "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
+      "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
+      "please", "did", "does", "do", "many", "much", "got", "get", "were", "by",
+    ],
+    [FILLER],
+  ],
+];
+
+function officialNames(): [string, Term[]][] {
+  const out: [string, Term[]][] = [];
+  const compactLabel = (s: string) => s.replace(/\s+/g, "").replace(/[“”"]/g, "");
+  for (const t of ["2019", "2021"] as const) {
+    for (const d of TEMPLATES[t].tableB) {
+      const label = compactLabel(d.label);
+      // 「（三）不予公开 4.保护第三方合法权益」: the whole label and what follows the number.
+      const core = label.replace(/^.*\d\./, "").replace(/^(?:[一二三四]、)?(?:本年度办理结果)?(?:（[一二三四五六七]）)?/, "");
+      for (const name of [label, core]) if (name.length >= 2 && !/^其他$/.test(name)) out.push([name, [row(d.id)]]);
+    }
+    for (const d of TEMPLATES[t].tableA) out.push([compactLabel(d.label), [item(d.id)]]);
+  }
+  return out;
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  terms?: Term[];
+}
+
+export interface PhraseIndex {
+  byPhrase: Map<string, Term[]>;
+  longest: number;
+  /** The same names as a character trie: reading a question allocates no substrings. */
+  trie: TrieNode;
+}
+
+let index: PhraseIndex | null = null;
+
+/** Every name → its terms; an official label and a colloquial name for the same thing agree. */
+export function phraseIndex(): PhraseIndex {
+  if (index) return index;
+  const byPhrase = new Map<string, Term[]>();
+  const norm = (s: string) => s.normalize("NFKC").toLowerCase();
+  for (const [names, terms] of NAMES) for (const n of names) byPhrase.set(norm(n), terms);
+  for (const [name, terms] of officialNames()) if (!byPhrase.has(norm(name))) byPhrase.set(norm(name), terms);
+  // 「依申请公开数」 is also written 「…数量」, 「…数据」, 「…数目」.
+  for (const [phrase, terms] of [...byPhrase]) {
+    if (!phrase.endsWith("数")) continue;
+    for (const tail of ["量", "据", "目"]) if (!byPhrase.has(phrase + tail)) byPhrase.set(phrase + tail, terms);
+  }
+  let longest = 0;
+  const trie: TrieNode = { next: new Map() };
+  for (const [p, terms] of byPhrase) {
+    longest = Math.max(longest, p.length);
+    let node = trie;
+    for (const c of p) {
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map() }));
+      node = child;
+    }
+    node.terms = terms;
+  }
+  return (index = { byPhrase, longest, trie });
+}
+
+/** Every name starting at `at` (its length and terms), shortest first; Latin words only whole. */
+function namesAt(text: string, at: number, visit: (length: number, terms: Term[]) => void, end = text.length): void {
+  if (isLatin(text[at]) && isLatin(text[at - 1])) return;
+  let node: TrieNode | undefined = phraseIndex().trie;
+  for (let k = at; k < end; k++) {
+    node = node.next.get(text[k]);
+    if (!node) return;
+    if (node.terms && !(isLatin(text[k]) && isLatin(text[k + 1]))) visit(k + 1 - at, node.terms);
+  }
+}
+
+/** The longest name starting at `at`, if any. */
+export function longestNameAt(text: string, at: number): { length: number; terms: Term[] } | null {
+  let best: { length: number; terms: Term[] } | null = null;
+  namesAt(text, at, (length, terms) => (best = { length, terms }));
+  return best;
+}
+
+/** Whether some name ends exactly at `at`. */
+export function nameEndsAt(text: string, at: number): boolean {
+  const { longest } = phraseIndex();
+  for (let start = Math.max(0, at - longest); start < at; start++) {
+    let found = false;
+    namesAt(
+      text,
+      start,
+      (length) => {
+        if (start + length === at) found = true;
+      },
+      at,
+    );
+    if (found) return true;
+  }
+  return false;
+}
+
+export interface TermMatch {
+  start: number;
+  end: number;
+  phrase: string;
+  terms: Term[];
+}
+
+const isLatin = (c: string | undefined) => c !== undefined && /[a-z]/.test(c);
+
+/**
+ * Every name in `text` (longest first, without overlaps), skipping positions already taken
+ * (the organ's name, the year). Latin words match whole words only.
+ */
+export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
+  const found: { start: number; length: number; terms: Term[] }[] = [];
+  for (let at = 0; at < text.length; at++) {
+    if (taken[at]) continue;
+    namesAt(text, at, (length, terms) => found.push({ start: at, length, terms }));
+  }
+  // Longest first, then leftmost; a name never overlaps one already taken.
+  found.sort((a, b) => b.length - a.length || a.start - b.start);
+  const used = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) if (taken[i]) used[i] = 1;
+  const out: TermMatch[] = [];
+  for (const f of found) {
+    let free = true;
+    for (let k = f.start; k < f.start + f.length; k++) if (used[k]) free = false;
+    if (!free) continue;
+    used.fill(1, f.start, f.start + f.length);
+    out.push({ start: f.start, end: f.start + f.length, phrase: text.slice(f.start, f.start + f.length), terms: f.terms });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+// ---------------------------------------------------------------- composing a figure
+
+export type FigureRead =
+  | { kind: "figure"; figure: Figure; change?: "growth" | "diff" }
+  /** Several figures could be meant: the user chooses. */
+  | { kind: "choice"; options: Figure[]; why: string }
+  | { kind: "none" };
+
+interface Parts {
+  bRows: string[];
+  bCols: string[];
+  apps: boolean;
+  cGroups: CGroup[];
+  cResults: ReviewKey[];
+  aItems: string[];
+  aCols: string[];
+  other: boolean;
+  openRate: boolean;
+  share: boolean;
+  correctionRate: boolean;
+}
+
+function partsOf(terms: Term[]): Parts {
+  const p: Parts = { bRows: [], bCols: [], apps: false, cGroups: [], cResults: [], aItems: [], aCols: [], other: false, openRate: false, share: false, correctionRate: false };
+  const add = <T>(list: T[], x: T) => (list.includes(x) ? undefined : list.push(x));
+  for (const t of terms) {
+    if (t.t === "bRow") add(p.bRows, t.row);
+    else if (t.t === "bCol") add(p.bCols, t.column);
+    else if (t.t === "apps") p.apps = true;
+    else if (t.t === "cGroup") add(p.cGroups, t.group);
+    else if (t.t === "cResult") add(p.cResults, t.result);
+    else if (t.t === "aItem") add(p.aItems, t.item);
+    else if (t.t === "aCol") add(p.aCols, t.column);
+    else if (t.t === "other") p.other = true;
+    else if (t.t === "openRate") p.openRate = true;
+    else if (t.t === "share") p.share = true;
+    else if (t.t === "correctionRate") p.correctionRate = true;
+  }
+  return p;
+}
+
+const C_GROUPS: CGroup[] = ["review", "litigation.direct", "litigation.after_review"];
+const REVIEW_RESULTS: ReviewKey[] = ["upheld", "corrected", "other", "pending", "total"];
+
+/** A part of a row wins over its group (「个人隐私不予公开」 is the 个人隐私 row of 不予公开). */
+function narrowRows(rows: string[]): string[] {
+  return rows.filter((r) => !rows.some((o) => o !== r && o.startsWith(`${r}.`)));
+}
+
+type One = { figure: Figure } | { choice: Figure[]; why: string } | null;
+
+/** One figure from the words of one part of a question. */
+function oneFigure(p: Parts): One {
+  const tables = [p.cGroups.length || p.cResults.length ? "C" : "", p.aItems.length || p.aCols.length ? "A" : "", p.bRows.length || p.bCols.length ? "B" : ""].filter(Boolean);
+  if (tables.length > 1) {
+    // 「复议纠错率」 names table C only; 「律所申请予以公开」 table B; anything else mixed is two figures.
+    return { choice: [], why: "同时提到了不同表格的项目" };
+  }
+  const table = tables[0] ?? (p.apps || p.openRate ? "B" : "");
+  if (table === "C") {
+    let groups = p.cGroups;
+    // 「复议后起诉」 and 「行政复议」 both in one phrase list: the specific group wins.
+    if (groups.length > 1 && groups.includes("litigation")) groups = groups.filter((g) => g !== "litigation");
+    if (groups.length > 1) return { choice: groups.map((g) => ({ kind: "C", group: g, result: p.cResults[0] ?? "total" })), why: "同时提到了几类复议、诉讼" };
+    if (p.other && !p.cResults.includes("other")) p.cResults.push("other");
+    const results = p.cResults.length > 1 && p.cResults.includes("total") ? p.cResults.filter((r) => r !== "total") : p.cResults;
+    if (results.length > 1) return { choice: results.map((r) => ({ kind: "C", group: groups[0] ?? "review", result: r })), why: "同时提到了几种结果" };
+    const result = results[0] ?? "total";
+    if (groups.length === 0) {
+      return { choice: C_GROUPS.map((g) => ({ kind: "C", group: g, result })), why: "没有说明是行政复议还是哪一类行政诉讼" };
+    }
+    const base: Figure = { kind: "C", group: groups[0], result };
+    if (p.correctionRate) return { figure: { kind: "share", part: base, whole: { kind: "C", group: groups[0], result: "total" } } };
+    if (p.share && result !== "total") return { figure: { kind: "share", part: base, whole: { kind: "C", group: groups[0], result: "total" } } };
+    return { figure: base };
+  }
+  if (table === "A") {
+    if (p.aItems.length > 1) return { choice: p.aItems.map((i) => ({ kind: "A", item: i, column: defaultAColumn(i) ?? aColumns(i)[0] })), why: "同时提到了几个事项" };
+    if (p.aItems.length === 0) {
+      const options = ["rules", "normative"].flatMap((i) => p.aCols.filter((c) => aColumns(i).includes(c)).map((c) => ({ kind: "A", item: i, column: c }) as Figure));
+      return { choice: options, why: "没有说明是规章还是规范性文件" };
+    }
+    const it = p.aItems[0];
+    const cols = p.aCols.filter((c) => aColumns(it).includes(c) || c === "amount" || c === "decisions");
+    if (cols.length > 1) return { choice: cols.map((c) => ({ kind: "A", item: it, column: c })), why: "同时提到了几列" };
+    const column = cols[0] ?? defaultAColumn(it);
+    if (!column) return { choice: aColumns(it).map((c) => ({ kind: "A", item: it, column: c })), why: "没有说明是哪一列" };
+    return { figure: { kind: "A", item: it, column } };
+  }
+  if (table === "B") {
+    // 「新收申请中予以公开的」: another row named beside new applications is the one asked.
+    let rows = narrowRows(p.bRows.length > 1 ? p.bRows.filter((r) => r !== "new") : p.bRows);
+    if (p.other) {
+      if (rows.includes("other_handling")) rows = rows.map((r) => (r === "other_handling" ? "other_handling.misc" : r));
+      else if (!p.bCols.includes("other_org")) return { choice: [], why: "「其他」指哪一项不清楚" };
+    }
+    if (rows.length > 1) return { choice: rows.map((r) => ({ kind: "B", row: r, column: p.bCols[0] ?? "total" })), why: "同时提到了几项" };
+    const cols = p.bCols;
+    if (cols.length > 1) return { choice: cols.map((c) => ({ kind: "B", row: rows[0] ?? "new", column: c })), why: "同时提到了几类申请人" };
+    const column = cols[0] ?? "total";
+    if (p.openRate) {
+      if (rows.length || cols.length) return { choice: [], why: "公开率只对全部申请计算" };
+      return { figure: { kind: "openRate" } };
+    }
+    const r = rows[0] ?? "new";
+    const base: Figure = { kind: "B", row: r, column };
+    if (p.share) {
+      if (column !== "total" && !rows.length) return { figure: { kind: "share", part: base, whole: { kind: "B", row: r, column: "total" } } };
+      if (column === "total" && rows.length && !["new", "carried_over", "total", "carried_forward"].includes(r)) {
+        return { figure: { kind: "share", part: base, whole: { kind: "B", row: "total", column: "total" } } };
+      }
+      return { choice: [], why: "没有说明占比是相对什么计算" };
+    }
+    return { figure: base };
+  }
+  if (p.other) return { choice: [], why: "「其他」指哪一项不清楚" };
+  return null;
+}
+
+/** The column an item is asked by when none is named: 「行政处罚」 means its 处理决定数量. */
+function defaultAColumn(it: string): string | undefined {
+  if (["licensing", "penalty", "enforcement", "other_services"].includes(it)) return "decisions";
+  return undefined;
+}
+
+/**
+ * The figure named by the words found in a question. Figures joined by 和/加/、 with 一共/合计
+ * are added up; with 各/分别 (or nothing) they are several questions, which the user picks from.
+ */
+export function composeFigure(matches: TermMatch[]): FigureRead {
+  const groups: Term[][] = [[]];
+  let sum = false;
+  let each = false;
+  let change: "growth" | "diff" | undefined;
+  for (const m of matches) {
+    for (const t of m.terms) {
+      if (t.t === "and") groups.push([]);
+      else if (t.t === "sum") sum = true;
+      else if (t.t === "each") each = true;
+      else if (t.t === "growth") change = "growth";
+      else if (t.t === "diff") change ??= "diff";
+      else if (t.t !== "filler" && t.t !== "versus") groups[groups.length - 1].push(t);
+    }
+  }
+  const figures: One[] = groups.filter((g) => g.length > 0).map((g) => oneFigure(partsOf(g)));
+  if (figures.length === 0 || figures.every((f) => f === null)) return { kind: "none" };
+  const found = figures.filter((f): f is NonNullable<One> => f !== null);
+  const choices = found.filter((f): f is { choice: Figure[]; why: string } => "choice" in f);
+  if (choices.length) return { kind: "choice", options: dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure]))), why: choices[0].why };
+  const list = dedupe(found.map((f) => (f as { figure: Figure }).figure));
+  if (list.length === 1) return { kind: "figure", figure: list[0], change };
+  if (sum && !each && !change && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
+  return { kind: "choice", options: list, why: "一次问到了几项" };
+}
+
+function dedupe(fs: Figure[]): Figure[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => (seen.has(figureKey(f)) ? false : (seen.add(figureKey(f)), true)));
+}
+
+export const ALL_B_GROUPS = Object.keys(B_GROUPS);
+export const ALL_REVIEW_RESULTS = REVIEW_RESULTS;

@@ -1,0 +1,483 @@
+/**
+ * Organs as records that outlive how a year's title printed them, and every way people name
+ * them. One organ is one canonical key (innermost place + body, parser/organ-name.ts) within
+ * one region: 「洪泽区人民政府」 (2023) and 「淮安市洪泽区人民政府」 (2024) are one organ.
+ *
+ * Names come from rules, not lists: the places with and without their government words
+ * (洪泽区, 洪泽区政府, 洪泽), level variants (平潭综合实验区 → 平潭实验区, 平潭区), a department with
+ * its place (上海市科委, 上海科委, 市科委, 沪科委) and its short names (发改局, 市场监管局 …).
+ * Reading a question, a name must fit the words around it: a region in front must not
+ * contradict the organ's (「北京市悦来镇」 is not 桦川县悦来镇) and a name that goes on into a
+ * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
+ */
+import type { Report } from "../parser/index.ts";
+import {
+  abbreviations,
+  canonicalBody,
+  organKeyOf,
+  type OrganLevel,
+  organLevel,
+  PLACE_LEVELS,
+  PROVINCES,
+  splitOrganName,
+  splitPlace,
+} from "../parser/organ-name.ts";
+
+export interface Organ {
+  /** Stable key: region and canonical name; survives a title printed with or without its region. */
+  key: string;
+  /** Full name as printed in the latest report. */
+  name: string;
+  /** Every full name printed over the years. */
+  names: string[];
+  short: string;
+  /** Places the organ sits in, outer ones, as printed (e.g. 淮安市); null when no report says. */
+  region: string | null;
+  /** Every place, outermost first, including the organ's own for a government. */
+  places: string[];
+  /** Canonical department body, or null for a government. */
+  body: string | null;
+  level: OrganLevel;
+  /** Reports by year. */
+  reports: Map<number, Report>;
+}
+
+/** How strongly a name points at an organ: a printed name beats a rule-made one, which beats a bare core. */
+const PRINTED = 3;
+const DERIVED = 2;
+const LOOSE = 1.5;
+const BARE = 1;
+const TYPE_ONLY = 0.5;
+
+interface AliasEntry {
+  organ: Organ;
+  weight: number;
+  /** How many of the organ's places (innermost first) the name itself includes. */
+  covers: number;
+}
+
+const GOVERNMENT_FORMS = ["人民政府", "政府"];
+const ZONE_GOVERNMENT_FORMS = ["管委会", "管理委员会", "党工委管委会"];
+
+const core = (place: string) => splitPlace(place).core;
+
+/** Outer chains agree where both speak (compared by core: 淮安 = 淮安市). */
+function chainsAgree(a: string[], b: string[]): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const x = a[a.length - i], y = b[b.length - i];
+    if (x !== y && core(x) !== core(y)) return false;
+  }
+  return true;
+}
+
+/** Places of a report's organ: its name's places, with the region the parser found in front. */
+function reportPlaces(r: Report): { places: string[]; body: string | null } {
+  const n = splitOrganName(r.organ ?? "");
+  let places = n.places;
+  if (r.region) {
+    const outer = splitOrganName(r.region).places;
+    const region = outer.length ? outer : [r.region];
+    // Prepend what the name does not already carry.
+    const missing = region.filter((p) => !places.some((q) => q === p || core(q) === core(p)));
+    places = [...missing, ...places];
+  }
+  return { places, body: n.body ? canonicalBody(n.body) : null };
+}
+
+interface Draft {
+  base: string;
+  places: string[];
+  body: string | null;
+  reports: Report[];
+}
+
+/**
+ * Reports grouped into organs: by canonical key, then by region. A report whose region is
+ * unknown joins the one organ of that key; with several regions it cannot tell, so it stays apart.
+ */
+export function groupOrgans(reports: Report[]): Organ[] {
+  const byBase = new Map<string, Draft[]>();
+  for (const r of reports) {
+    const { places, body } = reportPlaces(r);
+    const base = organKeyOf({ places, body }) + (places.length ? "" : `#${r.organ}`);
+    let drafts = byBase.get(base);
+    if (!drafts) byBase.set(base, (drafts = []));
+    const outer = places.slice(0, -1);
+    let d = outer.length ? drafts.find((x) => x.places.length > 1 && chainsAgree(x.places.slice(0, -1), outer)) : undefined;
+    if (!d && outer.length) {
+      d = { base, places, body, reports: [] };
+      drafts.push(d);
+    }
+    if (d) {
+      if (places.length > d.places.length) d.places = places;
+      d.reports.push(r);
+    } else {
+      let loose = drafts.find((x) => x.places.length <= 1);
+      if (!loose) drafts.push((loose = { base, places, body, reports: [] }));
+      loose.reports.push(r);
+    }
+  }
+  const organs: Organ[] = [];
+  for (const drafts of byBase.values()) {
+    const known = drafts.filter((d) => d.places.length > 1);
+    const loose = drafts.find((d) => d.places.length <= 1);
+    if (loose && known.length === 1) {
+      known[0].reports.push(...loose.reports);
+      drafts.splice(drafts.indexOf(loose), 1);
+    }
+    for (const d of drafts) organs.push(makeOrgan(d));
+  }
+  return organs;
+}
+
+function makeOrgan(d: Draft): Organ {
+  // Oldest first, so the displayed name is the latest; two files for one year: the later file name wins.
+  const sorted = [...d.reports].sort((a, b) => a.year! - b.year! || (a.file ?? "").localeCompare(b.file ?? ""));
+  const reports = new Map<number, Report>();
+  for (const r of sorted) reports.set(r.year!, r);
+  const latest = sorted[sorted.length - 1];
+  const region = d.places.length > 1 && !d.body ? d.places.slice(0, -1).join("") : d.body && d.places.length ? d.places.join("") : null;
+  return {
+    key: `${d.places.join("")}|${d.body ?? ""}${d.base.includes("#") ? d.base.slice(d.base.indexOf("#")) : ""}`,
+    name: latest.organ!,
+    names: [...new Set(sorted.map((r) => r.organ!))],
+    short: latest.organShort ?? latest.organ!,
+    region: latest.region ?? region,
+    places: d.places,
+    body: d.body,
+    level: organLevel({ places: d.places, body: d.body }),
+    reports,
+  };
+}
+
+// ---------------------------------------------------------------- names
+
+const stripGovernment = (name: string) => name.replace(/(?:人民政府|党工委管委会|管理委员会|管委会|街道办事处|办事处)$/, "").replace(/政府$/, "");
+
+/** Every name of an organ with its weight and how many places it includes. */
+export function organAliases(o: Organ): { alias: string; weight: number; covers: number }[] {
+  const out = new Map<string, { weight: number; covers: number }>();
+  const add = (alias: string, weight: number, covers: number) => {
+    if (alias.length < 2) return;
+    const prev = out.get(alias);
+    if (!prev || prev.weight < weight) out.set(alias, { weight, covers });
+  };
+  const inner = o.places[o.places.length - 1];
+  for (const name of o.names) {
+    const n = splitOrganName(name);
+    add(name, PRINTED, n.places.length);
+    if (!n.body) add(stripGovernment(name), PRINTED, n.places.length);
+  }
+  if (o.short && !o.body) add(o.short, PRINTED, 1);
+  if (!inner) {
+    // No place at all (a department printed without one): its own names only.
+    if (o.body) for (const b of bodyForms(o.body)) add(b, b === o.body ? DERIVED : BARE, 0);
+    return [...out].map(([alias, v]) => ({ alias, ...v }));
+  }
+  const { core: c, level } = splitPlace(inner);
+  const levelForms = levelVariants(level);
+  const province = PROVINCES.find(([p]) => p === c);
+  if (!o.body) {
+    add(inner, PRINTED, 1);
+    for (const g of GOVERNMENT_FORMS) add(inner + g, PRINTED, 1);
+    if (level.endsWith("区")) for (const g of ZONE_GOVERNMENT_FORMS) add(inner + g, PRINTED, 1);
+    for (const lv of levelForms) {
+      add(c + lv, DERIVED, 1);
+      for (const g of GOVERNMENT_FORMS) add(c + lv + g, DERIVED, 1);
+    }
+    if (c.length >= 2) {
+      add(c, LOOSE, 1);
+      add(`${c}政府`, LOOSE, 1);
+    }
+    // 「实验区」 alone: only ever a weak name, used when nothing else matches.
+    if (level.length >= 3) for (const lv of [level, ...levelForms]) if (lv.length >= 2) add(lv, TYPE_ONLY, 1);
+    const outer = o.places.slice(0, -1);
+    if (outer.length) add(outer[outer.length - 1] + inner, PRINTED, 2);
+    return [...out].map(([alias, v]) => ({ alias, ...v }));
+  }
+  for (const b of bodyForms(o.body)) {
+    const full = b === o.body;
+    add(inner + b, full ? PRINTED : DERIVED, 1);
+    if (c.length >= 2) add(c + b, DERIVED, 1);
+    for (const lv of [level, ...levelForms]) if (lv) add(lv.slice(-1) + b, LOOSE, 1);
+    if (province) add(province[1] + b, LOOSE, 1);
+    add(b, full && b.length >= 4 ? LOOSE : BARE, 0);
+  }
+  return [...out].map(([alias, v]) => ({ alias, ...v }));
+}
+
+/** A level word's shorter forms that are still level words: 综合实验区 → 实验区, 区. */
+function levelVariants(level: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < level.length; i++) {
+    const tail = level.slice(i);
+    if ((PLACE_LEVELS as readonly string[]).includes(tail)) out.push(tail);
+  }
+  return out;
+}
+
+function bodyForms(body: string): string[] {
+  const forms = new Set([body, ...abbreviations(body)]);
+  // 人民政府办公厅 is also 政府办公厅.
+  if (body.startsWith("人民政府")) forms.add(body.slice(2));
+  return [...forms];
+}
+
+// ---------------------------------------------------------------- reading a name in a question
+
+/** Endings that make a run of characters the name of an organ (for telling a child organ apart). */
+const ORGAN_ENDINGS = /^([\p{Script=Han}]{1,14}?(?:委员会|办公室|办公厅|政府办|府办|管委会|街道|局|委|厅|中心|署|院|所|站|队|馆|镇|乡|区|县|市|旗|公司|集团))/u;
+const LEVEL_START = /^(?:街道|[省市县区镇乡旗州])/;
+
+export type Mention =
+  | { kind: "organ"; organ: Organ; start: number; end: number; text: string }
+  /** The same name fits several organs (two 黄土镇): the user says which. */
+  | { kind: "several"; organs: Organ[]; start: number; end: number; text: string }
+  /** A name that goes on into something under a known organ (平潭综合实验区公安局). */
+  | { kind: "child"; parent: Organ; start: number; end: number; text: string };
+
+export interface NameReader {
+  /** Whether words of the vocabulary (请问, 查一下 …) end right before `at`. */
+  termBefore?: (text: string, at: number) => boolean;
+  /** Whether the text at `at` begins with words of the vocabulary (a figure, 和 …), and how long. */
+  termAt: (text: string, at: number) => { length: number; joins: boolean } | null;
+  /** The run of text from `at` is entirely vocabulary words. */
+  allTerms: (text: string) => boolean;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+export class OrganIndex {
+  readonly organs: Organ[];
+  private readonly byAlias = new Map<string, AliasEntry[]>();
+  private readonly maxAlias: number;
+  /** The first two characters of every name → the longest name starting with them: most positions of a question start none. */
+  private readonly longestFrom = new Map<string, number>();
+  private typoIndex: Map<string, string[]> | null = null;
+
+  constructor(organs: Organ[]) {
+    this.organs = organs;
+    let max = 0;
+    for (const o of organs) {
+      for (const { alias, weight, covers } of organAliases(o)) {
+        let list = this.byAlias.get(alias);
+        if (!list) this.byAlias.set(alias, (list = []));
+        list.push({ organ: o, weight, covers });
+        if (alias.length > max) max = alias.length;
+        const head = alias.slice(0, 2);
+        if ((this.longestFrom.get(head) ?? 0) < alias.length) this.longestFrom.set(head, alias.length);
+      }
+    }
+    this.maxAlias = max;
+  }
+
+  /** Organs whose printed or rule-made name is exactly `name`, strongest first. */
+  exact(name: string): Organ[] {
+    return this.strongest(name);
+  }
+
+  private strongest(name: string): Organ[] {
+    const list = this.byAlias.get(name) ?? [];
+    const top = Math.max(0, ...list.map((e) => e.weight));
+    return [...new Set(list.filter((e) => e.weight === top).map((e) => e.organ))];
+  }
+
+  /**
+   * Organ names in a question, left to right, longest first. `text` is compact (no spaces
+   * between Chinese characters); years and other words already read are blanked to spaces so
+   * they still separate names.
+   */
+  mentions(text: string, reader: NameReader): Mention[] {
+    const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if (!HAN.test(text[i])) continue;
+      const longest = this.longestFrom.get(text.slice(i, i + 2));
+      if (!longest) continue;
+      for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
+        const entries = this.byAlias.get(text.slice(i, i + len));
+        if (entries) found.push({ start: i, end: i + len, entries });
+      }
+    }
+    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken = new Array<boolean>(text.length).fill(false);
+    const out: Mention[] = [];
+    for (const f of found) {
+      if (taken.slice(f.start, f.end).some(Boolean)) continue;
+      const m = this.read(text, f.start, f.end, f.entries, reader);
+      if (!m) continue;
+      taken.fill(true, m.start, m.end);
+      out.push(m);
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  private read(text: string, start: number, end: number, entries: AliasEntry[], reader: NameReader): Mention | null {
+    const alias = text.slice(start, end);
+    const after = text.slice(end);
+    // 「淮安区」 is not 淮安市: a level word right after a bare name that did not include one.
+    if (isBare(alias) && LEVEL_START.test(after) && !reader.termAt(text, end)) return null;
+    const before = placeBefore(text.slice(0, start));
+    const outerOf = (e: AliasEntry) => e.organ.places.slice(0, Math.max(0, e.organ.places.length - e.covers));
+    const fits = entries.filter((e) => !before || samePlace(outerOf(e).at(-1), before) !== false);
+    if (!fits.length) return null;
+    const top = Math.max(...fits.map((e) => e.weight));
+    let best = fits.filter((e) => e.weight === top);
+    const child = childAfter(text, end, reader, (name) => this.byAlias.has(name));
+    // A bare name (平潭, 科委) must stand on its own: not inside a longer word, unless that word names something under it.
+    if (top < DERIVED && !child && !standsAlone(text, start, end, reader)) return null;
+    // A region in front that names one of them settles it (蔚县黄土镇).
+    if (best.length > 1 && before) {
+      const named = best.filter((e) => samePlace(outerOf(e).at(-1), before) === true);
+      if (named.length >= 1) best = named;
+    }
+    const organs = [...new Set(best.map((e) => e.organ))];
+    if (child) {
+      // 「平潭的市场监管局」: the department of that place, when the data has it.
+      const dept = this.strongest(alias + text.slice(end, end + child).replace(/^的/, ""));
+      if (dept.length === 1) return { kind: "organ", organ: dept[0], start, end: end + child, text: text.slice(start, end + child) };
+      return { kind: "child", parent: organs[0], start, end: end + child, text: text.slice(start, end + child) };
+    }
+    if (organs.length > 1) return { kind: "several", organs, start, end, text: alias };
+    return { kind: "organ", organ: organs[0], start, end, text: alias };
+  }
+
+  /**
+   * One-character typos of an organ's name (「平谭综合实验区」, 「西殿镇」): organs whose printed or
+   * rule-made name is one substitution, insertion or deletion away from part of `text`, never in
+   * the level word (「淮安区」 is another place than 淮安市, not a typo).
+   */
+  nearMisses(text: string): { organ: Organ; typed: string; alias: string }[] {
+    const index = this.typos();
+    const hits = new Map<Organ, { organ: Organ; typed: string; alias: string }>();
+    const runs = text.match(/[\p{Script=Han}]{3,}/gu) ?? [];
+    for (const run of runs) {
+      for (let i = 0; i < run.length; i++) {
+        for (let len = 3; len <= Math.min(this.maxAlias + 1, run.length - i, 16); len++) {
+          const typed = run.slice(i, i + len);
+          for (const key of deletions(typed)) {
+            for (const alias of index.get(key) ?? []) {
+              if (!oneEdit(typed, alias) || !levelKept(typed, alias)) continue;
+              for (const e of this.byAlias.get(alias) ?? []) {
+                if (e.weight < DERIVED) continue;
+                const prev = hits.get(e.organ);
+                if (!prev || typed.length > prev.typed.length) hits.set(e.organ, { organ: e.organ, typed, alias });
+              }
+            }
+          }
+        }
+      }
+    }
+    return [...hits.values()];
+  }
+
+  private typos(): Map<string, string[]> {
+    if (this.typoIndex) return this.typoIndex;
+    const index = new Map<string, string[]>();
+    for (const [alias, entries] of this.byAlias) {
+      if (alias.length < 3 || !entries.some((e) => e.weight >= DERIVED)) continue;
+      for (const key of deletions(alias)) {
+        const list = index.get(key);
+        if (list) list.push(alias);
+        else index.set(key, [alias]);
+      }
+    }
+    return (this.typoIndex = index);
+  }
+}
+
+/** A text and every way to drop one character from it (keys of the typo index). */
+function deletions(s: string): string[] {
+  const out = [s];
+  for (let i = 0; i < s.length; i++) out.push(s.slice(0, i) + s.slice(i + 1));
+  return out;
+}
+
+function oneEdit(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  let j = 0;
+  while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+  return a.length - i - j <= 1 && b.length - i - j <= 1;
+}
+
+/** The edit is not in the level character that ends a place: 淮安区 / 淮安市 are two places, not a typo. */
+function levelKept(typed: string, alias: string): boolean {
+  const level = splitPlace(alias).level;
+  if (!level) return true;
+  const end = level.endsWith("街道") ? "街道" : level.slice(-1);
+  return typed.endsWith(end) && typed.length > end.length;
+}
+
+/**
+ * The place written right before a name, if any: the shortest tail ending in a level word with a
+ * core of two or more characters (「北京市」 in 「请问北京市悦来镇」, 「实验区」 in 「平潭综合实验区」).
+ */
+export function placeBefore(before: string): string | null {
+  const run = /[\p{Script=Han}]{1,20}$/u.exec(before)?.[0] ?? "";
+  for (let k = run.length - 3; k >= 0; k--) {
+    const tail = run.slice(k);
+    const level = tail.endsWith("街道") ? 2 : LEVEL_CHARS.has(tail[tail.length - 1]) ? 1 : 0;
+    if (level && tail.length - level >= 2) return tail;
+  }
+  return null;
+}
+
+const LEVEL_CHARS = new Set(["省", "市", "县", "区", "旗", "州", "镇", "乡", "盟"]);
+
+/** Whether a place written in a question is the organ's (suffix either way: 实验区 / 平潭综合实验区); undefined when the organ's is unknown. */
+function samePlace(known: string | undefined, written: string): boolean | undefined {
+  if (!known) return undefined;
+  return known.endsWith(written) || written.endsWith(known) || core(known) === core(written);
+}
+
+/** A name with neither a level word nor a department ending: 「平潭」, 「淮安」. */
+function isBare(alias: string): boolean {
+  return !splitPlace(alias).level && !/(?:局|委员会|委|办公室|办公厅|办|厅|中心|政府|管委会)$/.test(alias);
+}
+
+const endsWithProvince = (before: string) => PROVINCES.some(([p]) => before.endsWith(p));
+
+/** Whether a bare name is a word of its own here: nothing Chinese glued on either side but a region or vocabulary. */
+function standsAlone(text: string, start: number, end: number, reader: NameReader): boolean {
+  const prev = text[start - 1];
+  const okBefore =
+    !prev || !HAN.test(prev) || placeBefore(text.slice(0, start)) !== null || endsWithProvince(text.slice(0, start)) || (reader.termBefore?.(text, start) ?? false);
+  const next = text[end];
+  const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的";
+  return okBefore && okAfter;
+}
+
+/** Length of a child organ's name right after a known name (skipping 「的」), or 0. */
+function childAfter(text: string, end: number, reader: NameReader, known: (name: string) => boolean): number {
+  const skip = text[end] === "的" ? 1 : 0;
+  const rest = text.slice(end + skip);
+  const m = ORGAN_ENDINGS.exec(rest);
+  if (!m) return 0;
+  const run = m[1];
+  // 「李楼镇西店镇」: another organ of the data, not something under the first.
+  for (let len = run.length; len >= 2; len--) if (known(rest.slice(0, len)) && !skip) return 0;
+  const term = reader.termAt(text, end + skip);
+  if (term && (term.joins || term.length >= run.length)) return 0;
+  if (reader.allTerms(run)) return 0;
+  return skip + run.length;
+}
+
+/** Whether two organ records are one organ (an upload joining the library's organ of the same name). */
+export function sameOrgan(a: Organ, b: Organ): boolean {
+  return (
+    organKeyOf({ places: a.places, body: a.body }) === organKeyOf({ places: b.places, body: b.body }) &&
+    chainsAgree(a.places.slice(0, -1), b.places.slice(0, -1))
+  );
+}
+
+/**
+ * Whether an organ is in an area a user named (宁海县, 平潭综合实验区) or is the organ named: one of
+ * its places is that place (by name or core: 宁海 = 宁海县), or its region or name contains it.
+ */
+export function inArea(o: { name: string; region: string | null; places?: string[] }, area: string): boolean {
+  const a = area.trim();
+  if (!a) return false;
+  const c = splitPlace(a).core;
+  return (o.places ?? []).some((p) => p === a || (c.length >= 2 && splitPlace(p).core === c)) || (o.region ?? "").includes(a) || o.name.includes(a);
+}
