@@ -17,26 +17,8 @@ export {
 export type { SourceKind } from "./normalize.ts";
 export type { Check, CheckId, Failure, NarrativeClaim } from "./checks.ts";
 export type { Provenance } from "./tables.ts";
-export {
-  ALL_CELLS,
-  APPLICANT_COLUMNS,
-  activeCell,
-  applicationCell,
-  cellLabel,
-  cellParts,
-  columnLabel,
-  reviewCell,
-  type RowDef,
-  rowCells,
-  rowKey,
-  rowLabel,
-  TABLE_C_CELLS,
-  TABLE_NAMES,
-  type TableId,
-  tableOf,
-  TEMPLATE_IDS,
-  TEMPLATE_NAMES,
-  TEMPLATES,
-  type TemplateDef,
-  type TemplateId,
-} from "./template.ts";
+// The cell grammar (ids, rows, labels, template and table names) and the grammar of organ names.
+export * from "./template.ts";
+export * from "./organ-name.ts";
+export { looksTraditional, toSimplified } from "./traditional.ts";
+export { type Equation, type EquationCheck, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
