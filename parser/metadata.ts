@@ -154,14 +154,27 @@ function leadingOrgan(lines: string[]): string | null {
   return null;
 }
 
+/** The text without whitespace, whole and from its start, each worked out once. */
+class Compacted {
+  private whole: string | null = null;
+  constructor(private readonly text: string) {}
+  get all(): string {
+    return (this.whole ??= compact(this.text));
+  }
+  /** The compact form of the text's first `chars` characters. */
+  head(chars: number): string {
+    return this.text.length <= chars ? this.all : compact(this.text.slice(0, chars));
+  }
+}
+
 /** The first sentence of 总体情况 usually names the organ: 「2024年，永丰镇深入贯彻…」. */
-function bodyOrgan(text: string): string | null {
-  const m = /\d{4}年度?[，,]\s*(?:我)?([\p{Script=Han}]{2,20}?)(?:深入|认真|坚持|严格|全面|积极|紧紧|始终|进一步|以|按照|在|根据|继续|围绕|高度)/u.exec(compact(text.slice(0, 6000)));
+function bodyOrgan(text: Compacted): string | null {
+  const m = /\d{4}年度?[，,]\s*(?:我)?([\p{Script=Han}]{2,20}?)(?:深入|认真|坚持|严格|全面|积极|紧紧|始终|进一步|以|按照|在|根据|继续|围绕|高度)/u.exec(text.head(6000));
   const name = m?.[1];
   if (name && ORGAN_SUFFIX.test(name) && !/^[我本该全各]/.test(name)) return name;
   // Otherwise the township the text keeps naming (「李楼镇高度重视…」): two characters before
   // 镇/乡/街道, a third only where every mention has the same one.
-  const c = compact(text);
+  const c = text.all;
   const mentions = new Map<string, string[]>();
   for (const x of c.matchAll(/(?<=[\p{Script=Han}]{2})(?:镇|乡|街道)(?=人民政府|办事处|[^\p{Script=Han}]|高度|深入|认真|收到|政务|政府|基层|党委)/gu)) {
     const at = x.index!;
@@ -178,8 +191,8 @@ function bodyOrgan(text: string): string | null {
 }
 
 /** The year the data covers (the report year), from the strongest cue available. */
-function yearCues(text: string, titleYear: number | null): { year: number | null; source: string | null; all: [string, number][] } {
-  const c = compact(text.slice(0, 20000));
+function yearCues(text: Compacted, titleYear: number | null): { year: number | null; source: string | null; all: [string, number][] } {
+  const c = text.head(20000);
   const cues: [string, number][] = [];
   if (titleYear) cues.push(["标题", titleYear]);
   const period = /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c);
@@ -222,8 +235,8 @@ function onlyPlaces(s: string): string[] | null {
  * title names no place) in the text: 「本报告由淮安市洪泽区人民政府办公室…」 gives 淮安市 for 洪泽区.
  * The reading most often printed wins.
  */
-function placesInFront(text: string, anchor: string): string | null {
-  const c = compact(text);
+function placesInFront(text: Compacted, anchor: string): string | null {
+  const c = text.all;
   const seen = new Map<string, number>();
   for (let at = c.indexOf(anchor), n = 0; at >= 0 && n < 60; at = c.indexOf(anchor, at + 1), n++) {
     let start = at;
@@ -247,7 +260,7 @@ function placesInFront(text: string, anchor: string): string | null {
  * organ itself, or else the places the text prints in front of it; the key and level come from
  * the name with those places.
  */
-function identity(organ: string, text: string): Pick<Metadata, "organShort" | "region" | "organKey" | "level"> {
+function identity(organ: string, text: Compacted): Pick<Metadata, "organShort" | "region" | "organKey" | "level"> {
   const name = splitOrganName(organ);
   // A government is its innermost place; a department sits in all of its places.
   const own = name.body === null ? name.places.slice(-1) : [];
@@ -268,11 +281,12 @@ export function extractMetadata(text: string): Metadata {
   const warnings: string[] = [];
   const page = pageMeta(lines, text);
   const title = titleCandidates(lines);
-  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(text);
+  const compacted = new Compacted(text);
+  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");
-  const who = organ ? identity(organ, text) : { organShort: null, region: null, organKey: null, level: null };
-  const cues = yearCues(text, title.year);
+  const who = organ ? identity(organ, compacted) : { organShort: null, region: null, organKey: null, level: null };
+  const cues = yearCues(compacted, title.year);
   // The date the page was published when it says so; the date under the signature otherwise.
   const published = page.published ?? signatureDate(text);
   let year = cues.year;

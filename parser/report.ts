@@ -6,6 +6,7 @@ import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeC
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
+import { BLANK_CELL } from "./tokens.ts";
 import type { OrganLevel } from "./organ-name.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
@@ -58,6 +59,19 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
+/** A line that is mostly table cells: cells set apart (tabs, pipes, spaces between digits) and two numbers or more, or a blank cell. */
+function isTableLine(l: string): boolean {
+  if (l.includes(BLANK_CELL)) return true;
+  if (!/[\t|]|\d\s+\d/.test(l)) return false;
+  let runs = 0;
+  for (let i = 0; i < l.length; i++) {
+    const digit = l.charCodeAt(i) >= 0x30 && l.charCodeAt(i) <= 0x39;
+    const before = i > 0 && l.charCodeAt(i - 1) >= 0x30 && l.charCodeAt(i - 1) <= 0x39;
+    if (digit && !before && ++runs >= 2) return true;
+  }
+  return false;
+}
+
 /** The six sections, located by their titles' words, not their numbering. */
 function sections(spaced: SpacedText): { title: string; text: string }[] {
   const text = spaced.text;
@@ -78,7 +92,7 @@ function sections(spaced: SpacedText): { title: string; text: string }[] {
       .slice(s, next)
       .replace(/^[^\n]*\n?/, "")
       .split("\n")
-      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2) && !/^\s*[-|:\s]+$/.test(l))
+      .filter((l) => !isTableLine(l) && !/^\s*[-|:\s]+$/.test(l))
       .join("\n")
       .replace(/[ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")

@@ -201,9 +201,15 @@ export function tableOf(cellId: string): TableId {
 
 /** The row a cell belongs to (`applications.new`, `active.rules`; table C is one row, `review`). */
 export function rowKey(cellId: string): string {
-  if (tableOf(cellId) === "C") return TABLE_C_ROW;
-  return cellId.slice(0, cellId.lastIndexOf("."));
+  let key = rowKeys.get(cellId);
+  if (key === undefined) {
+    key = tableOf(cellId) === "C" ? TABLE_C_ROW : cellId.slice(0, cellId.lastIndexOf("."));
+    if (rowKeys.size < 4096) rowKeys.set(cellId, key);
+  }
+  return key;
 }
+
+const rowKeys = new Map<string, string>();
 
 /** A cell id's parts: its table, its row id inside the table (`denied.state_secret`), its column. */
 export function cellParts(cellId: string): { table: TableId; row: string; column: string } {
