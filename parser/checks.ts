@@ -178,11 +178,12 @@ const OK_DETAIL: Record<EquationCheck, (n: number) => string> = {
 
 /**
  * The equation checks over a report's cells, in the order balance, row_sum, result_sum,
- * review_sum: every equation whose cells all have values is checked.
+ * review_sum: every equation whose cells all have values (or were printed blank) is checked.
  */
-export function equationChecks(cells: Cells, template: TemplateDef): Check[] {
+export function equationChecks(cells: Cells, template: TemplateDef, blanks: ReadonlySet<string> = new Set()): Check[] {
   const present = (rowId: string) => B(rowId, "total") in cells;
-  const value = (c: string) => get(cells, c);
+  // A cell printed blank counts as 0 in the equations (domain.md W6), though its value stays unknown.
+  const value = (c: string) => get(cells, c) ?? (blanks.has(c) ? 0 : null);
   const ids: EquationCheck[] = ["balance", "row_sum", "result_sum", "review_sum"];
   const failures = new Map<EquationCheck, Failure[]>(ids.map((id) => [id, []]));
   const checked = new Map<EquationCheck, number>(ids.map((id) => [id, 0]));
@@ -199,7 +200,7 @@ export function equationChecks(cells: Cells, template: TemplateDef): Check[] {
       cells: eq.check === "result_sum" ? [...eq.right, ...eq.left] : [...eq.left, ...eq.right],
       expected: l.reduce((a, b) => a + b, 0),
       printed: r.reduce((a, b) => a + b, 0),
-      message: failureMessage(eq, l, r),
+      message: failureMessage(eq, l, r) + ([...eq.left, ...eq.right].some((c) => get(cells, c) === null) ? "（原文空白的格按 0 计）" : ""),
     });
   }
   return ids.map((id) => check(id, failures.get(id)!, OK_DETAIL[id](checked.get(id)!), checked.get(id)!));

@@ -160,7 +160,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const merge = <T>(pick: (p: NonNullable<(typeof parts)[number]>) => Record<string, T>): Record<string, T> => Object.assign({}, ...parts.map((p) => pick(p!)));
   const claims = narrativeClaims(proseOutsideTables(text, regions));
   const checks: Check[] = [
-    ...equationChecks(cells, template),
+    ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks))),
     narrativeCheck(claims, cells),
     incompleteCheck(
       { a: !!a?.found, b: !!b?.found, c: !!cT?.found },

@@ -45,6 +45,8 @@ export interface TableResult {
   /** Labels of the template's rows that were not found. */
   missingRows: string[];
   found: boolean;
+  /** Cells printed blank and still unknown (a blank is not a zero). */
+  blanks: string[];
 }
 
 const emptyResult = (cells: Record<string, number | null> = {}): TableResult => ({
@@ -55,6 +57,7 @@ const emptyResult = (cells: Record<string, number | null> = {}): TableResult => 
   warnings: [],
   missingRows: [],
   found: false,
+  blanks: [],
 });
 
 // ---------------------------------------------------------------- regions
@@ -384,25 +387,26 @@ function equationRules(eqs: LocalEquation[]): RowRules {
  * less the rest (or the sum of its parts); several unknown parts of a sum that the known cells
  * already reach are all 0, since counts are never negative. Repeated until nothing changes.
  */
-function deriveByEquations(eqs: LocalEquation[], vs: (number | null)[], unknown: number[]): Map<number, number> {
+function deriveByEquations(eqs: LocalEquation[], vs: (number | null)[], unknown: number[], onlyZeros = false): Map<number, number> {
   const fixed = new Map<number, number>();
+  const open = new Set(unknown);
   const value = (i: number) => fixed.get(i) ?? vs[i];
   const known = (xs: number[]) => xs.reduce((a, i) => a + (value(i) ?? 0), 0);
   for (let changed = true; changed; ) {
     changed = false;
     for (const e of eqs) {
-      const open = [...e.left, ...e.right].filter((i) => value(i) === null);
-      if (open.length === 0 || open.some((i) => !unknown.includes(i))) continue;
-      if (open.length === 1) {
-        const v = solve(e, open[0], value);
-        if (v === undefined || v < 0 || !Number.isInteger(v)) continue;
-        fixed.set(open[0], v);
+      const nulls = [...e.left, ...e.right].filter((i) => value(i) === null);
+      if (nulls.length === 0 || nulls.some((i) => !open.has(i))) continue;
+      if (nulls.length === 1) {
+        const v = solve(e, nulls[0], value);
+        if (v === undefined || v < 0 || !Number.isInteger(v) || (onlyZeros && v !== 0)) continue;
+        fixed.set(nulls[0], v);
         changed = true;
       } else {
-        const side = e.left.includes(open[0]) ? e.left : e.right;
-        if (!open.every((i) => side.includes(i))) continue;
+        const side = e.left.includes(nulls[0]) ? e.left : e.right;
+        if (!nulls.every((i) => side.includes(i))) continue;
         if (known(side === e.left ? e.right : e.left) !== known(side)) continue;
-        for (const i of open) fixed.set(i, 0);
+        for (const i of nulls) fixed.set(i, 0);
         changed = true;
       }
     }
@@ -505,8 +509,13 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.has(j) && values[j] !== null) res.derived.push(id);
     if (placeholders.has(j) && values[j] === null) {
-      const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
-      res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);
+      // Printed as is, a blank cell is its own token; the table's equations may still fix it.
+      const token = readings.length === 1 && readings[0].asPrinted ? state.item.toks[j] : undefined;
+      if (token?.kind === "placeholder" && token.raw === "") res.blanks.push(id);
+      else {
+        const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
+        res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);
+      }
     }
   });
   if (undetermined.length > 0) {
@@ -519,6 +528,34 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
 }
 
 // ---------------------------------------------------------------- tables
+
+/**
+ * Blank cells the table's equations fix as zeros across rows (a blank row of results whose
+ * column sums already reach 总计), then a warning for each blank still unknown. Only zeros:
+ * a non-zero value taken from 一+二=三(七)+四 would hide the very break that rule is there to
+ * show, so such a blank stays unknown, and the checks count it as 0 (domain.md W6).
+ */
+function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
+  if (res.blanks.length > 0 && equations.length > 0) {
+    const ids: string[] = [];
+    const at = new Map<string, number>();
+    const pos = (id: string) => {
+      let i = at.get(id);
+      if (i === undefined) at.set(id, (i = ids.push(id) - 1));
+      return i;
+    };
+    const local = equations.map((e) => ({ left: e.left.map(pos), right: e.right.map(pos) }));
+    const vs = ids.map((id) => (typeof res.cells[id] === "number" ? (res.cells[id] as number) : null));
+    const fixed = deriveByEquations(local, vs, res.blanks.filter((id) => at.has(id)).map((id) => at.get(id)!), true);
+    const zeros = new Set([...fixed.keys()].map((i) => ids[i]));
+    for (const id of zeros) {
+      res.cells[id] = 0;
+      res.derived.push(id);
+    }
+    res.blanks = res.blanks.filter((id) => !zeros.has(id));
+  }
+  for (const id of res.blanks) res.warnings.push(`${id}: 原文空白，按未填写处理`);
+}
 
 function tableRows(
   regionText: string,
@@ -599,6 +636,7 @@ export function parseTableA(regionText: string, template: TemplateDef, cells?: R
   if (template.id === "2021" && feesInWan && res.cells[fees] != null && !res.units[fees]) res.units[fees] = "万元";
   if (procurementInWan && res.cells[procurement] != null && !res.units[procurement]) res.units[procurement] = "万元";
   res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.label);
+  settleBlanks(res, []);
   return res;
 }
 
@@ -618,6 +656,7 @@ export function parseTableB(regionText: string, template: TemplateDef, cells?: R
   const present = (id: string) => states.some((s) => s.def.id === id);
   const resolved = resolve(states, columnConsistency(template, present));
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
+  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
     // The 2021 model's （六）其他处理 is the sum of its three sub-rows; a report that prints only
@@ -643,5 +682,6 @@ export function parseTableC(regionText: string, cells?: Record<string, number | 
   res.found = true;
   const def: RowDef = { id: TABLE_C_ROW, label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
   emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS);
+  settleBlanks(res, TABLE_C_EQUATIONS);
   return res;
 }

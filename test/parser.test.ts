@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isReport, parseReport, type Report } from "../parser/index.ts";
+import { isReport, parseReport, type Report, TEMPLATES } from "../parser/index.ts";
 import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
@@ -176,7 +176,8 @@ describe("classes of pages never seen before (issue 10): what a user reads besid
 /** A minimal page around table B whose row 「一、本年新收」 is given as HTML cells. */
 function pageWithRow(cellsHtml: string, extra = ""): string {
   const zeros = "<td>0</td>".repeat(7);
-  const labels = ["二、上年结转政府信息公开申请数量", "（一）予以公开", "（七）总计", "四、结转下年度继续办理"];
+  // Only one other row: the row's own sum is the one rule that applies to the row under test.
+  const labels = ["二、上年结转政府信息公开申请数量"];
   return `<html><head><title>西店镇2024年政府信息公开工作年度报告</title></head><body>
 <p>西店镇2024年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>${extra}
 <table>
@@ -227,6 +228,42 @@ describe("HTML is read as a grid of cells", () => {
     expect(r.published).toBe("2025-01-21");
     expect(r.cells["applications.new.total"]).toBe(1);
     expect(r.narrative.map((s) => s.text).join()).not.toMatch(/主办|当前位置/);
+  });
+});
+
+describe("blank cells in HTML tables", () => {
+  const table = (rows: [string, string[]][]) =>
+    `<html><body><p>西店镇2024年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>
+<tr><td colspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>
+${rows.map(([label, vs]) => `<tr><td colspan="2">${label}</td>${vs.map((v) => `<td>${v || "<o:p>&nbsp;</o:p>"}</td>`).join("")}</tr>`).join("\n")}
+</table><p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p></body></html>`;
+  const row = (...vs: (number | "")[]) => vs.map(String);
+  const blank = row("", "", "", "", "", "", "");
+
+  it("a blank row of results the column sums already reach is zeros, listed as derived", () => {
+    const values: Record<string, string[]> = { new: row(3, 0, 0, 0, 0, 0, 3), granted: row(3, 0, 0, 0, 0, 0, 3), partial: blank, total: row(3, 0, 0, 0, 0, 0, 3) };
+    const rows = TEMPLATES["2021"].tableB.filter((d) => d.id !== "other_handling").map((d): [string, string[]] => [d.label, values[d.id] ?? row(0, 0, 0, 0, 0, 0, 0)]);
+    const r = parseReport(table(rows), { file: "x.html" }) as Report;
+    expect(r.cells["applications.partial.natural_person"]).toBe(0);
+    expect(r.derived).toContain("applications.partial.total");
+  });
+
+  it("a blank that only 一+二=三(七)+四 could fill stays unknown, and the break it leaves is caught", () => {
+    const r = parseReport(
+      table([
+        ["一、本年新收政府信息公开申请数量", row(5, 0, 0, 0, 0, 0, 5)],
+        ["二、上年结转政府信息公开申请数量", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（一）予以公开", row(4, 0, 0, 0, 0, 0, 4)],
+        ["（七）总计", row(4, 0, 0, 0, 0, 0, 4)],
+        ["四、结转下年度继续办理", row("", 0, 0, 0, 0, 0, "")],
+      ]),
+      { file: "x.html" },
+    ) as Report;
+    expect(r.cells["applications.carried_forward.natural_person"]).toBeNull();
+    const balance = r.checks.find((c) => c.id === "balance")!;
+    expect(balance.ok).toBe(false);
+    expect(balance.detail).toMatch(/空白的格按 0 计/);
+    expect(r.warnings.join()).toMatch(/carried_forward\.natural_person: 原文空白/);
   });
 });
 
