@@ -146,7 +146,11 @@ export function gridLines(grid: GridCell[][]): string[] {
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
-  const isValue = (t: string) => NUMERIC.test(t) || isPlaceholderText(t);
+  // Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here.
+  const isValue = (t: string) => {
+    const n = /[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t;
+    return NUMERIC.test(n) || isPlaceholderText(n);
+  };
   // The numbers stand from the first column where any row has one.
   let valueStart = width;
   grid.forEach((row, r) => row.forEach((c, j) => starts(r, j) && isValue(c.text) && (valueStart = Math.min(valueStart, j))));
