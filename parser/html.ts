@@ -102,8 +102,13 @@ function ownRows(table: DomNode): DomNode[] {
 
 const ownCells = (row: DomNode) => (row.children ?? []).filter((c) => isTag(c, "td") || isTag(c, "th"));
 
+/**
+ * Whether an element holds a table of its own (two rows or more). A one-row table inside a cell
+ * is only formatting and reads as the cell's text; a real table inside a cell makes the outer
+ * table page layout.
+ */
 function containsTable(n: DomNode): boolean {
-  return (n.children ?? []).some((c) => isTag(c, "table") || (c.type === "tag" && containsTable(c)));
+  return (n.children ?? []).some((c) => (isTag(c, "table") && ownRows(c).length >= 2) || (c.type === "tag" && containsTable(c)));
 }
 
 interface GridCell {

@@ -202,7 +202,7 @@ describe("HTML is read as a grid of cells", () => {
     ["blank parts the total already covers are 0", ["3", "1", "", "", "", "", "4"].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
     ["numbers wrapped in spans and paragraphs", `<td><p><span>1</span><span>2</span></p></td><td><p>0</p></td>${"<td>0</td>".repeat(4)}<td><p><span style="mso-bidi-font-size:10.5pt">12<o:p></o:p></span></p></td>`, [12, 0, 0, 0, 0, 0, 12]],
     ["full-width digits, and a blank holding only an ideographic space", `<td>３</td><td>\u3000</td><td>0</td><td>0</td><td>0</td><td>１</td><td>４</td>`, [3, 0, 0, 0, 0, 1, 4]],
-    ["a nested one-cell table inside a cell does not shift the row", `<td>5</td><td><table><tr><td>1</td></tr></table></td>${"<td>0</td>".repeat(4)}<td>6</td>`, [5, 1, 0, 0, 0, 0, 6]],
+    ["a one-row table nested in a cell is that cell: the blank after it keeps its column", `<td>5</td><td><table><tr><td>1</td></tr></table></td>${wordCell("")}<td>0</td><td>0</td><td>2</td><td>9</td>`, [5, 1, 1, 0, 0, 2, 9]],
   ])("%s", (_n, cellsHtml, want) => {
     const r = parseReport(pageWithRow(cellsHtml), { file: "page.html" }) as Report;
     expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual(want);
