@@ -14,7 +14,7 @@ import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 7;
+export const FORMAT_VERSION = 8;
 // moved to parser/documents.ts (exported by parser/index.ts)
 export { ACCEPTED_EXTENSIONS as SUPPORTED, MAX_FILE_BYTES } from "../parser/index.ts";
 

@@ -94,11 +94,12 @@ const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[
 
 function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
   // A page's own 标题/名称 line states the title; other metadata lines are never the title.
-  const titled = lines.flatMap((l) => {
+  const top = lines.slice(0, 80);
+  const titled = top.flatMap((l) => {
     const m = pageMetaLine(l);
     return m && TITLE_LABELS.has(m.label) ? [m.value] : [];
   });
-  const candidates = [...titled, ...lines.filter((l) => !pageMetaLine(l))].slice(0, 30);
+  const candidates = [...titled, ...top.filter((l) => !pageMetaLine(l))].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
     let l = compact(candidates[i]);
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
