@@ -8,6 +8,7 @@ import { benchAsk } from "./ask.ts";
 import { benchExport } from "./export.ts";
 import { benchParse } from "./parse.ts";
 import { benchPdf } from "./pdf.ts";
+import { benchReview } from "./review.ts";
 import { benchWebhook } from "./webhook.ts";
 import { loadReports } from "../index/cache.ts";
 import { BUNDLED_REPORTS } from "../bot/cli-args.ts";
@@ -32,6 +33,11 @@ console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: 
 const e = await benchExport(n, root);
 console.log(
   `export: ${e.reports} reports of one year (+${e.unpublished} organs in 未发布) → ${e.files} xlsx file(s), ${(e.bytes / 2 ** 20).toFixed(1)} MB, in ${Math.round(e.ms)} ms (CPU ${Math.round(e.cpuMs)} ms); peak RSS +${e.extraMB} MB over ${e.rssBeforeMB} MB before the export${e.extraIsBound ? " (upper bound)" : ""}`,
+);
+
+const rv = benchReview(n);
+console.log(
+  `审查 (reviewYear): one year of ${rv.reports} synthetic reports with last year's, every rule: ${Math.round(rv.ms)} ms (median of 3: ${rv.runs.join(", ")} ms); first run, also reading every report's prose: ${Math.round(rv.coldMs)} ms; ${rv.errors} 错误 and ${rv.reminders} 提醒 in ${rv.withErrors} reports with errors`,
 );
 
 const whData = mkdtempSync(join(tmpdir(), "nianbao-wh-"));

@@ -4,7 +4,7 @@
  */
 import type { Answer, NumberAnswer } from "../commands/index.ts";
 import type { Reminder } from "../commands/reminders.ts";
-import { checkName } from "../commands/answer.ts";
+import { ruleName } from "../parser/review/index.ts";
 import { keyFigures } from "../commands/format.ts";
 import type { Report } from "../parser/index.ts";
 
@@ -199,7 +199,7 @@ export function checkCard(r: Report, opts: { fileName: string; uploadId?: string
   const rows: (string | number | null)[][] = [];
   for (const c of failed) {
     for (const f of c.failures.length ? c.failures : [{ row: "", column: "", expected: null, printed: null, message: c.detail, cells: [] }]) {
-      rows.push([checkName(c.id), f.row, f.column, f.expected, f.printed, f.message]);
+      rows.push([ruleName(c.id), f.row, f.column, f.expected, f.printed, f.message]);
     }
   }
   if (rows.length) body.push(tableElement(["校验", "行", "列", "应为", "实为", "说明"], rows.slice(0, 40)));

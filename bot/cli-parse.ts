@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "../parser/documents.ts";
 import { isReport, type ParseResult } from "../parser/index.ts";
+import { countFindings, ruleName, verdict } from "../parser/review/index.ts";
 import { keyFigures } from "../commands/format.ts";
 
 async function parseFile(path: string): Promise<ParseResult> {
@@ -20,13 +21,14 @@ async function parseFile(path: string): Promise<ParseResult> {
 
 function summary(r: ParseResult): string {
   if (!isReport(r)) return `${r.file}\n  ✗ ${r.error}`;
-  const failed = r.checks.filter((c) => !c.ok);
+  // Errors first, then reminders, each with the rule's name and where/why.
+  const failed = r.checks.filter((c) => !c.ok).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "错误" ? -1 : 1));
   const lines = [
     `${r.file}`,
     `  单位：${r.organ ?? "（未识别）"}  年度：${r.year ?? "（未识别）"}  格式：${r.template === "2021" ? "2021版（国办公开办函〔2021〕30号）" : "2019版（国办公开办函〔2019〕60号）"}${r.published ? `  发布：${r.published}` : ""}`,
     ...keyFigures(r).map((f) => `  ${f.label}：${f.value ?? "—"}`),
-    failed.length ? `  校验未通过：` : `  校验：全部通过`,
-    ...failed.map((c) => `    ✗ ${c.id}：${c.detail}`),
+    `  校验：${verdict(countFindings(r.checks))}`,
+    ...failed.map((c) => `    ${c.severity === "错误" ? "✗" : "△"} ${c.severity} ${ruleName(c.id)}（${c.id}）：${c.detail}`),
     ...r.warnings.slice(0, 8).map((w) => `  ⚠ ${w}`),
   ];
   return lines.join("\n");

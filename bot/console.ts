@@ -3,6 +3,8 @@
  * when no Feishu credentials are configured.
  */
 import { createInterface } from "node:readline";
+import type { Answer } from "../commands/index.ts";
+import type { Cell } from "../commands/answer.ts";
 import { route } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
 import { saveAttachment } from "./attachments.ts";
@@ -22,7 +24,7 @@ export async function runConsole(
     if (/^(退出|exit|quit)$/i.test(q)) break;
     if (q) {
       const a = route(q, { store, now: io.now() });
-      write(a.text);
+      write(consoleText(a));
       // /导出: the workbook is written to a folder (in Feishu it is sent as a file message).
       if (a.attachment) for (const line of await saveAttachment(store, a.attachment, io.exportsDir ?? "exports")) write(line);
       write("");
@@ -30,4 +32,28 @@ export async function runConsole(
     rl.prompt();
   }
   rl.close();
+}
+
+const BLOCKS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
+
+/** A bar of `width` characters for `value` out of `max` (eighths of a character). */
+export function bar(value: number, max: number, width = 20): string {
+  if (max <= 0 || value <= 0) return "";
+  const eighths = Math.round((value / max) * width * 8);
+  return "█".repeat(Math.floor(eighths / 8)) + BLOCKS[eighths % 8];
+}
+
+/**
+ * The answer as console text: trends and rankings get a bar beside each number (the Feishu card
+ * draws a chart instead).
+ */
+export function consoleText(a: Answer): string {
+  if ((a.kind !== "trend" && a.kind !== "ranking") || !a.table) return a.text;
+  const col = a.kind === "trend" ? 1 : 2;
+  const values = a.table.rows.map((r) => (typeof r[col] === "number" ? (r[col] as number) : 0));
+  const max = Math.max(0, ...values);
+  const label = (r: Cell[]) => (a.kind === "trend" ? String(r[0]) : `${r[0]} ${r[1]}`);
+  const width = Math.max(...a.table.rows.map((r) => label(r).length));
+  const chart = a.table.rows.map((r, i) => `  ${label(r).padEnd(width)} ${bar(values[i], max).padEnd(21)} ${r[col] === null ? "—" : r[col]}`);
+  return [a.text, "", ...chart].join("\n");
 }

@@ -5,6 +5,7 @@
 import type { Organ } from "../index/store.ts";
 import type { Report } from "../parser/index.ts";
 import { rowKey } from "../parser/tables.ts";
+import { ruleName } from "../parser/review/index.ts";
 import { cellLabel } from "../parser/template.ts";
 import type { Invocation } from "./command.ts";
 import type { FigureValue } from "./figures.ts";
@@ -116,22 +117,13 @@ function columnName(cell: string): string {
   return cellLabel(cell).replace(/^.*（(.*)）$/, "$1");
 }
 
-export function checkName(id: string): string {
-  return (
-    { balance: "一+二=三(七)+四", row_sum: "行合计", result_sum: "办理结果合计", review_sum: "复议诉讼合计", narrative: "正文与表格一致", incomplete: "表格完整" } as Record<
-      string,
-      string
-    >
-  )[id] ?? id;
-}
-
 /** Failed checks, derivations and warnings of a report that concern the given cells. */
 export function issuesFor(r: Report, cells: string[]): string[] {
   const set = new Set(cells);
   const out: string[] = [];
   for (const c of r.checks) {
     if (c.ok) continue;
-    for (const f of c.failures) if (f.cells.some((x) => set.has(x))) out.push(`年报自身校验未通过（${checkName(c.id)}）：${f.message}`);
+    for (const f of c.failures) if (f.cells.some((x) => set.has(x))) out.push(`年报自身校验未通过（${ruleName(c.id)}）：${f.message}`);
   }
   for (const cell of cells) {
     if (r.derived.includes(cell)) out.push(`${cellLabel(cell, r.template)} 原文空白，由勾稽关系推出`);
@@ -148,7 +140,7 @@ export function issueSummary(r: Report, cells: string[]): string {
     if (c.ok) continue;
     for (const f of c.failures) {
       if (!f.cells.some((x) => set.has(x))) continue;
-      out.push(c.id === "narrative" ? `表格 ${f.printed}，正文称 ${f.expected} 件` : `${checkName(c.id)}：应为 ${f.expected ?? "?"}，实为 ${f.printed ?? "?"}`);
+      out.push(c.id === "narrative" ? `表格 ${f.printed}，正文称 ${f.expected} 件` : `${ruleName(c.id)}：应为 ${f.expected ?? "?"}，实为 ${f.printed ?? "?"}`);
     }
   }
   if (cells.some((c) => r.derived.includes(c))) out.push("原文空白，由勾稽关系推出");

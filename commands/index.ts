@@ -66,6 +66,7 @@ export function intentOf(text: string, q: Question): string {
   if (INTENTS.export.test(text)) return "导出";
   if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
   if (INTENTS.unpublished.test(text)) return "未发布";
+  if (INTENTS.audit.test(text) && !organNamed) return "审查";
   if (INTENTS.checks.test(text)) return "校验";
   if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN" || y.kind === "range")) return "趋势";
   if (organs.length >= 2 && (INTENTS.compare.test(text) || q.terms.some((m) => m.terms.some((t) => t.t === "versus")))) return "对比";

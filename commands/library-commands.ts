@@ -2,10 +2,12 @@
  * Commands about the library as a whole: /校验 (a report's checks, or every report that fails
  * one) and /搜索 (full text).
  */
+import { ruleName } from "../parser/review/index.ts";
 import { z } from "zod";
-import { type Cell, checkName, errorAnswer, makeAnswer } from "./answer.ts";
+import { type Cell, errorAnswer, makeAnswer } from "./answer.ts";
 import { define } from "./command.ts";
 import { organKeySchema, yearSchema } from "./schemas.ts";
+import { findingRows, reviewInLibrary } from "./review-commands.ts";
 import { pickOrgan, pickReport, unknownName } from "./select.ts";
 import { understand } from "./understand.ts";
 
@@ -35,29 +37,37 @@ export const checks = define({
       const picked = pickReport("校验", organ, year, ctx.store);
       if ("answer" in picked) return picked.answer;
       const r = picked.report;
-      const failed = r.checks.filter((c) => !c.ok).length;
+      const review = reviewInLibrary(ctx, organ, r);
+      const passed = review.checks.filter((c) => c.ok).length;
       return makeAnswer({
         kind: "checks",
         command: "校验",
-        title: `${r.organ} ${r.year} 年报勾稽校验：${failed ? `${failed} 项未通过` : "全部通过"}`,
-        table: { columns: ["校验", "结果", "说明"], rows: r.checks.map((c) => [checkName(c.id), c.ok ? "通过" : "未通过", c.detail]) },
-        lines: [...notes, ...picked.notes, ...r.warnings.slice(0, 10).map((w) => `⚠ ${w}`)],
+        title: `${r.organ} ${r.year} 年报审查：${review.verdict}`,
+        table: review.findings.length ? { columns: ["级别", "规则", "位置", "说明"], rows: findingRows(review.findings) } : undefined,
+        lines: [
+          `其余 ${passed} 项规则均通过`,
+          ...(review.comparison ? [`本级年报与下级年报之和的对比：${review.comparison.rows.length} 项，见 /审查 ${r.year}`] : []),
+          ...notes,
+          ...picked.notes,
+          ...r.warnings.slice(0, 10).map((w) => `⚠ ${w}`),
+        ],
         actions: [{ label: "查看完整报告", command: "报告", args: { organ: organ.key, year: r.year! }, primary: true }],
-        tone: failed ? "warn" : "ok",
+        tone: review.counts.错误 ? "warn" : "ok",
       });
     }
     const rows: Cell[][] = [];
     for (const o of ctx.store.organs) {
       for (const [y, r] of [...o.reports].sort((a, b) => b[0] - a[0])) {
         if (year !== undefined && y !== year) continue;
-        for (const c of r.checks.filter((c) => !c.ok)) rows.push([ctx.store.displayName(o), y, checkName(c.id), c.detail]);
+        for (const c of r.checks.filter((c) => !c.ok)) rows.push([ctx.store.displayName(o), y, c.severity, ruleName(c.id), c.detail]);
       }
     }
     return makeAnswer({
       kind: "checks",
       command: "校验",
-      title: rows.length ? `${year ?? "全部"}年报中未通过的校验：${rows.length} 项` : `${year ?? "全部"}年报的勾稽校验全部通过`,
-      table: rows.length ? { columns: ["单位", "年份", "校验", "说明"], rows } : undefined,
+      title: rows.length ? `${year ?? "全部"}年报中未通过的校验：${rows.length} 项` : `${year ?? "全部"}年报的校验全部通过`,
+      table: rows.length ? { columns: ["单位", "年份", "级别", "校验", "说明"], rows: rows.sort((a, b) => (a[2] === b[2] ? 0 : a[2] === "错误" ? -1 : 1)) } : undefined,
+      lines: rows.length ? ["这里是每份年报自身的校验；跨年衔接、重复和按时发布见 /审查 年份"] : [],
       tone: rows.length ? "warn" : "ok",
     });
   },
@@ -94,6 +104,30 @@ export const search = define({
           return [h.report.organShort ?? h.report.organ, h.report.year, sec?.title ?? "", sec ? snippet(sec.text, parts) : ""];
         }),
       },
+    });
+  },
+});
+
+export const library = define({
+  name: "资料库",
+  aliases: ["库", "library", "files"],
+  summary: "资料库里有哪些单位和年份，哪些文件没能读取、为什么",
+  usage: "/资料库",
+  example: "/资料库",
+  schema: z.object({}),
+  read: () => ({ args: {} }),
+  run: (_a, ctx) => {
+    const { store } = ctx;
+    const rows: Cell[][] = store.organs
+      .map((o) => [store.displayName(o), [...o.reports.keys()].sort((a, b) => a - b).join("、")] as Cell[])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]), "zh"));
+    return makeAnswer({
+      kind: "help",
+      command: "资料库",
+      title: `资料库：${store.organs.length} 个单位、${store.reports.length} 份年报${store.rejected.length ? `，${store.rejected.length} 个文件无法识别` : ""}`,
+      table: { columns: ["单位", "年份"], rows },
+      lines: store.rejected.map((x) => `无法识别 ${x.file}：${x.error}`),
+      tone: store.rejected.length ? "warn" : "ok",
     });
   },
 });

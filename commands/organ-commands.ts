@@ -2,12 +2,14 @@
  * Commands about one organ: /报告 (a report's key figures and failed checks), /趋势 (a figure
  * over the years) and /对比 (organs side by side).
  */
+import { ruleName } from "../parser/review/index.ts";
 import { z } from "zod";
 import type { Organ } from "../index/store.ts";
-import { type Action, type Cell, checkName, choiceAnswer, errorAnswer, issueSummary, makeAnswer, type NumberAnswer, numberAnswer } from "./answer.ts";
-import { type CommandContext, define } from "./command.ts";
+import { type Action, type Cell, choiceAnswer, errorAnswer, issueSummary, makeAnswer, type NumberAnswer, numberAnswer } from "./answer.ts";
+import { define } from "./command.ts";
 import { type Figure, figureFromKey, figureKey, figureLabel, figureValue } from "./figures.ts";
 import { keyFigures } from "./format.ts";
+import { reviewInLibrary } from "./review-commands.ts";
 import { unreadProblem } from "./query.ts";
 import { figureKeySchema, organKeySchema, yearSchema } from "./schemas.ts";
 import { latestYear, pickOrgan, pickReport, pickYear } from "./select.ts";
@@ -43,7 +45,7 @@ export const report = define({
     const picked = pickReport("报告", organ, year, ctx.store);
     if ("answer" in picked) return picked.answer;
     const r = picked.report;
-    const failed = r.checks.filter((c) => !c.ok);
+    const review = reviewInLibrary(ctx, organ, r);
     const name = ctx.store.displayName(organ);
     return makeAnswer({
       kind: "report",
@@ -52,8 +54,9 @@ export const report = define({
       table: { columns: ["指标", "数值"], rows: keyFigures(r).map((f) => [f.label, f.value]) },
       lines: [
         `格式：${r.template === "2021" ? "2021版（国办公开办函〔2021〕30号）" : "2019版（国办公开办函〔2019〕60号）"}${r.published ? `；发布日期：${r.published}` : ""}`,
-        failed.length ? `校验未通过 ${failed.length} 项：` : "勾稽校验：全部通过",
-        ...failed.map((c) => `✗ ${checkName(c.id)}：${c.detail}`),
+        `审查：${review.verdict}`,
+        ...review.findings.slice(0, 8).map((c) => `${c.severity === "错误" ? "✗" : "⚠"} ${c.severity}·${ruleName(c.id)}：${c.detail}`),
+        ...(review.findings.length > 8 ? [`另有 ${review.findings.length - 8} 项，见 /校验`] : []),
         ...notes,
         ...picked.notes,
       ],
@@ -61,7 +64,7 @@ export const report = define({
         { label: `${name} 近年趋势`, command: "趋势", args: { organ: organ.key, figure: NEW_APPLICATIONS } },
         { label: "校验详情", command: "校验", args: { organ: organ.key, year: r.year! } },
       ],
-      tone: failed.length ? "warn" : "ok",
+      tone: review.counts.错误 ? "warn" : "ok",
     });
   },
 });

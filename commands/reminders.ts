@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { organLevel, splitOrganName } from "../parser/organ-name.ts";
-import { checkName } from "./answer.ts";
+import { ruleName } from "../parser/review/index.ts";
 import { addDaysIso, type WorkCalendar, workdayOnOrBefore } from "./calendar.ts";
 
 export const DEFAULT_OFFSETS = [30, 14, 7, 3, 1, 0];
@@ -166,7 +166,7 @@ function makeReminder(store: ReportStore, sub: Subscription, d: Deadline, expect
   const published = expectedOrgans.filter((o) => o.reports.has(d.reportYear));
   const missing = expectedOrgans.filter((o) => !o.reports.has(d.reportYear));
   const problems = published
-    .map((o) => ({ organ: name(o), checks: o.reports.get(d.reportYear)!.checks.filter((c) => !c.ok).map((c) => `${checkName(c.id)}：${c.detail}`) }))
+    .map((o) => ({ organ: name(o), checks: o.reports.get(d.reportYear)!.checks.filter((c) => !c.ok && c.severity === "错误").map((c) => `${ruleName(c.id)}：${c.detail}`) }))
     .filter((p) => p.checks.length > 0);
   const daysLeft = dayDiff(sendDate, d.date);
   const key = createHash("sha1").update(`${sub.chatId}|${d.date}|${d.label}|${sendDate}`).digest("hex").slice(0, 32);

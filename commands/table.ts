@@ -6,10 +6,11 @@ import { z } from "zod";
 import { type Action, makeAnswer } from "./answer.ts";
 import { type CommandContext, type CommandDef, define } from "./command.ts";
 import { exportSummary, ranking, total, unpublished } from "./area-commands.ts";
-import { checks, search } from "./library-commands.ts";
+import { checks, library, search } from "./library-commands.ts";
 import { compare, report, trend } from "./organ-commands.ts";
 import { query } from "./query.ts";
 import { reminders, removeDeadline, setDeadline, subscribe, unsubscribe } from "./reminder-commands.ts";
+import { audit } from "./review-commands.ts";
 
 export const EXAMPLE_QUESTIONS = ["李楼镇 2020 依申请数", "西店镇2019年行政复议几件", "去年哪个乡镇申请最多", "李楼镇 近三年 依申请数", "哪些年报有问题"];
 
@@ -30,14 +31,14 @@ const help = define({
       table: { columns: ["命令", "说明", "例子"], rows: COMMANDS.map((c) => [c.usage, c.summary, c.example]) },
       lines: [
         `直接发问也可以，例如：${EXAMPLE_QUESTIONS.join("、")}`,
-        `已收录 ${ctx.store.organs.length} 个单位、${ctx.store.reports.length} 份年报（${ctx.store.years().join("、")} 年）`,
+        `已收录 ${ctx.store.organs.length} 个单位、${ctx.store.reports.length} 份年报（${ctx.store.years().join("、")} 年）${ctx.store.rejected.length ? `；${ctx.store.rejected.length} 个文件无法识别，输入 /资料库 查看原因` : ""}`,
       ],
       actions: menuActions(ctx),
     }),
 });
 
 export const COMMANDS: readonly CommandDef[] = Object.freeze([
-  query, report, trend, ranking, total, compare, checks, search, unpublished, exportSummary, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
+  query, report, trend, ranking, total, compare, checks, audit, search, unpublished, exportSummary, library, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
 ] as CommandDef[]);
 
 export function findCommand(name: string): CommandDef | undefined {

@@ -24,7 +24,7 @@ import {
   type TemplateId,
   TEMPLATES,
 } from "../parser/template.ts";
-import { checkName } from "../commands/answer.ts";
+import { ruleName } from "../parser/review/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Input: what the exporter needs to know, kept small so any organ index can provide it.
@@ -32,8 +32,8 @@ import { checkName } from "../commands/answer.ts";
 /** A failure as the parser reports it; checks added later may carry a severity. */
 export type ExportFailure = Failure & { severity?: string };
 
-/** Any check id (known ones are named by commands/answer.ts checkName); a failed check without a severity counts as 错误. */
-export type ExportCheck = Omit<Check, "id" | "failures"> & { id: string; failures: ExportFailure[]; severity?: string };
+/** Any check id (known ones are named by parser/review ruleName); a failed check without a severity counts as 错误. */
+export type ExportCheck = Omit<Check, "id" | "failures" | "severity"> & { id: string; failures: ExportFailure[]; severity?: string };
 
 /** The parts of a parsed report the workbook shows (a parser Report is one). */
 export type ExportReport = Pick<Report, "template" | "published" | "cells" | "units" | "derived"> & {
@@ -252,7 +252,7 @@ class ReportCells {
     for (const check of report.checks) {
       if (check.ok) continue;
       for (const f of check.failures) {
-        const line = `${severityLabel(f.severity ?? check.severity)}·${checkName(check.id)}：${f.message}`;
+        const line = `${severityLabel(f.severity ?? check.severity)}·${ruleName(check.id)}：${f.message}`;
         for (const id of f.cells) {
           const list = this.failed.get(id) ?? [];
           if (!list.includes(line)) list.push(line);
@@ -526,7 +526,7 @@ function checksSheet(organs: Placed[]): SheetModel {
       {
         columns: [
           ...identityColumns([...new Set(all.map((x) => x.p))]),
-          column("规则", "text", { valueWidth: widestOf((f) => checkName(f.check.id)) }),
+          column("规则", "text", { valueWidth: widestOf((f) => ruleName(f.check.id)) }),
           column("严重程度", "text"),
           column("位置", "text", { valueWidth: Math.min(widestOf(where), 30) }),
           column("列", "text", { valueWidth: widestOf((f) => f.failure?.column ?? "") }),
@@ -539,7 +539,7 @@ function checksSheet(organs: Placed[]): SheetModel {
           for (const { p, f } of all) {
             yield [
               ...identity(p),
-              text(checkName(f.check.id)),
+              text(ruleName(f.check.id)),
               text(f.severity),
               text(where(f)),
               text(f.failure?.column),

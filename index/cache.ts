@@ -8,7 +8,19 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { ACCEPTED_EXTENSIONS, ALL_CELLS, isReport, MAX_FILE_BYTES, parseDocument, type ParseResult, type Report, rowLabel, tableOf } from "../parser/index.ts";
+import {
+  ACCEPTED_EXTENSIONS,
+  ALL_CELLS,
+  type CheckId,
+  isReport,
+  MAX_FILE_BYTES,
+  parseDocument,
+  type ParseResult,
+  type Report,
+  rowLabel,
+  severityOf,
+  tableOf,
+} from "../parser/index.ts";
 import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
@@ -52,7 +64,7 @@ export function pack(r: Report): PackedReport {
  * one or two reports, and building 10,000 cell maps up front is most of a cold start.
  */
 export function unpack(p: PackedReport, narrative: () => Report["narrative"]): Report {
-  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as Report["checks"][number]["id"], ok: true, detail: "通过", failures: [] } : c));
+  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as CheckId, severity: severityOf(c as CheckId), ok: true, detail: "通过", failures: [] } : c));
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
   lazy(report, "narrative", narrative);
@@ -235,9 +247,9 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   let store: ReportStore;
   if (!rebuilt) {
     // The search index is only needed for fuzzy names and /搜索: loaded on first use.
-    store = new ReportStore(reports, { tokenizer, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
+    store = new ReportStore(reports, { tokenizer, rejected, searchIndex: () => MiniSearch.loadJSON(readFileSync(indexPath, "utf8"), ReportStore.searchOptions(tokenizer)) });
   } else {
-    store = new ReportStore(reports, { tokenizer });
+    store = new ReportStore(reports, { tokenizer, rejected });
     writeFileAtomic(indexPath, JSON.stringify(store.search));
   }
   if (rebuilt || reused !== files.length) {
@@ -247,5 +259,8 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   }
   const ms = performance.now() - t0;
   log(`年报 ${reports.length} 份（${store.organs.length} 个单位），复用 ${reused}，新解析 ${parsed}，移除 ${removed}${rejected.length ? `，无法识别 ${rejected.length}` : ""}，用时 ${Math.round(ms)} ms`);
+  // Say which files were not read and why (a long list is cut; /资料库 shows all).
+  for (const x of rejected.slice(0, 30)) log(`  无法识别 ${x.file}：${x.error}`);
+  if (rejected.length > 30) log(`  另有 ${rejected.length - 30} 个文件无法识别，输入 /资料库 查看`);
   return { store, rejected, stats: { files: files.length, reused, parsed, removed, rebuilt, ms }, changes };
 }

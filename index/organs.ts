@@ -11,9 +11,9 @@
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
 import type { Report } from "../parser/index.ts";
+import { organInfoOfReport } from "../parser/review/index.ts";
 import {
   abbreviations,
-  canonicalBody,
   organKeyOf,
   type OrganLevel,
   organLevel,
@@ -70,18 +70,10 @@ function chainsAgree(a: string[], b: string[]): boolean {
   return true;
 }
 
-/** Places of a report's organ: its name's places, with the region the parser found in front. */
+/** Places and body of a report's organ, as the parser read them (its name's places with the region found in front). */
 function reportPlaces(r: Report): { places: string[]; body: string | null } {
-  const n = splitOrganName(r.organ ?? "");
-  let places = n.places;
-  if (r.region) {
-    const outer = splitOrganName(r.region).places;
-    const region = outer.length ? outer : [r.region];
-    // Prepend what the name does not already carry.
-    const missing = region.filter((p) => !places.some((q) => q === p || core(q) === core(p)));
-    places = [...missing, ...places];
-  }
-  return { places, body: n.body ? canonicalBody(n.body) : null };
+  const info = organInfoOfReport(r);
+  return info ? { places: info.places, body: info.body } : { places: [], body: null };
 }
 
 interface Draft {

@@ -36,8 +36,15 @@ export class ReportStore {
   private readonly loadSearch: () => MiniSearch<SearchDoc>;
   readonly tokenizer: TokenizerOptions;
 
-  constructor(reports: Report[], opts: { tokenizer?: TokenizerOptions; searchIndex?: () => MiniSearch<SearchDoc> } = {}) {
+  /** Files of the reports folder that are not reports, with why (for /资料库 and start-up). */
+  readonly rejected: readonly { file: string; error: string }[];
+
+  constructor(
+    reports: Report[],
+    opts: { tokenizer?: TokenizerOptions; searchIndex?: () => MiniSearch<SearchDoc>; rejected?: { file: string; error: string }[] } = {},
+  ) {
     this.tokenizer = opts.tokenizer ?? DEFAULT_TOKENIZER;
+    this.rejected = opts.rejected ?? [];
     this.reports = reports.filter((r) => r.organ && r.year);
     this.organs = groupOrgans(this.reports);
     for (const o of this.organs) {

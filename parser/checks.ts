@@ -3,6 +3,7 @@
  * here; a failed check says where (row, column, expected, printed).
  */
 import { compact } from "./normalize.ts";
+import { type CheckId, type Severity, severityOf } from "./review/rules.ts";
 import {
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
@@ -17,9 +18,11 @@ import {
   type TemplateDef,
 } from "./template.ts";
 
-export type CheckId = "balance" | "row_sum" | "result_sum" | "review_sum" | "narrative" | "incomplete";
+export type { CheckId, Severity } from "./review/rules.ts";
 
 export interface Failure {
+  /** Where: the table (二 A, 三 B, 四 C) if the failure is in one, its row and column labels ("" if none). */
+  table?: "A" | "B" | "C";
   row: string;
   column: string;
   /** Cell ids the failure touches. */
@@ -27,10 +30,14 @@ export interface Failure {
   expected: number | null;
   printed: number | null;
   message: string;
+  /** Where in the text, when the place is a sentence or paragraph rather than a cell. */
+  sentence?: string;
 }
 
 export interface Check {
   id: CheckId;
+  /** 错误 or 提醒, fixed per rule (parser/review/rules.ts). */
+  severity: Severity;
   ok: boolean;
   detail: string;
   failures: Failure[];
@@ -148,9 +155,16 @@ export function solve<T>(eq: { left: T[]; right: T[] }, unknown: T, value: (cell
 
 // ---------------------------------------------------------------- checks
 
-function check(id: CheckId, failures: Failure[], okDetail: string, checked: number): Check {
-  if (failures.length > 0) return { id, ok: false, detail: failures.map((f) => f.message).join("；"), failures };
-  return { id, ok: true, detail: checked > 0 ? okDetail : "无可核对的数据", failures };
+/** A failure whose place is the text (a part, a sentence, the date), not table cells. */
+export function textFailure(row: string, message: string, sentence?: string): Failure {
+  return { row, column: "", cells: [], expected: null, printed: null, message, ...(sentence ? { sentence } : {}) };
+}
+
+/** A check from its failures: failed if there is any, else passed with `okDetail`, or `nothingDetail` when nothing could be checked. */
+export function check(id: CheckId, failures: Failure[], okDetail: string, checked: number, nothingDetail = "无可核对的数据"): Check {
+  const severity = severityOf(id);
+  if (failures.length > 0) return { id, severity, ok: false, detail: failures.map((f) => f.message).join("；"), failures };
+  return { id, severity, ok: true, detail: checked > 0 ? okDetail : nothingDetail, failures };
 }
 
 /** What a failed equation says, in the words of its check. */
@@ -195,6 +209,7 @@ export function equationChecks(cells: Cells, template: TemplateDef, blanks: Read
     const l = eq.left.map(value) as number[];
     const r = eq.right.map(value) as number[];
     failures.get(eq.check)!.push({
+      table: eq.check === "review_sum" ? "C" : "B",
       row: eq.row,
       column: eq.column,
       cells: eq.check === "result_sum" ? [...eq.right, ...eq.left] : [...eq.left, ...eq.right],
@@ -277,6 +292,8 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
     const table = (vs as number[]).reduce((a, b) => a + b, 0);
     if (table !== claim.value) {
       failures.push({
+        table: claim.what === "applications" ? "B" : "C",
+        sentence: claim.quote,
         row: label,
         column: "总计",
         cells: ids,
@@ -292,12 +309,12 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
 /** Rows not found, by their printed labels. */
 export function incompleteCheck(found: { a: boolean; b: boolean; c: boolean }, missing: { a: string[]; b: string[] }): Check {
   const failures: Failure[] = [];
-  const add = (row: string, message: string) => failures.push({ row, column: "", cells: [], expected: null, printed: null, message });
-  if (!found.a) add("二、主动公开", "未找到主动公开情况表（第二十条）");
-  else if (missing.a.length) add("二、主动公开", `主动公开表缺少：${missing.a.join("、")}`);
-  if (!found.b) add("三、依申请", "未找到收到和处理政府信息公开申请情况表");
-  else if (missing.b.length) add("三、依申请", `依申请表缺少 ${missing.b.length} 行：${missing.b.join("、")}`);
-  if (!found.c) add("四、复议诉讼", "未找到行政复议、行政诉讼情况表");
+  const add = (table: "A" | "B" | "C", row: string, message: string) => failures.push({ table, row, column: "", cells: [], expected: null, printed: null, message });
+  if (!found.a) add("A", "二、主动公开", "未找到主动公开情况表（第二十条）");
+  else if (missing.a.length) add("A", "二、主动公开", `主动公开表缺少：${missing.a.join("、")}`);
+  if (!found.b) add("B", "三、依申请", "未找到收到和处理政府信息公开申请情况表");
+  else if (missing.b.length) add("B", "三、依申请", `依申请表缺少 ${missing.b.length} 行：${missing.b.join("、")}`);
+  if (!found.c) add("C", "四、复议诉讼", "未找到行政复议、行政诉讼情况表");
   return check("incomplete", failures, "三张表均完整", 1);
 }
 

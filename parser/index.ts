@@ -15,7 +15,9 @@ export {
   pdfText,
 } from "./documents.ts";
 export type { SourceKind } from "./normalize.ts";
-export type { Check, CheckId, Failure, NarrativeClaim } from "./checks.ts";
+export type { Check, CheckId, Failure, NarrativeClaim, Severity } from "./checks.ts";
+// The single-report review (rules with their severity, organ readings) that runs after the checks.
+export * from "./review/index.ts";
 export type { Provenance } from "./tables.ts";
 // The cell grammar (ids, rows, labels, template and table names) and the grammar of organ names.
 export * from "./template.ts";

@@ -4,7 +4,7 @@
  * (发布机构, 发布时间 …) is evidence, never the title, organ or year line.
  */
 import { compact } from "./normalize.ts";
-import { type OrganLevel, organKeyOf, organLevel, splitOrganName, splitPlace } from "./organ-name.ts";
+import { splitOrganName, splitPlace } from "./organ-name.ts";
 import type { TemplateId } from "./template.ts";
 
 export interface Metadata {
@@ -13,9 +13,6 @@ export interface Metadata {
   organShort: string | null;
   /** The places the organ sits in, outermost first, joined as printed (「淮安市」 for 洪泽区人民政府). */
   region: string | null;
-  /** One key per organ whatever a year's title printed (organ-name.ts organKeyOf). */
-  organKey: string | null;
-  level: OrganLevel | null;
   year: number | null;
   /** Where the year came from, for warnings when cues disagree. */
   yearSource: string | null;
@@ -257,23 +254,19 @@ function placesInFront(text: Compacted, anchor: string): string | null {
 }
 
 /**
- * Where the organ sits and who it is across years: the region is the title's places outside the
- * organ itself, or else the places the text prints in front of it; the key and level come from
- * the name with those places.
+ * Where the organ sits: the title's places outside the organ itself, or else the places the
+ * text prints in front of it. Its key and level follow from the name with those places
+ * (parser/review/context.ts organInfoOf, used by report.ts).
  */
-function identity(organ: string, text: Compacted): Pick<Metadata, "organShort" | "region" | "organKey" | "level"> {
+function placement(organ: string, text: Compacted): Pick<Metadata, "organShort" | "region"> {
   const name = splitOrganName(organ);
   // A government is its innermost place; a department sits in all of its places.
   const own = name.body === null ? name.places.slice(-1) : [];
   const outer = name.places.slice(0, name.places.length - own.length);
   const anchor = name.places[name.places.length - 1] ?? name.body ?? organ;
-  const region = outer.length > 0 ? outer.join("") : placesInFront(text, anchor);
-  const full = outer.length === 0 && region ? splitOrganName(region + organ) : name;
   return {
     organShort: name.body === null && name.places.length > 0 ? name.places[name.places.length - 1] : organ,
-    region,
-    organKey: organKeyOf(full),
-    level: organLevel(full),
+    region: outer.length > 0 ? outer.join("") : placesInFront(text, anchor),
   };
 }
 
@@ -286,7 +279,7 @@ export function extractMetadata(text: string): Metadata {
   let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");
-  const who = organ ? identity(organ, compacted) : { organShort: null, region: null, organKey: null, level: null };
+  const who = organ ? placement(organ, compacted) : { organShort: null, region: null };
   const cues = yearCues(compacted, title.year);
   // The date the page was published when it says so; the date under the signature otherwise.
   const published = page.published ?? signatureDate(text);

@@ -7,17 +7,12 @@ import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
 import { BLANK_CELL } from "./tokens.ts";
-import type { OrganLevel } from "./organ-name.ts";
+import { type OrganLevel, organKeyOf } from "./organ-name.ts";
+import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
+import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
 import { type TemplateId, TEMPLATES } from "./template.ts";
 
-export const SECTION_TITLES = [
-  "总体情况",
-  "主动公开政府信息情况",
-  "收到和处理政府信息公开申请情况",
-  "政府信息公开行政复议、行政诉讼情况",
-  "存在的主要问题及改进情况",
-  "其他需要报告的事项",
-] as const;
+export { SECTION_TITLES };
 
 export interface Report {
   file: string;
@@ -34,6 +29,8 @@ export interface Report {
   organKey?: string | null;
   /** Township, county, city, province or department: deadlines and plausibility rules follow it. Always set by parseReport. */
   level?: OrganLevel | null;
+  /** The organ's places, body and level (township, county, department …), read once from its name. */
+  organInfo?: OrganInfo | null;
   year: number | null;
   template: TemplateId;
   published: string | null;
@@ -41,7 +38,10 @@ export interface Report {
   units: Record<string, string>;
   /** Cells not printed but fixed by exactly one rule (e.g. a blank 总计). */
   derived: string[];
+  /** The 勾稽 checks and the single-report review's findings (parser/review/rules.ts lists them). */
   checks: Check[];
+  /** The report says it aggregates its departments' and townships' reports (county totals, review/levels.ts). */
+  aggregates?: boolean;
   warnings: string[];
   claims: NarrativeClaim[];
   /** The six sections' text, for search and display. */
@@ -59,38 +59,37 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
-/** A line that is mostly table cells: cells set apart (tabs, pipes, spaces between digits) and two numbers or more, or a blank cell. */
+/**
+ * A line that is mostly table cells: a blank cell, or cells set apart (tabs, pipes, spaces
+ * between digits) with two numbers or more — unless it is a long line of prose (sixty Han
+ * characters or more, as a crawled page runs whole paragraphs into one line).
+ */
 function isTableLine(l: string): boolean {
   if (l.includes(BLANK_CELL)) return true;
   if (!/[\t|]|\d\s+\d/.test(l)) return false;
   let runs = 0;
+  let han = 0;
   for (let i = 0; i < l.length; i++) {
-    const digit = l.charCodeAt(i) >= 0x30 && l.charCodeAt(i) <= 0x39;
-    const before = i > 0 && l.charCodeAt(i - 1) >= 0x30 && l.charCodeAt(i - 1) <= 0x39;
-    if (digit && !before && ++runs >= 2) return true;
+    const code = l.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) {
+      const before = l.charCodeAt(i - 1);
+      if (!(before >= 0x30 && before <= 0x39)) runs++;
+    } else if (code >= 0x3400 && code <= 0x9fff) han++;
   }
-  return false;
+  return runs >= 2 && han < 60;
 }
 
-/** The six sections, located by their titles' words, not their numbering. */
-function sections(spaced: SpacedText): { title: string; text: string }[] {
+/** The six sections, located by their numbered headings (parser/review/outline.ts). */
+function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { title: string; text: string }[] {
   const text = spaced.text;
-  const keys = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题", "其他需要报告"];
-  const starts: number[] = [];
-  let from = 0;
-  for (const k of keys) {
-    const at = spaced.indexOf(k, from);
-    starts.push(at);
-    if (at >= 0) from = at + 1;
-  }
+  const spans = headingSpans(spaced, headings);
   return SECTION_TITLES.map((title, i) => {
-    const s = starts[i];
+    const { start: s, body: b } = spans[i];
     if (s < 0) return { title, text: "" };
-    const next = starts.slice(i + 1).find((x) => x > s) ?? text.length;
-    // Table rows are not narrative: drop lines that are mostly cells.
+    const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
+    // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
     const body = text
-      .slice(s, next)
-      .replace(/^[^\n]*\n?/, "")
+      .slice(b, Math.max(b, next))
       .split("\n")
       .filter((l) => !isTableLine(l) && !/^\s*[-|:\s]+$/.test(l))
       .join("\n")
@@ -159,6 +158,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   }
   const merge = <T>(pick: (p: NonNullable<(typeof parts)[number]>) => Record<string, T>): Record<string, T> => Object.assign({}, ...parts.map((p) => pick(p!)));
   const claims = narrativeClaims(proseOutsideTables(text, regions));
+  const headings = outline(c);
   const checks: Check[] = [
     ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks))),
     narrativeCheck(claims, cells),
@@ -167,13 +167,16 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
       { a: a?.missingRows ?? [], b: b?.missingRows ?? [] },
     ),
   ];
-  return {
+  // The organ read once, with the region found in front of it: its key and level come from here.
+  const organInfo = organInfoOf(meta.organ, meta.region);
+  const report: Report = {
     file,
     organ: meta.organ,
     organShort: meta.organShort,
     region: meta.region,
-    organKey: meta.organKey,
-    level: meta.level,
+    organKey: organInfo ? organKeyOf(organInfo) : null,
+    level: organInfo?.level ?? null,
+    organInfo,
     year: meta.year,
     template: templateId,
     published: meta.published,
@@ -181,10 +184,15 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     units: merge((p) => p.units),
     derived: parts.flatMap((p) => p!.derived),
     checks,
+    aggregates: false,
     warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
     claims,
-    narrative: sections(spaced),
+    narrative: sections(spaced, headings),
     provenance: merge((p) => p.provenance),
     encoding,
   };
+  const review = reviewSingle(report, spaced, headings);
+  report.checks = [...checks, ...review.checks];
+  report.aggregates = review.aggregates;
+  return report;
 }

@@ -230,7 +230,7 @@ describe("card callbacks", () => {
     // Buttons carry structured arguments: the organ's key, the year, the figure's key.
     ["查看完整报告", { cmd: "报告", args: { organ: "李楼镇|", year: 2020 } }, "李楼镇 2020 年政府信息公开工作年度报告"],
     ["近年趋势", { cmd: "趋势", args: { organ: "西店镇|", figure: "B:new:total" } }, "西店镇 本年新收申请"],
-    ["校验", { cmd: "校验", args: { organ: "李楼镇|", year: 2020 } }, "勾稽校验"],
+    ["校验", { cmd: "校验", args: { organ: "李楼镇|", year: 2020 } }, "年报审查"],
   ])("%s answers within 3 s with a toast and the updated card", async (_n, value, title) => {
     const { post } = bot({ encryptKey: ENCRYPT_KEY });
     const t0 = performance.now();

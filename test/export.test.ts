@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkName } from "../commands/answer.ts";
+import { ruleName } from "../parser/review/index.ts";
 import {
   buildWorkbook,
   displayWidth,
@@ -201,9 +201,9 @@ describe("export workbook", () => {
 
   it.each([
     // sheet, organ, column label, group, the check's name in the note
-    ["汇总", "李楼镇", B("new"), APPS, checkName("narrative")],
-    ["依申请", "宁海县桥头胡街道办事处", "自然人", B("carried_forward"), checkName("balance")],
-    ["依申请", "宁海县桥头胡街道办事处", "总计", B("new"), checkName("balance")],
+    ["汇总", "李楼镇", B("new"), APPS, ruleName("narrative")],
+    ["依申请", "宁海县桥头胡街道办事处", "自然人", B("carried_forward"), ruleName("balance")],
+    ["依申请", "宁海县桥头胡街道办事处", "总计", B("new"), ruleName("balance")],
     ["汇总", "宁海县强蛟镇人民政府", cellLabel("active.rules.issued"), "主动公开政府信息情况", "提醒·plausibility.rules_at_township：乡镇不制定规章"],
     // 主动公开's headers start on row 2, under the caption of its 2021 block.
     ["主动公开", "宁海县强蛟镇人民政府", "本年制发件数", "规章", "乡镇不制定规章", 2],
@@ -256,14 +256,15 @@ describe("export workbook", () => {
   it("lists one row per finding in 校验, with the severity, and counts them in 汇总", () => {
     const ws = sheet(wb2020, "校验");
     const rows = ws.getRows(2, ws.rowCount - 1)!.map((r) => [1, 3, 4, 5, 6, 7, 8].map((c) => r.getCell(c).value));
-    expect(rows).toContainEqual(["李楼镇", checkName("narrative"), "错误", "一、本年新收申请（总计）", "总计", 1, 0]);
+    expect(rows).toContainEqual(["李楼镇", ruleName("narrative"), "错误", "一、本年新收申请（总计）", "总计", 1, 0]);
     expect(rows).toContainEqual(["宁海县强蛟镇人民政府", "plausibility.rules_at_township", "提醒", "规章", "本年制发件数", 0, 2]);
-    expect(rows.filter((r) => r[0] === "宁海县桥头胡街道办事处" && r[1] === checkName("balance"))).toHaveLength(2);
+    expect(rows.filter((r) => r[0] === "宁海县桥头胡街道办事处" && r[1] === ruleName("balance"))).toHaveLength(2);
     const summary = sheet(wb2020, "汇总");
     const counts = (organ: string) => [colOf(summary, "错误", "校验"), colOf(summary, "提醒", "校验")].map((c) => rowOf(summary, organ).getCell(c).value);
-    expect(counts("宁海县强蛟镇人民政府")).toEqual([0, 1]);
-    expect(counts("宁海县桥头胡街道办事处")).toEqual([2, 0]);
-    expect(counts("桦川县悦来镇")).toEqual([0, 0]);
+    // The added finding, and the parser's own 提醒: 规章 at a township, 制发 > 现行有效 + 废止, a 2020 report in the 2021 format.
+    expect(counts("宁海县强蛟镇人民政府")).toEqual([0, 4]);
+    expect(counts("宁海县桥头胡街道办事处")).toEqual([2, 1]); // …and a 2020 report in the 2021 format
+    expect(counts("桦川县悦来镇")).toEqual([0, 1]); // seed 000: 26 规章 at a township
   });
 
   it("lists in 未发布 the organs with last year's report and none this year", () => {

@@ -20,6 +20,11 @@ export interface ReportSpec {
   published?: string;
   /** Rows of table B to leave out (as a cut-off table does). */
   dropRows?: string[];
+  /** Paragraphs of 总体情况 after its first sentence. */
+  prose?: string[];
+  /** The text of sections 五 and 六. */
+  five?: string;
+  six?: string;
 }
 
 /** A report that satisfies every rule: new applications `n` all granted to natural persons. */
@@ -73,6 +78,7 @@ export function renderReport(spec: ReportSpec): string {
     p(`本报告所列数据统计期限自${spec.year}年1月1日至${spec.year}年12月31日。`),
     p("一、总体情况"),
     p(`${spec.year}年，${spec.organ}深入推进政务公开。${spec.claim !== undefined ? `全年共收到政府信息公开申请${spec.claim}件。` : ""}`),
+    ...(spec.prose ?? []).map(p),
     p("二、主动公开政府信息情况"),
     p("第二十条第（一）项"),
     p(header),
@@ -87,9 +93,9 @@ export function renderReport(spec: ReportSpec): string {
     p("结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉"),
     tableC,
     p("五、存在的主要问题及改进情况"),
-    p("公开内容的全面性有待提高。"),
+    p(spec.five ?? "公开内容的全面性有待提高。"),
     p("六、其他需要报告的事项"),
-    p("无。"),
+    p(spec.six ?? "无。"),
     p(spec.organ),
     p(spec.published ?? `${spec.year + 1}年1月20日`),
   ];

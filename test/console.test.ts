@@ -1,0 +1,65 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { bar, runConsole } from "../bot/console.ts";
+import { ReportStore } from "../index/store.ts";
+import { isReport, parseReport } from "../parser/index.ts";
+import { balancedCells, renderReport } from "./helpers/render.ts";
+import { tempDirs } from "./helpers/tmp.ts";
+
+const tmp = tempDirs("console");
+
+const store = new ReportStore(
+  [
+    { organ: "李楼镇", year: 2023, n: 2 },
+    { organ: "李楼镇", year: 2024, n: 8 },
+    { organ: "西店镇", year: 2024, n: 4 },
+  ]
+    .map((s, i) => parseReport(renderReport({ organ: s.organ, year: s.year, cells: balancedCells(s.n) }), { file: `r${i}.txt` }))
+    .filter(isReport),
+  { rejected: [{ file: "坏文件.pdf", error: "PDF 文件已损坏或不完整，无法读取" }] },
+);
+
+/** Type lines into the console and collect what it prints. */
+async function session(lines: string[], exportsDir = tmp()): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let out = "";
+  output.on("data", (d) => (out += String(d)));
+  const done = runConsole(store, { input, output, now: () => new Date("2026-11-21T10:00:00+08:00"), exportsDir });
+  for (const l of lines) input.write(`${l}\n`);
+  input.end();
+  await done;
+  return out;
+}
+
+describe("console", () => {
+  it.each([
+    [8, 8, 20, "████████████████████"],
+    [4, 8, 20, "██████████"],
+    [1, 8, 4, "▌"],
+    [0, 8, 20, ""],
+  ])("bar(%d of %d, %d wide)", (v, max, width, expected) => {
+    expect(bar(v, max, width)).toBe(expected);
+  });
+
+  it("draws bars beside a trend and a ranking", async () => {
+    const out = await session(["李楼镇 历年 依申请数", "/排行 2024 依申请数"]);
+    expect(out).toMatch(/2023 █████ +2/);
+    expect(out).toMatch(/1 李楼镇 ████████████████████ +8/);
+  });
+
+  it("/资料库 names the files it could not read, and why", async () => {
+    const out = await session(["/资料库"]);
+    expect(out).toMatch(/1 个文件无法识别/);
+    expect(out).toMatch(/坏文件\.pdf：PDF 文件已损坏/);
+  });
+
+  it("/导出 writes the workbook and says where", async () => {
+    const dir = join(tmp(), "exports");
+    const out = await session(["/导出 2024"], dir);
+    expect(out).toMatch(/已写入 .*2024年 政府信息公开年报汇总\.xlsx/);
+    expect(existsSync(dir) && readdirSync(dir)).toEqual(["2024年 政府信息公开年报汇总.xlsx"]);
+  });
+});
