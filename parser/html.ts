@@ -11,7 +11,7 @@
  * metadata (索引号 tables, 发布时间 …) comes out as 「label: value」 lines that the metadata
  * reader takes as evidence, never as the report's title or organ.
  */
-import { parseDocument } from "htmlparser2";
+import { Parser } from "htmlparser2";
 import { PAGE_META_LABELS } from "./metadata.ts";
 import { BLANK_CELL, isPlaceholderText } from "./tokens.ts";
 
@@ -239,6 +239,37 @@ function walk(n: DomNode, out: Lines): void {
   if (block) out.break();
 }
 
+/**
+ * The page as a tree of the nodes this reader uses, built from htmlparser2's events (its own
+ * DOM keeps positions and sibling links this reader never reads, at twice the cost).
+ */
+function parseTree(html: string): DomNode {
+  const root: DomNode = { type: "root", children: [] };
+  const stack: DomNode[] = [root];
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const el: DomNode = { type: "tag", name, attribs, children: [] };
+        stack[stack.length - 1].children!.push(el);
+        stack.push(el);
+      },
+      onclosetag() {
+        if (stack.length > 1) stack.pop();
+      },
+      ontext(data) {
+        const siblings = stack[stack.length - 1].children!;
+        const last = siblings[siblings.length - 1];
+        if (last?.type === "text") last.data += data;
+        else siblings.push({ type: "text", data });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+  return root;
+}
+
 /** Elements that pass `test`, in document order; with `first`, stop at the first one. */
 function find(n: DomNode, test: (n: DomNode) => boolean, first = false, found: DomNode[] = []): DomNode[] {
   if (test(n)) {
@@ -262,7 +293,7 @@ export function htmlToText(html: string): string {
   if (/&lt;(?:table|tr|td|p)\b/i.test(h) && !/<(?:table|tr|td)\b/i.test(h)) {
     h = decodeEntities(h);
   }
-  const doc = parseDocument(h, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }) as unknown as DomNode;
+  const doc = parseTree(h);
   // The title and <meta> fields live in <head> (which the body walk skips); only look there.
   const head = find(doc, (n) => isTag(n, "head"), true)[0] ?? doc;
   const title = cellText(find(head, (n) => isTag(n, "title"), true)[0] ?? { type: "text", data: "" });

@@ -5,7 +5,7 @@
 import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
-import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
+import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance, type TableSink } from "./tables.ts";
 import { BLANK_CELL } from "./tokens.ts";
 import { type OrganLevel, organKeyOf } from "./organ-name.ts";
 import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
@@ -147,16 +147,16 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const meta = extractMetadata(text);
   const { template: templateId } = detectTemplate(c);
   const template = TEMPLATES[templateId];
-  // The three tables write into one cells object (disjoint ids: A, then B, then C).
-  const cells: Record<string, number | null> = {};
-  const a = regions.a ? parseTableA(text.slice(...regions.a), template, cells) : null;
-  const b = regions.b ? parseTableB(text.slice(...regions.b), template, cells) : null;
-  const cT = regions.c ? parseTableC(text.slice(...regions.c), cells) : null;
+  // The three tables write into the report's own objects (disjoint ids: A, then B, then C).
+  const sink: TableSink = { cells: {}, units: {}, provenance: {} };
+  const cells = sink.cells;
+  const a = regions.a ? parseTableA(text.slice(...regions.a), template, sink) : null;
+  const b = regions.b ? parseTableB(text.slice(...regions.b), template, sink) : null;
+  const cT = regions.c ? parseTableC(text.slice(...regions.c), sink) : null;
   const parts = [a, b, cT].filter((x) => x !== null);
   if (!parts.some((p) => p!.found)) {
     return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
   }
-  const merge = <T>(pick: (p: NonNullable<(typeof parts)[number]>) => Record<string, T>): Record<string, T> => Object.assign({}, ...parts.map((p) => pick(p!)));
   const claims = narrativeClaims(proseOutsideTables(text, regions));
   const headings = outline(c);
   const checks: Check[] = [
@@ -181,14 +181,14 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     template: templateId,
     published: meta.published,
     cells,
-    units: merge((p) => p.units),
+    units: sink.units,
     derived: parts.flatMap((p) => p!.derived),
     checks,
     aggregates: false,
     warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
     claims,
     narrative: sections(spaced, headings),
-    provenance: merge((p) => p.provenance),
+    provenance: sink.provenance,
     encoding,
   };
   const review = reviewSingle(report, spaced, headings);

@@ -49,11 +49,14 @@ export interface TableResult {
   blanks: string[];
 }
 
-const emptyResult = (cells: Record<string, number | null> = {}): TableResult => ({
-  cells,
-  units: {},
+/** Where the table readers write cells, units and provenance: the report's own objects when given. */
+export type TableSink = Pick<TableResult, "cells" | "units" | "provenance">;
+
+const emptyResult = (into: TableSink = { cells: {}, units: {}, provenance: {} }): TableResult => ({
+  cells: into.cells,
+  units: into.units,
   derived: [],
-  provenance: {},
+  provenance: into.provenance,
   warnings: [],
   missingRows: [],
   found: false,
@@ -500,15 +503,16 @@ function resolve(states: RowState[], consistent: ((m: Map<string, (number | null
 
 function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: readonly string[]) {
   const { values, undetermined } = agreement(readings, cellIds.length);
-  const derived = new Set(readings.flatMap((r) => r.derived));
-  const placeholders = new Set(readings.flatMap((r) => r.placeholders));
+  // Most rows have one reading with nothing derived and no placeholder: no sets to build then.
+  const derived = readings.length === 1 ? readings[0].derived : [...new Set(readings.flatMap((r) => r.derived))];
+  const placeholders = readings.length === 1 ? readings[0].placeholders : [...new Set(readings.flatMap((r) => r.placeholders))];
   if (cellIds.length > 0) res.provenance[rowKey(cellIds[0])] = { table, row: state.def.label, label: state.item.label, printed: printed(state.item.toks) };
   cellIds.forEach((id, j) => {
     res.cells[id] = values[j];
     const unit = readings[0]?.units[j];
     if (unit && values[j] !== null) res.units[id] = unit;
-    if (derived.has(j) && values[j] !== null) res.derived.push(id);
-    if (placeholders.has(j) && values[j] === null) {
+    if (derived.length > 0 && derived.includes(j) && values[j] !== null) res.derived.push(id);
+    if (placeholders.length > 0 && placeholders.includes(j) && values[j] === null) {
       // Printed as is, a blank cell is its own token; the table's equations may still fix it.
       const token = readings.length === 1 && readings[0].asPrinted ? state.item.toks[j] : undefined;
       if (token?.kind === "placeholder" && token.raw === "") res.blanks.push(id);
@@ -601,11 +605,12 @@ function noteColumn(note: string, columns: readonly string[]): number {
 }
 
 /**
- * The table readers write their cells into `cells` when given (the report's one cells object:
- * building a second one of two hundred keys and copying is a measurable part of a parse).
+ * The table readers write their cells, units and provenance into `into` when given (the
+ * report's own objects: building a second cells object of two hundred keys and copying it is a
+ * measurable part of a parse).
  */
-export function parseTableA(regionText: string, template: TemplateDef, cells?: Record<string, number | null>): TableResult {
-  const res = emptyResult(cells);
+export function parseTableA(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
+  const res = emptyResult(into);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
   const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
@@ -640,8 +645,8 @@ export function parseTableA(regionText: string, template: TemplateDef, cells?: R
   return res;
 }
 
-export function parseTableB(regionText: string, template: TemplateDef, cells?: Record<string, number | null>): TableResult {
-  const res = emptyResult(cells);
+export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
+  const res = emptyResult(into);
   const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];
@@ -668,8 +673,8 @@ export function parseTableB(regionText: string, template: TemplateDef, cells?: R
   return res;
 }
 
-export function parseTableC(regionText: string, cells?: Record<string, number | null>): TableResult {
-  const res = emptyResult(cells);
+export function parseTableC(regionText: string, into?: TableSink): TableResult {
+  const res = emptyResult(into);
   const segs = segments(scan(regionText));
   const all = segs.flatMap((s) => s.toks);
   const toks = all.length <= 16 ? all : segs.reduce((a, s) => (s.toks.length > a.length ? s.toks : a), [] as CellToken[]);
