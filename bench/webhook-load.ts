@@ -1,5 +1,5 @@
 // Child process of bench/webhook.ts: sends encrypted, signed events at a fixed rate; prints latencies.
-//   tsx bench/webhook-load.ts URL RATE SECONDS
+//   tsx bench/webhook-load.ts URL FAKE_URL RATE SECONDS
 import { Agent, request } from "node:http";
 import { ENCRYPT_KEY, feishuRequest, messageEvent } from "../test/helpers/events.ts";
 
@@ -16,12 +16,19 @@ function post(url: string, init: RequestInit): Promise<number> {
   });
 }
 
-const [url, rateArg, secondsArg] = process.argv.slice(2);
+const [url, fakeUrl, rateArg, secondsArg] = process.argv.slice(2);
 const rate = Number(rateArg);
 const total = rate * Number(secondsArg);
 const questions = ["李楼镇 2020 依申请数", "西店镇 2019 行政复议", "/帮助", "悦来镇 2020 结转下年度", "/校验"];
 // Prepared first so encryption and signing do not count against the server.
-const requests = Array.from({ length: total }, (_, i) => feishuRequest(messageEvent({ text: questions[i % questions.length], chatId: `oc_${i % 50}` }), { encryptKey: ENCRYPT_KEY }));
+const events = Array.from({ length: total }, (_, i) => messageEvent({ text: questions[i % questions.length], chatId: `oc_${i % 50}` }));
+// Feishu knows each message before its event arrives (the bot replies to it): tell the fake.
+await fetch(`${fakeUrl}/__messages`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ messages: events.map((e) => ({ messageId: e.event.message.message_id, chatId: e.event.message.chat_id, chatType: "p2p", msgType: "text", content: e.event.message.content })) }),
+});
+const requests = events.map((e) => feishuRequest(e, { encryptKey: ENCRYPT_KEY }));
 // One event in ten is a re-delivery of an earlier one: it must not be answered again.
 for (let i = 10; i < total; i += 10) requests[i] = requests[i - 7];
 const unique = new Set(requests.map((r) => r.body)).size;

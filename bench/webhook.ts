@@ -8,12 +8,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { serve } from "@hono/node-server";
-import { createApp } from "../bot/app.ts";
-import { SeenStore } from "../bot/dedupe.ts";
+import { createBot } from "../bot/bot.ts";
 import { createFeishuApi } from "../bot/feishu/api.ts";
-import { ChatQueue } from "../bot/queue.ts";
 import type { ReportStore } from "../index/store.ts";
-import { ENCRYPT_KEY, TOKEN } from "../test/helpers/events.ts";
+import { APP_ID, ENCRYPT_KEY, TOKEN } from "../test/helpers/events.ts";
+import { testConfig } from "../test/helpers/bot.ts";
 
 function child(root: string, script: string, args: string[]) {
   const p = spawn(process.execPath, ["--import", "tsx", join(root, "bench", script), ...args], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
@@ -22,32 +21,21 @@ function child(root: string, script: string, args: string[]) {
   return { p, next };
 }
 
-export async function benchWebhook(root: string, store: ReportStore, seenPath: string, rate = 500, seconds = 6) {
+/** The bot as `npm start` wires it (webhook mode, dedupe persisted in dataDir), against the fake Open API. */
+export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6) {
   const fake = child(root, "webhook-fake.ts", []);
   const fakeUrl = await fake.next();
-  const queue = new ChatQueue(8, () => {});
-  const seen = new SeenStore(seenPath);
-  const app = createApp({
-    verificationToken: TOKEN,
-    encryptKey: ENCRYPT_KEY,
-    admins: [],
-    store: () => store,
-    api: createFeishuApi({ appId: "cli_bench", appSecret: "secret-xyz", domain: fakeUrl }),
-    botOpenId: "ou_bot",
-    now: () => new Date(),
-    seen,
-    queue,
-    log: () => {},
-  });
+  const config = testConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: "secret-xyz", FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_DOMAIN: fakeUrl, DATA_DIR: dataDir });
+  const api = createFeishuApi({ appId: APP_ID, appSecret: "secret-xyz", domain: fakeUrl });
+  const bot = createBot(config, store, { api, botOpenId: "ou_bot", log: () => {} });
   const server = await new Promise<ReturnType<typeof serve>>((r) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => r(s));
+    const s = serve({ fetch: bot.http.fetch, port: 0, hostname: "127.0.0.1" }, () => r(s));
   });
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/feishu/events`;
-  const load = child(root, "webhook-load.ts", [url, String(rate), String(seconds)]);
+  const load = child(root, "webhook-load.ts", [url, fakeUrl, String(rate), String(seconds)]);
   const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; latencies: number[] };
-  await queue.idle();
-  seen.flush();
+  await bot.close();
   const stats = (await (await fetch(`${fakeUrl}/__stats`)).json()) as { replies: number; uniqueReplies: number };
   server.close();
   fake.p.stdin!.end();

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "../parser/documents.ts";
 import { isReport, type ParseResult } from "../parser/index.ts";
-import { countFindings, ruleName, verdict } from "../parser/review/index.ts";
-import { keyFigures } from "../commands/format.ts";
+import { basename } from "node:path";
+import { uploadCheckAnswer } from "../commands/upload-check.ts";
 
 async function parseFile(path: string): Promise<ParseResult> {
   try {
@@ -19,19 +19,10 @@ async function parseFile(path: string): Promise<ParseResult> {
   }
 }
 
+/** The same check answer a report file gets in Feishu, as text. */
 function summary(r: ParseResult): string {
   if (!isReport(r)) return `${r.file}\n  ✗ ${r.error}`;
-  // Errors first, then reminders, each with the rule's name and where/why.
-  const failed = r.checks.filter((c) => !c.ok).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "错误" ? -1 : 1));
-  const lines = [
-    `${r.file}`,
-    `  单位：${r.organ ?? "（未识别）"}  年度：${r.year ?? "（未识别）"}  格式：${r.template === "2021" ? "2021版（国办公开办函〔2021〕30号）" : "2019版（国办公开办函〔2019〕60号）"}${r.published ? `  发布：${r.published}` : ""}`,
-    ...keyFigures(r).map((f) => `  ${f.label}：${f.value ?? "—"}`),
-    `  校验：${verdict(countFindings(r.checks))}`,
-    ...failed.map((c) => `    ${c.severity === "错误" ? "✗" : "△"} ${c.severity} ${ruleName(c.id)}（${c.id}）：${c.detail}`),
-    ...r.warnings.slice(0, 8).map((w) => `  ⚠ ${w}`),
-  ];
-  return lines.join("\n");
+  return uploadCheckAnswer(r, { fileName: basename(r.file) }).text;
 }
 
 async function main(argv: string[]) {

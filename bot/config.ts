@@ -7,14 +7,27 @@ import { z } from "zod";
 import { BUNDLED_REPORTS } from "./cli-args.ts";
 
 const optional = (s: z.ZodString) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
+const port = z.coerce.number({ message: "PORT 必须是数字，例如 3000" }).int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间");
+
+export const DEFAULT_PORT = 3000;
+/** A self-built app's App ID, the only kind the SDK's long connection accepts. */
+export const SELF_BUILT_APP_ID = /^cli_[0-9a-fA-F]{16}$/;
 
 export const configSchema = z.object({
   FEISHU_APP_ID: optional(z.string().regex(/^cli_\w+$/, "FEISHU_APP_ID 应以 cli_ 开头（飞书开放平台 → 凭证与基础信息）")),
   FEISHU_APP_SECRET: optional(z.string().min(8, "FEISHU_APP_SECRET 太短")),
-  FEISHU_VERIFICATION_TOKEN: optional(z.string().min(8, "FEISHU_VERIFICATION_TOKEN 太短（事件订阅 → Verification Token）")),
+  /**
+   * How Feishu reaches the bot: "webhook" (Feishu POSTs to PORT; needs a public HTTPS address)
+   * or "ws" (the bot holds a long connection to Feishu; needs outbound access only).
+   * Unset: webhook when a Verification Token or Encrypt Key is given (they exist for webhooks),
+   * otherwise the long connection.
+   */
+  FEISHU_MODE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["webhook", "ws"], { message: "FEISHU_MODE 只能是 webhook 或 ws" }).optional()),
+  FEISHU_VERIFICATION_TOKEN: optional(z.string().min(8, "FEISHU_VERIFICATION_TOKEN 太短（事件与回调 → 加密策略 → Verification Token）")),
   FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
   FEISHU_DOMAIN: z.string().url("FEISHU_DOMAIN 必须是网址，例如 https://open.feishu.cn").default("https://open.feishu.cn"),
-  PORT: z.coerce.number({ message: "PORT 必须是数字，例如 3000" }).int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间").default(3000),
+  /** Webhook: the port Feishu POSTs to (default 3000). Long connection: optional, for /healthz only. */
+  PORT: z.preprocess((v) => (v === "" ? undefined : v), port.optional()),
   REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
   DATA_DIR: z.string().min(1).default("./data"),
   ROSTER_FILE: optional(z.string()),
@@ -28,7 +41,12 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Whether enough is configured to talk to Feishu; otherwise `npm start` opens the console. */
 export function hasFeishu(c: Config): boolean {
-  return Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET && c.FEISHU_VERIFICATION_TOKEN);
+  return Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET);
+}
+
+/** The transport in effect (see FEISHU_MODE). */
+export function feishuMode(c: Config): "webhook" | "ws" {
+  return c.FEISHU_MODE ?? (c.FEISHU_VERIFICATION_TOKEN || c.FEISHU_ENCRYPT_KEY ? "webhook" : "ws");
 }
 
 /** KEY=value lines; quotes stripped; existing environment variables win. */
@@ -46,9 +64,15 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) return { errors: parsed.error.issues.map((i) => `${String(i.path[0] ?? "")}: ${i.message}`) };
   const c = parsed.data;
-  const partial = [c.FEISHU_APP_ID, c.FEISHU_APP_SECRET, c.FEISHU_VERIFICATION_TOKEN].filter(Boolean).length;
-  if (partial > 0 && partial < 3) {
-    return { errors: ["飞书配置不完整：FEISHU_APP_ID、FEISHU_APP_SECRET、FEISHU_VERIFICATION_TOKEN 需要同时设置（都不设则进入本地控制台模式）"] };
+  const anyFeishu = c.FEISHU_APP_ID || c.FEISHU_APP_SECRET || c.FEISHU_VERIFICATION_TOKEN || c.FEISHU_ENCRYPT_KEY || c.FEISHU_MODE;
+  if (anyFeishu && !(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET)) {
+    return { errors: ["飞书配置不完整：FEISHU_APP_ID 和 FEISHU_APP_SECRET 需要同时设置（都不设则进入本地控制台模式）"] };
+  }
+  if (anyFeishu && feishuMode(c) === "webhook" && !c.FEISHU_VERIFICATION_TOKEN) {
+    return { errors: ["webhook 模式需要 FEISHU_VERIFICATION_TOKEN（事件与回调 → 加密策略）；不想开放公网地址，可设 FEISHU_MODE=ws 使用长连接"] };
+  }
+  if (anyFeishu && feishuMode(c) === "ws" && !SELF_BUILT_APP_ID.test(c.FEISHU_APP_ID!)) {
+    return { errors: ["FEISHU_APP_ID: 长连接模式需要自建应用的 App ID（cli_ 加 16 位十六进制字符）"] };
   }
   return { config: c };
 }

@@ -28,13 +28,37 @@ export class ChatQueue {
     if (this.running >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
     this.running++;
     try {
-      // Yield to I/O first: acks of incoming events must not wait behind a chain of jobs.
-      await new Promise((r) => setImmediate(r));
+      await this.turn();
       await job();
     } finally {
       this.running--;
       this.waiting.shift()?.();
     }
+  }
+
+  private readonly turns: (() => void)[] = [];
+  private turning = false;
+
+  /**
+   * Wait for this job's turn to start: one job starts per turn of the event loop, so between two
+   * job starts Node always polls I/O — an incoming event is acked after at most one job's
+   * synchronous work, not after all the jobs that were ready at once.
+   */
+  private turn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turns.push(resolve);
+      if (!this.turning) this.nextTurn();
+    });
+  }
+
+  private nextTurn() {
+    this.turning = true;
+    // An immediate queued from inside an immediate runs on the next loop turn, after the I/O poll.
+    setImmediate(() => {
+      this.turns.shift()?.();
+      if (this.turns.length) this.nextTurn();
+      else this.turning = false;
+    });
   }
 
   /** Resolves when every queued job has finished (tests, shutdown). */

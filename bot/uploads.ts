@@ -1,23 +1,25 @@
 /**
- * Reports sent to the bot as files: download, parse, answer with a check card. Admins can add
- * a checked report to the library (REPORTS_DIR); one that would replace an existing organ/year
- * needs a second confirmation, and the old file is kept.
+ * Reports sent to the bot as files: each is parsed once when it arrives (the answer is the check
+ * card) and kept, with what was read from it, for 加入资料库; adding it to the library costs one
+ * more parse, the library's own reload. Admins only may add; a report that would replace an
+ * existing organ/year needs a second confirmation, and the old file is kept. No Feishu here: the
+ * listeners download the file and send the cards.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, extname, join, resolve } from "node:path";
 import { z } from "zod";
+import type { Answer } from "../commands/index.ts";
+import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
+import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 import type { ReportStore } from "../index/store.ts";
-import { ACCEPTED_EXTENSIONS as ACCEPTED, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
-import { checkCard, errorCard } from "./cards.ts";
-import type { FeishuApi } from "./feishu/api.ts";
-import type { MessageEvent } from "./feishu/events.ts";
+import { ACCEPTED_EXTENSIONS as SUPPORTED, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;
-const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().min(1) });
+const META = "meta.json";
+const ACCEPTED_TEXT = "PDF、Word（.docx）、网页（.html）或文本（.txt、.md）";
 
 export interface UploadDeps {
-  api: FeishuApi;
   admins: string[];
   reportsDir: string;
   dataDir: string;
@@ -28,50 +30,70 @@ export interface UploadDeps {
   log: (l: string) => void;
 }
 
+/** What was read from a checked file, kept next to it so 加入资料库 need not parse it again. */
+const metaSchema = z.object({
+  fileName: z.string(),
+  organ: z.string().nullable(),
+  organShort: z.string().nullable(),
+  region: z.string().nullable(),
+  year: z.number().nullable(),
+  checkedAt: z.string(),
+  passed: z.boolean(),
+  /** The check answer as first sent, shown again on 确认替换 and 已加入资料库. */
+  answer: z.custom<Answer>((v) => typeof v === "object" && v !== null && typeof (v as Answer).title === "string" && Array.isArray((v as Answer).lines)),
+});
+type Meta = z.infer<typeof metaSchema>;
+
+export type CheckResult =
+  | { ok: true; answer: Answer; uploadId: string; passed: boolean }
+  | { ok: false; title: string; hints: string[] };
+
+export type IngestResult =
+  | { status: "not_admin" }
+  | { status: "expired" }
+  | { status: "confirm"; answer: Answer; passed: boolean; existing: string }
+  | { status: "added"; answer: Answer; passed: boolean; replaced: boolean }
+  | { status: "failed"; reason: string };
+
 /** File names come from users: keep letters, digits and CJK, nothing that walks directories. */
 export function safeName(name: string): string {
   const ext = extname(name).toLowerCase();
   const stem = basename(name, extname(name)).replace(/[^\p{L}\p{N}_\-（）()]+/gu, "_").slice(0, 80) || "report";
-  return `${stem}${ACCEPTED.has(ext) ? ext : ".txt"}`;
+  return `${stem}${SUPPORTED.has(ext) ? ext : ".txt"}`;
+}
+
+/** Why a file cannot be checked, from its name alone; null if it can. */
+export function unsupportedType(fileName: string): { title: string; hints: string[] } | null {
+  const ext = extname(fileName).toLowerCase();
+  if (SUPPORTED.has(ext)) return null;
+  return { title: `不支持「${ext || "无扩展名"}」格式的文件`, hints: [`请发送 ${ACCEPTED_TEXT} 格式的年报`] };
 }
 
 export function createUploads(deps: UploadDeps) {
   const pendingDir = join(deps.dataDir, "uploads");
   /** One folder per upload, named by its message id (made safe for the file system). */
-  const uploadDir = (messageId: string) => join(pendingDir, messageId.replace(/[^\w-]/g, "_"));
+  const uploadDir = (uploadId: string) => join(pendingDir, uploadId.replace(/[^\w-]/g, "_"));
+  const isAdmin = (openId: string) => deps.admins.includes(openId);
 
-  async function onFile(ev: MessageEvent, reply: (card: object) => Promise<void>) {
-    const m = ev.message;
-    const parsed = fileContent.safeParse((() => {
-      try {
-        return JSON.parse(m.content);
-      } catch {
-        return null;
-      }
-    })());
-    if (!parsed.success) return reply(errorCard("无法识别这个文件消息", ["请重新发送 PDF、Word（.docx）、网页（.html）或文本（.txt）格式的年报"]));
-    const { file_key, file_name } = parsed.data;
-    const ext = extname(file_name).toLowerCase();
-    if (!ACCEPTED.has(ext)) {
-      return reply(errorCard(`不支持「${ext || "无扩展名"}」格式的文件`, ["请发送 PDF、Word（.docx）、网页（.html）或文本（.txt、.md）格式的年报"]));
+  /** Parse the file, keep it for 加入资料库, and answer with what the checks found. */
+  async function check(file: { uploadId: string; fileName: string; bytes: Buffer }): Promise<CheckResult> {
+    const bad = unsupportedType(file.fileName);
+    if (bad) return { ok: false, ...bad };
+    if (file.bytes.length > MAX_FILE_BYTES) {
+      return { ok: false, title: `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB`, hints: ["请压缩图片或只保留年报正文后再发送"] };
     }
-    let bytes: Buffer;
-    try {
-      bytes = await deps.api.download(m.message_id, file_key);
-    } catch (e) {
-      deps.log(`下载文件失败：${(e as Error).message}`);
-      return reply(errorCard("文件下载失败", ["请稍后重新发送；文件不能超过 20 MB"]));
-    }
-    if (bytes.length > MAX_FILE_BYTES) return reply(errorCard("文件超过 20 MB", ["请压缩图片或只保留年报正文后再发送"]));
-    const r = await parseDocument(bytes, { file: file_name });
-    if (!isReport(r)) return reply(errorCard(`无法检查这个文件：${r.error}`, ["年报需包含三张统计表；扫描件请提供文字版"]));
-    // Keep the file so an admin's 加入资料库 can add exactly what was checked.
-    const dir = uploadDir(m.message_id);
+    const r = await parseDocument(file.bytes, { file: file.fileName });
+    if (!isReport(r)) return { ok: false, title: `无法检查这个文件：${r.error}`, hints: ["年报需包含三张统计表；扫描件请提供文字版"] };
+    const dir = uploadDir(file.uploadId);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, safeName(file_name)), bytes);
+    writeFileSync(join(dir, safeName(file.fileName)), file.bytes);
+    const review = reviewUpload(r, deps.store());
+    const answer = uploadCheckAnswer(r, { fileName: file.fileName, review });
+    const passed = uploadPassed(review);
+    const meta: Meta = { fileName: file.fileName, organ: r.organ, organShort: r.organShort, region: r.region, year: r.year, checkedAt: deps.now().toISOString(), passed, answer };
+    writeFileAtomic(join(dir, META), JSON.stringify(meta));
     prunePending();
-    const canIngest = deps.admins.includes(ev.sender.sender_id.open_id ?? "");
-    await reply(checkCard(r, { fileName: file_name, uploadId: m.message_id, canIngest }));
+    return { ok: true, answer, uploadId: file.uploadId, passed };
   }
 
   function prunePending() {
@@ -82,51 +104,48 @@ export function createUploads(deps: UploadDeps) {
     }
   }
 
-  function pendingFile(uploadId: string): string | null {
+  function pending(uploadId: string): { path: string; meta: Meta } | null {
     const dir = uploadDir(uploadId);
     if (!existsSync(dir)) return null;
-    const f = readdirSync(dir)[0];
-    return f ? join(dir, f) : null;
+    const meta = readJsonOr(join(dir, META), metaSchema.nullable(), null, deps.log);
+    const f = readdirSync(dir).find((x) => x !== META && !x.endsWith(".tmp"));
+    return meta && f ? { path: join(dir, f), meta } : null;
   }
 
-  /** 加入资料库 / 确认替换. */
-  async function onCardAction(value: Record<string, unknown>, operator: string): Promise<{ toast: string; card: object } | null> {
-    if (value.cmd !== "ingest" || typeof value.upload !== "string") return null;
-    const path = pendingFile(value.upload);
-    if (!path) return { toast: "文件已过期，请重新发送", card: errorCard("找不到这次上传的文件", ["请重新发送年报文件"]) };
-    const fileName = basename(path);
-    const r = await parseDocument(readFileSync(path), { file: fileName });
-    if (!isReport(r)) return { toast: "无法加入", card: errorCard(`无法加入资料库：${r.error}`, []) };
-    if (!deps.admins.includes(operator)) {
-      return { toast: "只有管理员可以加入资料库", card: checkCard(r, { fileName, uploadId: value.upload, canIngest: false }) };
+  /** 加入资料库 / 确认替换, by an admin. */
+  async function ingest(uploadId: string, operator: string, confirm: boolean): Promise<IngestResult> {
+    if (!isAdmin(operator)) return { status: "not_admin" };
+    const p = pending(uploadId);
+    if (!p) return { status: "expired" };
+    const { meta } = p;
+    const existing = sameReport(deps.store(), meta);
+    if (existing && !confirm) {
+      return { status: "confirm", answer: meta.answer, passed: meta.passed, existing: `${existing.organ ?? meta.organ} ${existing.year} 年（${basename(existing.file)}）` };
     }
-    const existing = sameReport(deps.store(), r);
-    if (existing && value.confirm !== true) {
-      const card = checkCard(r, { fileName, canIngest: false });
-      (card.body as { elements: object[] }).elements.push(
-        { tag: "markdown", content: `<font color='orange'>资料库里已有 ${existing.organ} ${existing.year} 年的年报（${basename(existing.file)}）。确认后用这份替换，旧文件会保留。</font>` },
-        { tag: "button", type: "danger", text: { tag: "plain_text", content: "确认替换" }, behaviors: [{ type: "callback", value: { cmd: "ingest", upload: value.upload, confirm: true } }] },
-      );
-      return { toast: "已有同一单位同一年的年报，请确认是否替换", card };
-    }
-    const target = join(deps.reportsDir, "uploads", `${(r.organShort ?? r.organ ?? "report").replace(/[^\p{L}\p{N}]+/gu, "")}-${r.year}${extname(fileName)}`);
+    const stem = (meta.organShort ?? meta.organ ?? "report").replace(/[^\p{L}\p{N}]+/gu, "") || "report";
+    const target = join(deps.reportsDir, "uploads", `${stem}-${meta.year ?? "未知年度"}${extname(p.path)}`);
     mkdirSync(join(deps.reportsDir, "uploads"), { recursive: true });
     if (existing) keepOld(existing.file, deps.reportsDir, deps.now());
-    if (existsSync(target) && (!existing || existing.file !== target)) keepOld(target, deps.reportsDir, deps.now());
-    copyFileSync(path, target);
+    if (existsSync(target) && (!existing || resolve(existing.file) !== resolve(target))) keepOld(target, deps.reportsDir, deps.now());
+    copyFileSync(p.path, target);
     await deps.reload();
-    deps.log(`管理员 ${operator} 将 ${fileName} 加入资料库：${target}`);
-    const card = checkCard(r, { fileName, canIngest: false });
-    (card.body as { elements: object[] }).elements.push({ tag: "markdown", content: `<font color='green'>已加入资料库${existing ? "（已替换旧年报，旧文件已保留）" : ""}</font>` });
-    return { toast: "已加入资料库", card };
+    const added = deps.store().reports.find((r) => resolve(r.file) === resolve(target));
+    if (!added) return { status: "failed", reason: "资料库重新载入后没有读到这份年报" };
+    rmSync(uploadDir(uploadId), { recursive: true, force: true });
+    deps.log(`管理员 ${operator} 将 ${meta.fileName} 加入资料库：${target}`);
+    return { status: "added", answer: meta.answer, passed: meta.passed, replaced: Boolean(existing) };
   }
 
-  return { onFile, onCardAction };
+  return { check, ingest, isAdmin };
 }
 
-function sameReport(store: ReportStore, r: Report): Report | null {
-  const organ = r.organ ? store.organOf(r) : undefined;
-  return (organ && r.year && organ.reports.get(r.year)) || null;
+export type Uploads = ReturnType<typeof createUploads>;
+
+/** The library's report of the same organ and year as a checked upload, if any. */
+function sameReport(store: ReportStore, m: Meta): Report | null {
+  if (!m.organ || !m.year) return null;
+  const organ = store.organOf({ organ: m.organ, organShort: m.organShort, region: m.region, year: m.year, file: m.fileName } as Report);
+  return organ?.reports.get(m.year) ?? null;
 }
 
 /** The replaced file moves to REPORTS_DIR/.replaced/ (a dot folder: not read as a report). */

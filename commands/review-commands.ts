@@ -32,7 +32,7 @@ export function findingRows(findings: readonly Check[]): Cell[][] {
 }
 
 /** The organs a report is reviewed beside: the other organs of the same year in its area, and for a government those under it. */
-function siblingsOf(store: ReportStore, organ: Organ, year: number): Report[] {
+export function siblingsOf(store: ReportStore, organ: Organ, year: number): Report[] {
   const area = new Set(organ.body ? organ.places : organ.places.slice(0, -1));
   const own = organ.places[organ.places.length - 1];
   if (own && !organ.body) area.add(own);

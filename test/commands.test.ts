@@ -2,6 +2,7 @@ import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS, invoke, menuItems, route, stripMentions } from "../commands/index.ts";
+import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
 import { loadReports } from "../index/cache.ts";
 import { tempDirs } from "./helpers/tmp.ts";
 
@@ -290,5 +291,20 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     const a = invoke({ command: "提醒", args: {} }, { store, now: NOW, chat: { chatType: "menu", openId: "ou_x", isAdmin: false, isOwner: false } });
     expect(a.kind).toBe("reminders");
     expect(a.text).toMatch(/订阅提醒/);
+  });
+});
+
+describe("the upload check", () => {
+  it("runs every rule, the cross-year ones against the library's report of last year", () => {
+    // 西店镇 2019 (a seed) carried 4 applications forward; a 2020 draft that carries over 0 breaks the chain.
+    const draft = parseReport(renderReport({ organ: "西店镇", year: 2020, cells: balancedCells(3) }), { file: "draft.txt" });
+    if (!isReport(draft)) throw new Error(draft.error);
+    const review = reviewUpload(draft, seeds);
+    expect(review.findings.map((c) => c.id)).toContain("carry_over");
+    const a = uploadCheckAnswer(draft, { fileName: "draft.txt", review });
+    expect(a.text).toMatch(/错误·上年结转与上年结转下年度/);
+    expect(uploadPassed(review)).toBe(false);
+    // Without the library (npm run parse) the cross-year rules are not run.
+    expect(reviewUpload(draft).findings.map((c) => c.id)).not.toContain("carry_over");
   });
 });

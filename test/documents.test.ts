@@ -1,18 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../bot/app.ts";
-import { SeenStore } from "../bot/dedupe.ts";
-import { createFeishuApi } from "../bot/feishu/api.ts";
+import { describe, expect, it } from "vitest";
 import { Library } from "../bot/library.ts";
-import { ChatQueue } from "../bot/queue.ts";
-import { createUploads, safeName } from "../bot/uploads.ts";
 import { route } from "../commands/index.ts";
 import { loadReports } from "../index/cache.ts";
 import { ACCEPTED_EXTENSIONS, documentKind, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
-import { FakeFeishu } from "./fakes/feishu.ts";
-import { cardActionEvent, feishuRequest, messageEvent, TOKEN } from "./helpers/events.ts";
+import { scannedPdf } from "./helpers/pdf.ts";
 import { tempDirs } from "./helpers/tmp.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
 
@@ -58,28 +52,6 @@ describe("PDF, Word and text of the same report agree", () => {
   });
 });
 
-/** A one-page PDF with a drawing and no text layer, as a scanner makes (minus the image). */
-function scannedPdf(): Buffer {
-  const objs = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-  ];
-  const stream = "0.5 g 50 50 495 742 re f";
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  offsets.push(out.length);
-  out += `4 0 obj\n<< /Length ${stream.length} >>\nstream\n${stream}\nendstream\nendobj\n`;
-  const xref = out.length;
-  out += `xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  out += `trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-}
-
 describe("one door into the parser, told what each document is", () => {
   const page = readFileSync(join(FIX, "classes", "word-export-bureau-2021.html"));
   it.each([
@@ -99,6 +71,8 @@ describe("one door into the parser, told what each document is", () => {
     expect(MAX_FILE_BYTES).toBe(20 * 1024 * 1024);
   });
 });
+
+/** A one-page PDF with a drawing and no text layer, as a scanner makes (minus the image). */
 
 describe("documents that cannot be read get a clear answer", () => {
   it.each([
@@ -158,127 +132,3 @@ describe("REPORTS_DIR while running", () => {
   });
 });
 
-describe("a report uploaded in chat", () => {
-  const fake = new FakeFeishu();
-  beforeAll(async () => {
-    await fake.start();
-  });
-  afterAll(async () => {
-    await fake.stop();
-  });
-
-  async function setup() {
-    const root = tmp();
-    const reportsDir = join(root, "reports");
-    mkdirSync(reportsDir);
-    writeFileSync(join(reportsDir, "old.txt"), renderReport({ organ: "安平镇人民政府", year: 2019, cells: balancedCells(2, "2019"), template: "2019" }));
-    const opts = { reportsDir, dataDir: join(root, "data"), log: () => {} };
-    const lib = new Library((await loadReports(opts)).store, opts);
-    const api = createFeishuApi({ appId: "cli_up", appSecret: "secret-xyz", domain: fake.url, sleep: async () => {} });
-    const uploads = createUploads({ api, admins: ["ou_admin"], reportsDir, dataDir: opts.dataDir, store: () => lib.store, reload: () => lib.reload(), now: () => new Date(), log: () => {} });
-    const queue = new ChatQueue(2, () => {});
-    const app = createApp({
-      verificationToken: TOKEN,
-      admins: ["ou_admin"],
-      store: () => lib.store,
-      api,
-      botOpenId: "ou_bot",
-      now: () => new Date("2026-11-21T10:00:00+08:00"),
-      seen: new SeenStore(null),
-      queue,
-      log: () => {},
-      onFile: uploads.onFile,
-      onCardAction: uploads.onCardAction,
-    });
-    return { app, queue, lib, reportsDir, dataDir: opts.dataDir };
-  }
-
-  const fileMessage = (sender: string, fileKey: string, name: string) => {
-    const ev = messageEvent({ messageType: "file", content: JSON.stringify({ file_key: fileKey, file_name: name }) });
-    ev.event.sender.sender_id.open_id = sender;
-    return ev;
-  };
-
-  it("file message → download → check card → 加入资料库 by an admin → the answer changes", async () => {
-    fake.files.set("fk_pdf", readFileSync(join(FIX, "docs", "r202-000.pdf")));
-    const { app, queue, lib } = await setup();
-    expect(route("安平镇 2020 依申请数", { store: lib.store, now: new Date() }).answers).toEqual([]);
-    const ev = fileMessage("ou_admin", "fk_pdf", "安平镇2020年报.pdf");
-    await app.request("/feishu/events", feishuRequest(ev));
-    await queue.idle();
-    expect(fake.calls.some((c) => c.path === `/open-apis/im/v1/messages/${ev.event.message.message_id}/resources/fk_pdf` && c.query.type === "file")).toBe(true);
-    const card = JSON.stringify(fake.cards("reply").pop());
-    expect(card).toContain("年报检查：安平镇人民政府 2020 年");
-    expect(card).toContain("加入资料库");
-    const res = await app.request("/feishu/card", feishuRequest(cardActionEvent({ cmd: "ingest", upload: ev.event.message.message_id }, "ou_admin")));
-    const body = (await res.json()) as { toast: { content: string } };
-    expect(body.toast.content).toBe("已加入资料库");
-    expect(route("安平镇 2020 依申请数", { store: lib.store, now: new Date() }).answers[0].value).toBe(15);
-  });
-
-  it("anyone gets the check card with every failed check; only admins get the button and may add", async () => {
-    const broken = renderReport({ organ: "西店镇", year: 2025, cells: { ...balancedCells(4), "applications.carried_forward.natural_person": 2, "applications.carried_forward.total": 2 } });
-    fake.files.set("fk_txt", Buffer.from(broken));
-    const { app, queue, lib } = await setup();
-    const ev = fileMessage("ou_stranger", "fk_txt", "draft.txt");
-    await app.request("/feishu/events", feishuRequest(ev));
-    await queue.idle();
-    const card = JSON.stringify(fake.cards("reply").pop());
-    expect(card).toContain("校验未通过");
-    expect(card).toMatch(/一\+二=三\(七\)\+四/);
-    expect(card).not.toContain("加入资料库");
-    const res = await app.request("/feishu/card", feishuRequest(cardActionEvent({ cmd: "ingest", upload: ev.event.message.message_id }, "ou_stranger")));
-    expect(((await res.json()) as { toast: { content: string } }).toast.content).toMatch(/只有管理员/);
-    expect(lib.store.organs.some((o) => o.short === "西店镇")).toBe(false);
-  });
-
-  it("replacing an organ's report for a year needs a second confirmation, and the old file is kept", async () => {
-    const { app, queue, lib, reportsDir } = await setup();
-    fake.files.set("fk_new", Buffer.from(renderReport({ organ: "安平镇人民政府", year: 2019, template: "2019", cells: balancedCells(9, "2019") })));
-    const ev = fileMessage("ou_admin", "fk_new", "安平镇2019.txt");
-    await app.request("/feishu/events", feishuRequest(ev));
-    await queue.idle();
-    const first = await app.request("/feishu/card", feishuRequest(cardActionEvent({ cmd: "ingest", upload: ev.event.message.message_id }, "ou_admin")));
-    const b1 = (await first.json()) as { toast: { content: string }; card: { data: unknown } };
-    expect(b1.toast.content).toMatch(/确认是否替换/);
-    expect(JSON.stringify(b1.card.data)).toContain("确认替换");
-    expect(route("安平镇 2019 依申请数", { store: lib.store, now: new Date() }).answers[0].value).toBe(2);
-    const second = await app.request("/feishu/card", feishuRequest(cardActionEvent({ cmd: "ingest", upload: ev.event.message.message_id, confirm: true }, "ou_admin")));
-    expect(((await second.json()) as { toast: { content: string } }).toast.content).toBe("已加入资料库");
-    expect(route("安平镇 2019 依申请数", { store: lib.store, now: new Date() }).answers[0].value).toBe(9);
-    expect(readdirSync(join(reportsDir, ".replaced")).some((f) => f.endsWith("old.txt"))).toBe(true);
-  });
-
-  it.each([
-    ["an unsupported type", "fk_x", "photo.jpg", Buffer.from("x"), /不支持/],
-    ["a scan", "fk_scan", "scan.pdf", scannedPdf(), /扫描件/],
-    ["a file that is not a report", "fk_note", "note.txt", Buffer.from("下周二开会。"), /无法检查/],
-  ])("%s gets a clear reply and nothing enters the library", async (_n, key, name, bytes, msg) => {
-    fake.files.set(key, bytes);
-    const { app, queue, lib } = await setup();
-    await app.request("/feishu/events", feishuRequest(fileMessage("ou_admin", key, name)));
-    await queue.idle();
-    expect(JSON.stringify(fake.cards("reply").pop())).toMatch(msg);
-    expect(lib.store.reports).toHaveLength(1);
-  });
-
-  it("checked files waiting for 加入资料库 are deleted after a week", async () => {
-    fake.files.set("fk_week", Buffer.from(renderReport({ organ: "甲镇", year: 2024 })));
-    const { app, queue, dataDir } = await setup();
-    const stale = join(dataDir, "uploads", "om_old");
-    mkdirSync(stale, { recursive: true });
-    writeFileSync(join(stale, "old.txt"), "x");
-    const longAgo = new Date(Date.now() - 8 * 86400000);
-    utimesSync(stale, longAgo, longAgo);
-    await app.request("/feishu/events", feishuRequest(fileMessage("ou_admin", "fk_week", "甲镇.txt")));
-    await queue.idle();
-    expect(readdirSync(join(dataDir, "uploads"))).not.toContain("om_old");
-    expect(readdirSync(join(dataDir, "uploads"))).toHaveLength(1);
-  });
-
-  it("keeps uploaded file names safe", () => {
-    expect(safeName("../../etc/passwd")).toBe("passwd.txt");
-    expect(safeName("安平镇 2020 年报.PDF")).toBe("安平镇_2020_年报.pdf");
-  });
-
-});

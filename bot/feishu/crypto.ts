@@ -39,3 +39,12 @@ export function tokenOk(expected: string, got: unknown): boolean {
   const b = Buffer.from(got);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** Signed requests older or newer than this are refused (replay window; our choice, Feishu sets none). */
+export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
+
+/** X-Lark-Request-Timestamp is in seconds. */
+export function timestampFresh(timestamp: string | undefined, nowMs: number, windowMs = SIGNATURE_WINDOW_MS): boolean {
+  const t = Number(timestamp) * 1000;
+  return Number.isFinite(t) && t > 0 && Math.abs(nowMs - t) <= windowMs;
+}

@@ -1,6 +1,7 @@
 /**
  * The events the bot handles, validated with zod. Unknown fields pass through; missing ones
- * are errors, so a malformed event is answered with 400 instead of crashing a handler.
+ * are errors: a malformed envelope is refused by the transport (HTTP 400), a malformed event
+ * body is logged and ignored by its listener, and no handler ever sees an unchecked shape.
  */
 import { z } from "zod";
 
@@ -11,7 +12,8 @@ export const envelope = z.object({
   header: z.object({
     event_id: z.string().min(1),
     event_type: z.string().min(1),
-    token: z.string(),
+    /** The Verification Token; checked by the HTTP transport (the long connection is authenticated when it opens). */
+    token: z.string().optional(),
     create_time: z.string().optional(),
     app_id: z.string().optional(),
     tenant_key: z.string().optional(),
@@ -26,10 +28,14 @@ export const messageEvent = z.object({
   sender: z.object({ sender_id: ids, sender_type: z.string().optional() }),
   message: z.object({
     message_id: z.string().min(1),
+    /** The message this one replies to ("reply to the file with @机器人 检查"). */
+    parent_id: z.string().optional(),
+    root_id: z.string().optional(),
     chat_id: z.string().min(1),
     chat_type: z.string(),
     message_type: z.string(),
     content: z.string(),
+    /** Milliseconds since the epoch, as a string. */
     create_time: z.string().optional(),
     mentions: z.array(z.object({ key: z.string(), id: ids, name: z.string().optional() })).optional(),
   }),
@@ -41,11 +47,36 @@ export const menuEvent = z.object({
   event_key: z.string().min(1),
 });
 
+/** card.action.trigger (feishu-cards/card-callback-communication). */
 export const cardAction = z.object({
   operator: ids,
+  /** Delayed-update token: 30 minutes, at most 2 uses. */
+  token: z.string().optional(),
   action: z.object({ value: z.record(z.string(), z.unknown()).default({}), tag: z.string().optional() }),
   context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).optional(),
 });
+export type CardAction = z.infer<typeof cardAction>;
+
+/** im.chat.member.bot.added_v1 / deleted_v1 (im-v1/chat-member-bot/events/added, …/deleted). */
+export const botMembership = z.object({
+  chat_id: z.string().min(1),
+  operator_id: ids.optional(),
+  name: z.string().optional(),
+  external: z.boolean().optional(),
+});
+
+/** The content of a file message (im-v1/message/events/message_content). */
+export const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().min(1) });
+
+/** A file message's key and name, or null if its content is not one. */
+export function fileOf(content: string): z.infer<typeof fileContent> | null {
+  try {
+    const r = fileContent.safeParse(JSON.parse(content));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Text of a text or post message, with @ placeholders removed. */
 export function messageText(m: MessageEvent["message"]): string | null {
