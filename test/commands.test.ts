@@ -12,7 +12,7 @@ import { isReport, parseReport, type Report } from "../parser/index.ts";
 import { balancedCells, renderReport, type ReportSpec } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 
 function parseDir(dir: string): Report[] {
   return readdirSync(dir)

@@ -5,7 +5,7 @@ import { isReport, parseReport, type Report, TEMPLATES } from "../parser/index.t
 import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 
 interface Gold {
   file: string;
