@@ -10,11 +10,9 @@ import { basename, extname, join, resolve } from "node:path";
 import { z } from "zod";
 import type { Answer } from "../commands/index.ts";
 import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
-import { MAX_FILE_BYTES, SUPPORTED } from "../index/cache.ts";
 import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 import type { ReportStore } from "../index/store.ts";
-import { parseDocument } from "../parser/documents.ts";
-import { isReport, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS as SUPPORTED, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;

@@ -8,29 +8,28 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { parseDocument } from "../parser/documents.ts";
-import { type CheckId, isReport, type ParseResult, type Report } from "../parser/index.ts";
-import { severityOf } from "../parser/review/rules.ts";
-import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
+import {
+  ACCEPTED_EXTENSIONS,
+  ALL_CELLS,
+  type CheckId,
+  isReport,
+  MAX_FILE_BYTES,
+  parseDocument,
+  type ParseResult,
+  type Report,
+  rowLabel,
+  severityOf,
+  tableOf,
+} from "../parser/index.ts";
 import { readJsonFile, readJsonOr, writeFileAtomic } from "./files.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 7;
-export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const FORMAT_VERSION = 8;
+// moved to parser/documents.ts (exported by parser/index.ts)
+export { ACCEPTED_EXTENSIONS as SUPPORTED, MAX_FILE_BYTES } from "../parser/index.ts";
 
-/** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
-export const ALL_CELLS: string[] = [
-  ...new Set(
-    (["2019", "2021"] as const).flatMap((t) => [
-      ...TEMPLATES[t].tableA.flatMap((d) => d.columns.map((c) => `active.${d.id}.${c}`)),
-      ...TEMPLATES[t].tableB.flatMap((d) => APPLICANT_COLUMNS.map((c) => `applications.${d.id}.${c}`)),
-    ]),
-  ),
-  ...TABLE_C_CELLS,
-];
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
 
 /**
@@ -73,8 +72,7 @@ export function unpack(p: PackedReport, narrative: () => Report["narrative"]): R
   lazy(report, "provenance", () => {
     const provenance: Report["provenance"] = {};
     for (const [key, printed] of packedProvenance) {
-      const table = key === "review" ? "C" : key.startsWith("active") ? "A" : "B";
-      provenance[key] = { table, row: table === "C" ? "行政复议、行政诉讼" : rowLabel(p.template, key), label: "", printed };
+      provenance[key] = { table: tableOf(key), row: rowLabel(p.template, key), label: "", printed };
     }
     return provenance;
   });
@@ -125,20 +123,6 @@ function lazy<K extends keyof Report>(obj: Report, key: K, make: () => Report[K]
   });
 }
 
-const rowLabels = new Map<string, string>();
-function rowLabel(template: Report["template"], key: string): string {
-  const memo = `${template}:${key}`;
-  let label = rowLabels.get(memo);
-  if (label === undefined) {
-    const [table, ...rest] = key.split(".");
-    const id = rest.join(".");
-    const defs = table === "active" ? TEMPLATES[template].tableA : TEMPLATES[template].tableB;
-    label = defs.find((d) => d.id === id)?.label ?? id;
-    rowLabels.set(memo, label);
-  }
-  return label;
-}
-
 const cacheSchema = z.object({
   version: z.number(),
   tokenizer: z.object({ mode: z.string() }),
@@ -175,7 +159,7 @@ export function listReportFiles(dir: string): string[] {
       if (e.name.startsWith(".")) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (SUPPORTED.has(extname(e.name).toLowerCase())) out.push(p);
+      else if (ACCEPTED_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
     }
   };
   walk(dir);

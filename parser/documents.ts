@@ -9,7 +9,14 @@
  */
 import mammoth from "mammoth";
 import { getDocumentProxy } from "unpdf";
-import { isReport, type ParseResult, parseReport } from "./index.ts";
+import type { SourceKind } from "./normalize.ts";
+import { type ParseResult, parseReport } from "./report.ts";
+
+/** File types the bot and REPORTS_DIR accept (a .doc is accepted to answer it with advice). */
+export const ACCEPTED_EXTENSIONS: ReadonlySet<string> = new Set([".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md"]);
+
+/** Larger files are not read: a report is a few hundred KB even with images. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export type DocumentKind = "pdf" | "docx" | "doc" | "text";
 
@@ -93,21 +100,27 @@ export async function docxHtml(bytes: Uint8Array): Promise<string> {
   }
 }
 
+export interface DocumentOptions {
+  /** File name, as given in the output; its extension helps tell the kind. */
+  file?: string;
+  /** The document's kind when the caller knows it; otherwise told from the bytes and the name. */
+  kind?: DocumentKind;
+  /** For text files: plain text, Markdown or HTML, when the caller knows it. */
+  textKind?: SourceKind;
+}
+
 /** Any supported document → ParseResult; documents that cannot be read get an `error`. */
-export async function parseDocument(bytes: Uint8Array, options: { file?: string } = {}): Promise<ParseResult> {
+export async function parseDocument(bytes: Uint8Array, options: DocumentOptions = {}): Promise<ParseResult> {
   const file = options.file ?? "";
-  const kind = documentKind(bytes, file);
+  const kind = options.kind ?? documentKind(bytes, file);
   try {
     if (kind === "doc") return { file, error: "这是旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后再发送" };
-    if (kind === "pdf") return withFile(parseReport(await pdfText(bytes), { file: `${file}#pdf.txt` }), file);
-    if (kind === "docx") return withFile(parseReport(await docxHtml(bytes), { file: `${file}#docx.html` }), file);
-    return parseReport(bytes, { file });
+    // PDF text comes out as lines with tabs at column gaps; Word comes out as HTML with real tables.
+    if (kind === "pdf") return parseReport(await pdfText(bytes), { file, kind: "text" });
+    if (kind === "docx") return parseReport(await docxHtml(bytes), { file, kind: "html" });
+    return parseReport(bytes, { file, kind: options.textKind });
   } catch (e) {
     if (e instanceof DocumentError) return { file, error: e.message };
     throw e;
   }
-}
-
-function withFile(r: ParseResult, file: string): ParseResult {
-  return isReport(r) ? { ...r, file } : { ...r, file };
 }
