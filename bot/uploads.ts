@@ -12,12 +12,12 @@ import type { Answer } from "../commands/index.ts";
 import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
 import { readJsonOr, writeFileAtomic } from "../index/files.ts";
 import type { ReportStore } from "../index/store.ts";
-import { ACCEPTED_EXTENSIONS as SUPPORTED, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS as SUPPORTED, FORMATS_TEXT, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;
 const META = "meta.json";
-const ACCEPTED_TEXT = "PDF、Word（.docx）、网页（.html）或文本（.txt、.md）";
+
 
 export interface UploadDeps {
   admins: string[];
@@ -66,7 +66,7 @@ export function safeName(name: string): string {
 export function unsupportedType(fileName: string): { title: string; hints: string[] } | null {
   const ext = extname(fileName).toLowerCase();
   if (SUPPORTED.has(ext)) return null;
-  return { title: `不支持「${ext || "无扩展名"}」格式的文件`, hints: [`请发送 ${ACCEPTED_TEXT} 格式的年报`] };
+  return { title: `不支持「${ext || "无扩展名"}」格式的文件`, hints: [`请发送 ${FORMATS_TEXT} 格式的年报`] };
 }
 
 export function createUploads(deps: UploadDeps) {

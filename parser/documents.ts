@@ -9,14 +9,11 @@
  */
 import mammoth from "mammoth";
 import { getDocumentProxy } from "unpdf";
+import { FORMATS_TEXT } from "./formats.ts";
 import type { SourceKind } from "./normalize.ts";
 import { type ParseResult, parseReport } from "./report.ts";
 
-/** File types the bot and REPORTS_DIR accept (a .doc is accepted to answer it with advice). */
-export const ACCEPTED_EXTENSIONS: ReadonlySet<string> = new Set([".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md"]);
-
-/** Larger files are not read: a report is a few hundred KB even with images. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export { ACCEPTED_EXTENSIONS, FORMATS_TEXT, MAX_FILE_BYTES } from "./formats.ts";
 
 export type DocumentKind = "pdf" | "docx" | "doc" | "text";
 
@@ -65,7 +62,8 @@ export class DocumentError extends Error {}
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   let pdf;
   try {
-    pdf = await getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: pdf.js's own warnings (「Indexing all PDF objects」) are not ours to print.
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (e) {
     const name = (e as { name?: string }).name ?? "";
     if (name === "PasswordException") throw new DocumentError("PDF 设有密码，无法读取；请提供没有密码的文件");
@@ -115,6 +113,9 @@ export async function parseDocument(bytes: Uint8Array, options: DocumentOptions 
   const kind = options.kind ?? documentKind(bytes, file);
   try {
     if (kind === "doc") return { file, error: "这是旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后再发送" };
+    // Named .pdf/.docx but not one inside: say so, rather than reading it as text.
+    const named = /\.(pdf|docx)$/i.exec(file)?.[1]?.toLowerCase();
+    if (kind === "text" && named) return { file, error: `文件名是 .${named}，但内容不是 ${named === "pdf" ? "PDF" : "Word（.docx）"}（可能已损坏或改过扩展名）；可以读取 ${FORMATS_TEXT}格式的年报` };
     // PDF text comes out as lines with tabs at column gaps; Word comes out as HTML with real tables.
     if (kind === "pdf") return parseReport(await pdfText(bytes), { file, kind: "text" });
     if (kind === "docx") return parseReport(await docxHtml(bytes), { file, kind: "html" });

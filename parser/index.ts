@@ -6,6 +6,7 @@
 export { type NotAReport, type ParseOptions, type ParseResult, type Report, SECTION_TITLES, isReport, parseReport } from "./report.ts";
 export {
   ACCEPTED_EXTENSIONS,
+  FORMATS_TEXT,
   DocumentError,
   type DocumentKind,
   type DocumentOptions,

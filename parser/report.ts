@@ -2,6 +2,7 @@
  * The text (or text bytes) of one annual report → the canonical model of shared/REPORT-MODEL.md.
  * Pure: no file system, no clock. Reached through parser/index.ts.
  */
+import { FORMATS_TEXT } from "./formats.ts";
 import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
 import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
@@ -130,7 +131,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   if (typeof input === "string") raw = input;
   else {
     if (input.length === 0) return { file, error: "文件为空" };
-    if (looksBinary(input)) return { file, error: "不是文本文件（看起来是二进制文件），请提供 TXT、Markdown 或 HTML 格式的年报" };
+    if (looksBinary(input)) return { file, error: `不是可以读取的文件（看起来是二进制文件）；可以读取 ${FORMATS_TEXT}格式的年报` };
     ({ text: raw, encoding } = decodeBytes(input));
   }
   if (raw.trim() === "") return { file, error: "文件为空" };

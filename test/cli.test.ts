@@ -36,6 +36,22 @@ describe("npm run parse", () => {
     if (err) expect(r.stderr).toContain(err);
   });
 
+  it("a real PDF: pdf.js keeps its own warnings to itself", () => {
+    const r = cli("cli-parse.ts", [join(import.meta.dirname, "fixtures", "pdf", "huaian-hongze-2024.pdf")]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/Warning|Indexing all PDF objects/);
+  });
+
+  it.each([
+    ["坏文件.pdf", "garbage\u0000\u0001", /文件名是 \.pdf，但内容不是 PDF（可能已损坏或改过扩展名）；可以读取 PDF、Word（\.docx）、网页（\.html）或文本（\.txt、\.md）格式的年报/],
+    ["坏文件.docx", "not a zip at all", /文件名是 \.docx，但内容不是 Word（\.docx）/],
+    ["二进制.txt", "\u0000\u0001\u0002\u0003binary", /看起来是二进制文件）；可以读取 PDF、Word（\.docx）、网页（\.html）或文本（\.txt、\.md）格式的年报/],
+  ])("%s that is not what its name says is told which formats are read", (name, content, message) => {
+    const path = join(tmp(), name);
+    writeFileSync(path, content);
+    expect(cli("cli-parse.ts", [path]).stdout).toMatch(message);
+  });
+
   it("names failed checks in Chinese, not by their ids", () => {
     const r = cli("cli-parse.ts", [join(SEEDS, "004_e2e8df88f0911129.txt")]);
     expect(r.stdout).toMatch(/错误·正文与表格一致/);
