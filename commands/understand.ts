@@ -8,7 +8,7 @@
  */
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
-import { toSimplified } from "../parser/traditional.ts";
+import { toSimplified } from "../parser/index.ts";
 import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */

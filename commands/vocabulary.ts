@@ -4,7 +4,7 @@
  * row, column, item or group; and how a question's words compose into one figure.
  * See ../shared/research/domain.md §4.2.
  */
-import { TEMPLATES } from "../parser/template.ts";
+import { TEMPLATES } from "../parser/index.ts";
 import { aColumns, B_GROUPS, type CGroup, type Figure, figureKey, type ReviewKey } from "./figures.ts";
 
 export type Term =

@@ -8,7 +8,7 @@
  */
 import { inArea } from "../index/organs.ts";
 import { type Check, type Failure, SECTION_TITLES, type Report } from "../parser/index.ts";
-import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/organ-name.ts";
+import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/index.ts";
 import {
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
@@ -23,8 +23,8 @@ import {
   TABLE_C_CELLS,
   type TemplateId,
   TEMPLATES,
-} from "../parser/template.ts";
-import { ruleName } from "../parser/review/index.ts";
+} from "../parser/index.ts";
+import { ruleName } from "../parser/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Input: what the exporter needs to know, kept small so any organ index can provide it.

@@ -11,7 +11,7 @@
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
 import type { Report } from "../parser/index.ts";
-import { organInfoOfReport } from "../parser/review/index.ts";
+import { organInfoOfReport } from "../parser/index.ts";
 import {
   abbreviations,
   organKeyOf,
@@ -21,7 +21,7 @@ import {
   PROVINCES,
   splitOrganName,
   splitPlace,
-} from "../parser/organ-name.ts";
+} from "../parser/index.ts";
 
 export interface Organ {
   /** Stable key: region and canonical name; survives a title printed with or without its region. */

@@ -17,6 +17,8 @@ export {
 } from "./documents.ts";
 export type { SourceKind } from "./normalize.ts";
 export type { Check, CheckId, Failure, NarrativeClaim, Severity } from "./checks.ts";
+// For rules above the parser (review/) that report in the same shape.
+export { check, textFailure } from "./checks.ts";
 // The single-report review (rules with their severity, organ readings) that runs after the checks.
 export * from "./review/index.ts";
 export type { Provenance } from "./tables.ts";

@@ -2,10 +2,10 @@
  * Across years (domain.md §3.3): a report against last year's report of the same organ, and its
  * prose against the other organs' reports of the same year.
  */
-import { check, type Check, type Failure, textFailure } from "../parser/checks.ts";
+import { check, type Check, type Failure, textFailure } from "../parser/index.ts";
 import type { Report } from "../parser/index.ts";
-import { litigationWithoutReviewCheck } from "../parser/review/index.ts";
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES, type TemplateId } from "../parser/template.ts";
+import { litigationWithoutReviewCheck } from "../parser/index.ts";
+import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES, type TemplateId } from "../parser/index.ts";
 import { containment, MIN_PROSE, paragraphName, type ProseIndex, proseOf, repeatedParagraphs, SAME_TEXT } from "./similarity.ts";
 
 type Cells = Record<string, number | null>;

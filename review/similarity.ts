@@ -13,8 +13,8 @@
  * tested by a table (test/review-similarity.test.ts), and fast enough (npm run bench).
  */
 import type { Report } from "../parser/index.ts";
-import { splitPlace } from "../parser/organ-name.ts";
-import { organInfoOfReport } from "../parser/review/index.ts";
+import { splitPlace } from "../parser/index.ts";
+import { organInfoOfReport } from "../parser/index.ts";
 
 export const SHINGLE = 5;
 
