@@ -4,8 +4,7 @@
  * and the other files are still parsed.
  */
 import { readFileSync } from "node:fs";
-import { parseDocument } from "../parser/index.ts";
-import { isReport, type ParseResult } from "../parser/index.ts";
+import { isReport, parseDocument, type ParseResult } from "../parser/index.ts";
 import { basename } from "node:path";
 import { uploadCheckAnswer } from "../commands/upload-check.ts";
 

@@ -3,10 +3,7 @@
  * The Feishu layer renders the same object as a card; the console prints `text`.
  */
 import type { Organ } from "../index/store.ts";
-import type { Report } from "../parser/index.ts";
-import { rowKey } from "../parser/index.ts";
-import { ruleName } from "../parser/index.ts";
-import { cellLabel, TABLE_NAMES, tableOf } from "../parser/index.ts";
+import { cellLabel, type Report, rowKey, ruleName, TABLE_NAMES, tableOf } from "../parser/index.ts";
 import type { Invocation } from "./command.ts";
 import type { FigureValue } from "./figures.ts";
 

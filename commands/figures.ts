@@ -3,21 +3,7 @@
  * Figures are structured (table, row/item/group, column) so a button can carry one and a
  * question can be read into one; the key is a stable string for both.
  */
-import type { Report } from "../parser/index.ts";
-import {
-  activeCell,
-  applicationCell,
-  APPLICANT_COLUMN_LABELS,
-  APPLICANT_COLUMNS,
-  COLUMN_LABELS,
-  REVIEW_GROUP_LABELS,
-  REVIEW_KEY_LABELS,
-  REVIEW_KEYS,
-  reviewCell,
-  cellParts,
-  TEMPLATES,
-  type TemplateId,
-} from "../parser/index.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, cellParts, COLUMN_LABELS, type Report, REVIEW_GROUP_LABELS, REVIEW_KEY_LABELS, REVIEW_KEYS, reviewCell, type TemplateId, TEMPLATES } from "../parser/index.ts";
 
 /** Table B groups whose total is the sum of their sub-rows (no subtotal row is printed). */
 export const B_GROUPS: Record<string, string> = {

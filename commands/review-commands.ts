@@ -4,9 +4,7 @@
  */
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
-import type { Check, Report } from "../parser/index.ts";
-import { ruleName } from "../parser/index.ts";
-import { TABLE_NAMES } from "../parser/index.ts";
+import { type Check, type Report, ruleName, TABLE_NAMES } from "../parser/index.ts";
 import { type ReviewDeadline, type ReviewResult, reviewReport, reviewYear, statutoryDeadlinesFor } from "../review/index.ts";
 import { type Action, type Cell, errorAnswer, makeAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";

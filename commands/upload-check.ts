@@ -7,8 +7,7 @@
  */
 import { keyFigures } from "./figures.ts";
 import type { ReportStore } from "../index/store.ts";
-import type { Report } from "../parser/index.ts";
-import { ruleName } from "../parser/index.ts";
+import { type Report, ruleName } from "../parser/index.ts";
 import { type ReviewResult, reviewReport } from "../review/index.ts";
 import { type Answer, makeAnswer } from "./answer.ts";
 import { siblingsOf, whereOf } from "./review-commands.ts";

@@ -7,24 +7,7 @@
  * Every cell id and label comes from parser/template.ts; nothing here spells a table label.
  */
 import { inArea } from "../index/organs.ts";
-import { type Check, type Failure, SECTION_TITLES, type Report, applicationCell, activeCell } from "../parser/index.ts";
-import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/index.ts";
-import {
-  APPLICANT_COLUMN_LABELS,
-  APPLICANT_COLUMNS,
-  cellLabel,
-  COLUMN_LABELS,
-  expectedRows,
-  type RowDef,
-  REVIEW_GROUP_LABELS,
-  REVIEW_GROUPS,
-  REVIEW_KEY_LABELS,
-  REVIEW_KEYS,
-  TABLE_C_CELLS,
-  type TemplateId,
-  TEMPLATES,
-} from "../parser/index.ts";
-import { ruleName } from "../parser/index.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, cellLabel, type Check, COLUMN_LABELS, expectedRows, type Failure, LEVEL_LABELS, type OrganLevel, organLevel, type Report, REVIEW_GROUP_LABELS, REVIEW_GROUPS, REVIEW_KEY_LABELS, REVIEW_KEYS, type RowDef, ruleName, SECTION_TITLES, splitOrganName, TABLE_C_CELLS, type TemplateId, TEMPLATES } from "../parser/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Input: what the exporter needs to know, kept small so any organ index can provide it.

@@ -10,18 +10,7 @@
  * contradict the organ's (「北京市悦来镇」 is not 桦川县悦来镇) and a name that goes on into a
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
-import type { Report } from "../parser/index.ts";
-import { organInfoOfReport } from "../parser/index.ts";
-import {
-  abbreviations,
-  organKeyOf,
-  type OrganLevel,
-  organLevel,
-  PLACE_LEVELS,
-  PROVINCES,
-  splitOrganName,
-  splitPlace,
-} from "../parser/index.ts";
+import { abbreviations, organInfoOfReport, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
 
 export interface Organ {
   /** Stable key: region and canonical name; survives a title printed with or without its region. */

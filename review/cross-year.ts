@@ -2,10 +2,7 @@
  * Across years (domain.md §3.3): a report against last year's report of the same organ, and its
  * prose against the other organs' reports of the same year.
  */
-import { check, type Check, type Failure, textFailure, applicationCell, activeCell } from "../parser/index.ts";
-import type { Report } from "../parser/index.ts";
-import { litigationWithoutReviewCheck } from "../parser/index.ts";
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES, type TemplateId } from "../parser/index.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, check, type Check, type Failure, litigationWithoutReviewCheck, type Report, TABLE_C_CELLS, type TemplateId, TEMPLATES, textFailure } from "../parser/index.ts";
 import { containment, MIN_PROSE, paragraphName, type ProseIndex, proseOf, repeatedParagraphs, SAME_TEXT } from "./similarity.ts";
 
 type Cells = Record<string, number | null>;
