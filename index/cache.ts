@@ -17,7 +17,9 @@ import {
   parseDocument,
   type ParseResult,
   type Report,
+  rowKey,
   rowLabel,
+  RULES,
   severityOf,
   tableOf,
 } from "../parser/index.ts";
@@ -26,22 +28,32 @@ import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 8;
-// moved to parser/documents.ts (exported by parser/index.ts)
-export { ACCEPTED_EXTENSIONS as SUPPORTED, MAX_FILE_BYTES } from "../parser/index.ts";
+export const FORMAT_VERSION = 9;
 
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
+/** Every row that can have provenance, in a fixed order, with the cells it holds. */
+const ROW_KEYS = [...new Set(ALL_CELLS.map(rowKey))];
+const ROW_INDEX = new Map(ROW_KEYS.map((k, i) => [k, i]));
+const ROW_CELLS = ROW_KEYS.map((k) => ALL_CELLS.flatMap((c, i) => (rowKey(c) === k ? [i] : [])));
+/** Every rule id, in a fixed order: a passed check is cached as its index. */
+const RULE_IDS = Object.keys(RULES) as CheckId[];
+const RULE_INDEX = new Map(RULE_IDS.map((id, i) => [id, i]));
+
+/** Provenance of a row cached as its printed text, AS_READ when that is its values joined by spaces, NO_ROW when it has none. */
+const AS_READ = 1;
+const NO_ROW = 0;
 
 /**
  * A report as cached: cells as one array in ALL_CELLS order (false: not in the text; null:
- * undetermined), provenance as [row, label, printed] (the row's official label and table
- * follow from its key), passed checks without their detail. Keeps a 10,000-report cache small
- * enough to load in well under a second.
+ * undetermined), provenance as one entry per row in a fixed order (the row's label and table
+ * follow from its key; most rows print exactly their values), passed checks as rule indices.
+ * Keeps a 10,000-report cache small enough to load in well under a second. The organ's reading
+ * (organInfo) is not kept: it follows from the organ's name and region.
  */
-type PackedReport = Omit<Report, "cells" | "provenance" | "checks" | "narrative"> & {
+type PackedReport = Omit<Report, "cells" | "provenance" | "checks" | "narrative" | "organInfo"> & {
   cells: (number | null | false)[];
-  provenance: [string, string][];
-  checks: (Report["checks"][number] | string)[];
+  provenance: (string | typeof AS_READ | typeof NO_ROW)[];
+  checks: (Report["checks"][number] | number)[];
 };
 
 export function pack(r: Report): PackedReport {
@@ -50,30 +62,40 @@ export function pack(r: Report): PackedReport {
     const i = CELL_INDEX.get(id);
     if (i !== undefined) cells[i] = v;
   }
-  const { narrative: _narrative, ...rest } = r;
-  return {
-    ...rest,
-    cells,
-    provenance: Object.entries(r.provenance).map(([k, p]) => [k, p.printed]),
-    checks: r.checks.map((c) => (c.ok ? c.id : c)),
-  };
+  const provenance: PackedReport["provenance"] = ROW_KEYS.map(() => NO_ROW);
+  for (const [key, p] of Object.entries(r.provenance)) {
+    const i = ROW_INDEX.get(key);
+    if (i === undefined) continue;
+    provenance[i] = p.printed === readAs(cells, i) ? AS_READ : p.printed;
+  }
+  while (provenance.length && provenance[provenance.length - 1] === NO_ROW) provenance.pop();
+  const { narrative: _narrative, organInfo: _organInfo, ...rest } = r;
+  return { ...rest, cells, provenance, checks: r.checks.map((c) => (c.ok && RULE_INDEX.has(c.id) ? RULE_INDEX.get(c.id)! : c)) };
+}
+
+/** A row's values as they would print, one token each (a row read exactly as printed). */
+function readAs(cells: (number | null | false)[], row: number): string {
+  return ROW_CELLS[row].map((i) => (cells[i] === false || cells[i] === null ? "" : String(cells[i]))).join(" ");
 }
 
 /**
- * Back to a Report. Cells and provenance are materialised on first access: a question reads
- * one or two reports, and building 10,000 cell maps up front is most of a cold start.
+ * Back to a Report. Cells are read through a view of the packed array and provenance is
+ * materialised on first access: a question reads one or two reports, and building 10,000 cell
+ * maps up front is most of a cold start.
  */
 export function unpack(p: PackedReport, narrative: () => Report["narrative"]): Report {
-  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as CheckId, severity: severityOf(c as CheckId), ok: true, detail: "通过", failures: [] } : c));
+  const checks = p.checks.map((c) => (typeof c === "number" ? { id: RULE_IDS[c], severity: severityOf(RULE_IDS[c]), ok: true, detail: "通过", failures: [] } : c));
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
   lazy(report, "narrative", narrative);
   report.cells = cellsView(packedCells);
   lazy(report, "provenance", () => {
     const provenance: Report["provenance"] = {};
-    for (const [key, printed] of packedProvenance) {
-      provenance[key] = { table: tableOf(key), row: rowLabel(p.template, key), label: "", printed };
-    }
+    packedProvenance.forEach((printed, i) => {
+      if (printed === NO_ROW) return;
+      const key = ROW_KEYS[i];
+      provenance[key] = { table: tableOf(key), row: rowLabel(p.template, key), label: "", printed: printed === AS_READ ? readAs(packedCells, i) : printed };
+    });
     return provenance;
   });
   return report;

@@ -7,8 +7,6 @@
  * on their own lines — the layouts the text parser already reads.
  * Word (.docx): mammoth turns it into HTML with real tables, read by the HTML path.
  */
-import mammoth from "mammoth";
-import { getDocumentProxy } from "unpdf";
 import { FORMATS_TEXT } from "./formats.ts";
 import type { SourceKind } from "./normalize.ts";
 import { type ParseResult, parseReport } from "./report.ts";
@@ -63,6 +61,8 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
   let pdf;
   try {
     // verbosity 0: pdf.js's own warnings (「Indexing all PDF objects」) are not ours to print.
+    // Loaded on first use: a bot whose reports are all cached never needs pdf.js in memory.
+    const { getDocumentProxy } = await import("unpdf");
     pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (e) {
     const name = (e as { name?: string }).name ?? "";
@@ -91,6 +91,7 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 
 export async function docxHtml(bytes: Uint8Array): Promise<string> {
   try {
+    const { default: mammoth } = await import("mammoth");
     const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
     return value;
   } catch {
