@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getDocumentProxy } from "unpdf";
-import { parseDocument } from "../parser/documents.ts";
+import { parseDocument } from "../parser/index.ts";
 
 export async function benchPdf(root: string) {
   const files = ["docs", "pdf"].flatMap((d) =>

@@ -6,10 +6,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Attachment } from "../commands/answer.ts";
 import { exportInput } from "../export/summary.ts";
-import { type ExportFile, exportWorkbooks } from "../export/xlsx.ts";
+import type { ExportFile } from "../export/xlsx.ts";
 import type { ReportStore } from "../index/store.ts";
 
 export async function attachmentFiles(store: ReportStore, a: Attachment): Promise<ExportFile[]> {
+  // exceljs is loaded on the first export: ~30 MB a bot that never exports need not carry.
+  const { exportWorkbooks } = await import("../export/xlsx.ts");
   return exportWorkbooks(exportInput(store.organs, a.year, a.areas));
 }
 

@@ -41,8 +41,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     else words.push(a);
   }
   const parsed = schema.safeParse({
-    reports: flags.reports ?? env.REPORTS_DIR ?? BUNDLED_REPORTS,
-    data: flags.data ?? env.DATA_DIR ?? "data",
+    reports: flags.reports ?? (env.REPORTS_DIR || BUNDLED_REPORTS),
+    data: flags.data ?? (env.DATA_DIR || "data"),
     json,
     now: flags.now ?? new Date().toISOString(),
     question: words.join(" "),

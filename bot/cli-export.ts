@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { loadReports } from "../index/cache.ts";
 import { exportInput, inArea } from "../export/summary.ts";
 import { exportWorkbooks, FEISHU_FILE_LIMIT } from "../export/xlsx.ts";
 import { parseCliArgs } from "./cli-args.ts";
+import { loadReportsWithProgress } from "./progress.ts";
 
 const USAGE = "用法：npm run --silent export -- --reports 年报目录 --year 2025 [--area 宁海县] [--out 文件或目录]";
 
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const flags = exportFlags.safeParse(opts.flags);
   if (!flags.success) return usage(flags.error.issues.map((i) => i.message).join("；"));
   const { year, area: areas, out } = flags.data;
-  const { store } = await loadReports({ reportsDir: opts.reports, dataDir: opts.data, log: (l) => process.stderr.write(`${l}\n`) });
+  const { store } = await loadReportsWithProgress({ reportsDir: opts.reports, dataDir: opts.data, log: (l) => process.stderr.write(`${l}\n`) });
   const unmatched = areas.filter((a) => !store.organs.some((o) => inArea(o, a)));
   if (unmatched.length) {
     process.stderr.write(`资料库中没有「${unmatched.join("、")}」的单位，未导出\n`);

@@ -38,6 +38,11 @@ async function main(argv: string[]) {
   for (const f of files) results.push(await parseFile(f));
   if (json) process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
   else process.stdout.write(`${results.map(summary).join("\n\n")}\n`);
+  // A failure is an exit status, and said; with --json (read by programs, each result with its
+  // own `error`) only a run in which no file could be read fails.
+  const failed = results.filter((r) => !isReport(r)).length;
+  if (failed) process.stderr.write(`${failed} 个文件无法读取或不是年报（共 ${results.length} 个）\n`);
+  process.exitCode = failed && (!json || failed === results.length) ? 1 : 0;
   await sharedParsePool().close();
 }
 

@@ -2,7 +2,7 @@
  * Configuration from environment variables (and a .env file), validated at start-up with a
  * clear message per bad value.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { BUNDLED_REPORTS } from "./cli-args.ts";
 
@@ -81,4 +81,41 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     return { errors: ["FEISHU_APP_ID: 长连接模式需要自建应用的 App ID（cli_ 加 16 位十六进制字符）"] };
   }
   return { config: c };
+}
+
+/**
+ * The paths a config names, checked before anything is read: one Chinese line per problem
+ * (never a raw ENOENT stack). DATA_DIR is created when missing.
+ */
+export function checkPaths(c: Pick<Config, "REPORTS_DIR" | "DATA_DIR" | "ROSTER_FILE">): string[] {
+  const errors: string[] = [];
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? "dir" : "file";
+    } catch {
+      return null;
+    }
+  };
+  const reports = kind(c.REPORTS_DIR);
+  if (reports === null) errors.push(`REPORTS_DIR: 年报目录「${c.REPORTS_DIR}」不存在，请检查路径（不设则使用自带样例 samples/reports）`);
+  else if (reports === "file") errors.push(`REPORTS_DIR: 「${c.REPORTS_DIR}」是文件，不是目录；请指向存放年报文件的目录`);
+  else {
+    try {
+      accessSync(c.REPORTS_DIR, constants.R_OK);
+    } catch {
+      errors.push(`REPORTS_DIR: 没有读取「${c.REPORTS_DIR}」的权限`);
+    }
+  }
+  const data = kind(c.DATA_DIR);
+  if (data === "file") errors.push(`DATA_DIR: 「${c.DATA_DIR}」是文件，不是目录；缓存和状态需要一个可写的目录`);
+  else {
+    try {
+      if (data === null) mkdirSync(c.DATA_DIR, { recursive: true });
+      accessSync(c.DATA_DIR, constants.W_OK);
+    } catch (e) {
+      errors.push(`DATA_DIR: 无法创建或写入「${c.DATA_DIR}」（${(e as NodeJS.ErrnoException).code ?? "无权限"}）`);
+    }
+  }
+  if (c.ROSTER_FILE && kind(c.ROSTER_FILE) !== "file") errors.push(`ROSTER_FILE: 名单文件「${c.ROSTER_FILE}」不存在`);
+  return errors;
 }

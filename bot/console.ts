@@ -5,14 +5,21 @@
 import { createInterface } from "node:readline";
 import type { Answer } from "../commands/index.ts";
 import type { Cell } from "../commands/answer.ts";
+import type { ReminderContext } from "../commands/command.ts";
 import { route } from "../commands/index.ts";
 import type { ReportStore } from "../index/store.ts";
 import { saveAttachment } from "./attachments.ts";
 
+/**
+ * @param library where the reports are read from each time (bot/library.ts reloads it when
+ *   REPORTS_DIR changes, in the console as on the server)
+ * @param io.reminders the calendar and roster, so reminder commands can show the schedule
+ */
 export async function runConsole(
-  store: ReportStore,
-  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; now: () => Date; exportsDir?: string },
+  library: { readonly store: ReportStore },
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; now: () => Date; exportsDir?: string; reminders?: ReminderContext },
 ) {
+  const store = library.store;
   const rl = createInterface({ input: io.input, output: io.output, terminal: (io.input as { isTTY?: boolean }).isTTY === true });
   const write = (s: string) => io.output.write(`${s}\n`);
   write(`年报助手（本地控制台）：已载入 ${store.reports.length} 份年报、${store.organs.length} 个单位。`);
@@ -23,10 +30,11 @@ export async function runConsole(
     const q = line.trim();
     if (/^(退出|exit|quit)$/i.test(q)) break;
     if (q) {
-      const a = route(q, { store, now: io.now() });
+      const current = library.store;
+      const a = route(q, { store: current, now: io.now(), reminders: io.reminders });
       write(consoleText(a));
       // /导出: the workbook is written to a folder (in Feishu it is sent as a file message).
-      if (a.attachment) for (const line of await saveAttachment(store, a.attachment, io.exportsDir ?? "exports")) write(line);
+      if (a.attachment) for (const line of await saveAttachment(current, a.attachment, io.exportsDir ?? "exports")) write(line);
       write("");
     }
     rl.prompt();

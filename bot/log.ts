@@ -54,6 +54,20 @@ export function createLogger(o: LoggerOptions = {}): Logger {
   );
 }
 
+/** A destination writing each line's message as plain text on stderr (the console, read by a person). */
+export function plainStderr(): pino.DestinationStream {
+  return {
+    write(line: string) {
+      try {
+        const r = JSON.parse(line) as { msg?: unknown };
+        process.stderr.write(`${String(r.msg ?? "")}\n`);
+      } catch {
+        process.stderr.write(line);
+      }
+    },
+  };
+}
+
 /** A logger that writes nothing (benchmarks, one-off tools). */
 export const silentLogger = (): Logger => pino({ level: "silent" });
 

@@ -9,15 +9,13 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import type { Answer } from "../commands/index.ts";
 import { reviewUpload, uploadCheckAnswer, uploadPassed } from "../commands/upload-check.ts";
-import { MAX_FILE_BYTES, SUPPORTED } from "../index/cache.ts";
 import type { ReportStore } from "../index/store.ts";
-import { isReport, type ParseResult, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS as SUPPORTED, FORMATS_TEXT, isReport, MAX_FILE_BYTES, type ParseResult, type Report } from "../parser/index.ts";
 import type { Logger } from "./log.ts";
 import type { UploadMeta, UploadStore } from "./state/state.ts";
 
 /** Checked files wait this long for 加入资料库, then are deleted. */
 export const PENDING_DAYS = 7;
-const ACCEPTED_TEXT = "PDF、Word（.docx）、网页（.html）或文本（.txt、.md）";
 
 export interface UploadDeps {
   admins: string[];
@@ -58,7 +56,7 @@ export function safeName(name: string): string {
 export function unsupportedType(fileName: string): { title: string; hints: string[] } | null {
   const ext = extname(fileName).toLowerCase();
   if (SUPPORTED.has(ext)) return null;
-  return { title: `不支持「${ext || "无扩展名"}」格式的文件`, hints: [`请发送 ${ACCEPTED_TEXT} 格式的年报`] };
+  return { title: `不支持「${ext || "无扩展名"}」格式的文件`, hints: [`请发送 ${FORMATS_TEXT} 格式的年报`] };
 }
 
 export function createUploads(deps: UploadDeps) {

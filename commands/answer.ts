@@ -3,10 +3,7 @@
  * The Feishu layer renders the same object as a card; the console prints `text`.
  */
 import type { Organ } from "../index/store.ts";
-import type { Report } from "../parser/index.ts";
-import { rowKey } from "../parser/tables.ts";
-import { ruleName } from "../parser/review/index.ts";
-import { cellLabel } from "../parser/template.ts";
+import { cellLabel, type Report, rowKey, ruleName, TABLE_NAMES, tableOf } from "../parser/index.ts";
 import type { Invocation } from "./command.ts";
 import type { FigureValue } from "./figures.ts";
 
@@ -97,8 +94,6 @@ export interface Answer {
   text: string;
 }
 
-const TABLE_NAMES: Record<string, string> = { A: "表二 主动公开", B: "表三 依申请", C: "表四 复议诉讼" };
-
 export function sourceOf(r: Report, organ: string, cell: string): Source {
   const p = r.provenance?.[rowKey(cell)];
   const file = r.file.split(/[\\/]/).pop() ?? r.file;
@@ -106,7 +101,7 @@ export function sourceOf(r: Report, organ: string, cell: string): Source {
     organ,
     year: r.year!,
     file,
-    table: cell.startsWith("active") ? TABLE_NAMES.A : cell.startsWith("applications") ? TABLE_NAMES.B : TABLE_NAMES.C,
+    table: TABLE_NAMES[tableOf(cell)],
     row: p?.row ?? cellLabel(cell, r.template).replace(/（[^（]*）$/, ""),
     column: columnName(cell),
     printed: p?.printed,

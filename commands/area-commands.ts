@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { inArea } from "../index/organs.ts";
-import { LEVEL_LABELS, type OrganLevel } from "../parser/organ-name.ts";
+import { LEVEL_LABELS, type OrganLevel } from "../parser/index.ts";
 import { type Answer, type Cell, choiceAnswer, errorAnswer, fmt, issueSummary, makeAnswer, numberAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";
 import { figureFromKey, figureKey, figureLabel, figureValue, summable } from "./figures.ts";

@@ -3,17 +3,7 @@
  * Figures are structured (table, row/item/group, column) so a button can carry one and a
  * question can be read into one; the key is a stable string for both.
  */
-import type { Report } from "../parser/index.ts";
-import {
-  APPLICANT_COLUMN_LABELS,
-  APPLICANT_COLUMNS,
-  COLUMN_LABELS,
-  REVIEW_GROUP_LABELS,
-  REVIEW_KEY_LABELS,
-  REVIEW_KEYS,
-  TEMPLATES,
-  type TemplateId,
-} from "../parser/template.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, cellParts, COLUMN_LABELS, type Report, REVIEW_GROUP_LABELS, REVIEW_KEY_LABELS, REVIEW_KEYS, reviewCell, type TemplateId, TEMPLATES } from "../parser/index.ts";
 
 /** Table B groups whose total is the sum of their sub-rows (no subtotal row is printed). */
 export const B_GROUPS: Record<string, string> = {
@@ -195,21 +185,21 @@ export function figureCells(f: Figure, t: TemplateId, r?: Report): { cells: stri
       const rows = bRows(f.row, t, r);
       if (!rows) return { absent: `${t === "2019" ? "2019版" : "2021版"}表格没有「${bLabel(t, f.row)}」这一行` };
       const columns = f.column === "org" ? ORG_COLUMNS : [f.column];
-      return { cells: rows.flatMap((row) => columns.map((c) => `applications.${row}.${c}`)) };
+      return { cells: rows.flatMap((row) => columns.map((c) => applicationCell(row, c))) };
     }
     case "C":
       return {
-        cells: f.group === "litigation" ? [`litigation.direct.${f.result}`, `litigation.after_review.${f.result}`] : [`${f.group}.${f.result}`],
+        cells: f.group === "litigation" ? [reviewCell("litigation.direct", f.result), reviewCell("litigation.after_review", f.result)] : [reviewCell(f.group, f.result)],
       };
     case "A": {
       const def = TEMPLATES[t].tableA.find((d) => d.id === f.item);
       if (!def || !def.columns.includes(f.column)) {
         return { absent: `${t === "2019" ? "2019版（国办公开办函〔2019〕60号）" : "2021版（国办公开办函〔2021〕30号）"}表格没有「${figureLabel(f, otherTemplate(t))}」这一项` };
       }
-      return { cells: [`active.${f.item}.${f.column}`] };
+      return { cells: [activeCell(f.item, f.column)] };
     }
     case "openRate":
-      return { cells: ["applications.granted.total", "applications.partial.total", "applications.total.total"] };
+      return { cells: ["granted", "partial", "total"].map((row) => applicationCell(row, "total")) };
     case "share":
     case "sum": {
       const parts = f.kind === "share" ? [f.part, f.whole] : f.parts;
@@ -235,7 +225,7 @@ function bRows(row: string, t: TemplateId, r?: Report): string[] | null {
   if (row === "other_handling") {
     if (t === "2019") return ["other_handling"];
     const subs = defs.filter((d) => d.group === "other_handling" && (d.index ?? 0) > 0).map((d) => d.id);
-    if (r && !subs.some((s) => `applications.${s}.total` in r.cells) && "applications.other_handling.total" in r.cells) return ["other_handling"];
+    if (r && !subs.some((s) => applicationCell(s, "total") in r.cells) && applicationCell("other_handling", "total") in r.cells) return ["other_handling"];
     return subs;
   }
   if (B_GROUPS[row]) return defs.filter((d) => d.id.startsWith(`${row}.`)).map((d) => d.id);
@@ -293,7 +283,7 @@ export function figureValue(r: Report, f: Figure): FigureValue {
   if (f.kind === "openRate" || f.kind === "share") {
     const [part, whole] =
       f.kind === "openRate"
-        ? [sumOf(r, ["applications.granted.total", "applications.partial.total"]), sumOf(r, ["applications.total.total"])]
+        ? [sumOf(r, [applicationCell("granted", "total"), applicationCell("partial", "total")]), sumOf(r, [applicationCell("total", "total")])]
         : [figureValue(r, f.part), figureValue(r, f.whole)];
     if (part.value === null || whole.value === null) return { value: null, cells: c.cells, unit, definition, missing: part.missing ?? whole.missing };
     if (whole.value === 0) return { value: null, cells: c.cells, unit, definition, missing: "分母为 0，比例没有意义" };
@@ -306,12 +296,27 @@ export function figureValue(r: Report, f: Figure): FigureValue {
 /** Whether adding the figure across reports means something (a rate does not). */
 export const summable = (f: Figure) => f.kind !== "openRate" && f.kind !== "share";
 
-/** Figures of one table cell each, for every cell id of a template: what the vocabulary test walks. */
-export function cellFigure(cellId: string): Figure | null {
-  const parts = cellId.split(".");
-  if (parts[0] === "applications") return { kind: "B", row: parts.slice(1, -1).join("."), column: parts[parts.length - 1] };
-  if (parts[0] === "active") return { kind: "A", item: parts[1], column: parts[2] };
-  if (parts[0] === "review") return { kind: "C", group: "review", result: parts[1] as ReviewKey };
-  if (parts[0] === "litigation") return { kind: "C", group: `litigation.${parts[1]}` as CGroup, result: parts[2] as ReviewKey };
-  return null;
+/** The figure of one table cell (every cell id of a template is one: what the vocabulary test walks). */
+export function cellFigure(cellId: string): Figure {
+  const { table, row, column } = cellParts(cellId);
+  if (table === "B") return { kind: "B", row, column };
+  if (table === "A") return { kind: "A", item: row, column };
+  return { kind: "C", group: row as CGroup, result: column as ReviewKey };
+}
+
+/** The handful of numbers people look at first in a report (/报告, the upload check). */
+export const KEY_FIGURES: Figure[] = [
+  { kind: "B", row: "new", column: "total" },
+  { kind: "B", row: "carried_over", column: "total" },
+  { kind: "B", row: "granted", column: "total" },
+  { kind: "B", row: "total", column: "total" },
+  { kind: "B", row: "carried_forward", column: "total" },
+  { kind: "C", group: "review", result: "total" },
+  { kind: "C", group: "litigation.direct", result: "total" },
+  { kind: "C", group: "litigation.after_review", result: "total" },
+];
+
+/** The key figures of a report, each with its name and value (null: not read). */
+export function keyFigures(r: Report): { label: string; value: number | null }[] {
+  return KEY_FIGURES.map((f) => ({ label: figureLabel(f, r.template), value: figureValue(r, f).value }));
 }

@@ -2,7 +2,7 @@
  * Commands about the library as a whole: /校验 (a report's checks, or every report that fails
  * one) and /搜索 (full text).
  */
-import { ruleName } from "../parser/review/index.ts";
+import { ruleName } from "../parser/index.ts";
 import { z } from "zod";
 import { type Cell, errorAnswer, makeAnswer } from "./answer.ts";
 import { define } from "./command.ts";

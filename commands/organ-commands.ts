@@ -2,13 +2,12 @@
  * Commands about one organ: /报告 (a report's key figures and failed checks), /趋势 (a figure
  * over the years) and /对比 (organs side by side).
  */
-import { ruleName } from "../parser/review/index.ts";
+import { ruleName } from "../parser/index.ts";
 import { z } from "zod";
 import type { Organ } from "../index/store.ts";
 import { type Action, type Cell, choiceAnswer, errorAnswer, issueSummary, makeAnswer, type NumberAnswer, numberAnswer } from "./answer.ts";
 import { define } from "./command.ts";
-import { type Figure, figureFromKey, figureKey, figureLabel, figureValue } from "./figures.ts";
-import { keyFigures } from "./format.ts";
+import { type Figure, figureFromKey, figureKey, figureLabel, figureValue, keyFigures } from "./figures.ts";
 import { reviewInLibrary } from "./review-commands.ts";
 import { unreadProblem } from "./query.ts";
 import { figureKeySchema, organKeySchema, yearSchema } from "./schemas.ts";

@@ -92,6 +92,9 @@ export function readQuery(text: string, ctx: CommandContext, q: Question = under
     };
   }
   if (problem) return { answer: errorAnswer("查询", problem, [`例如：${name} ${year ?? ""} 依申请数`.replace(/\s+/g, " ")]) };
+  if (figureRead.kind === "choice" && figureRead.options.length === 0) {
+    return { answer: errorAnswer("查询", `${name}${year ? ` ${year} 年` : ""}：${figureRead.why}`, [`请换个说法，例如：${name} ${year ?? ""} 依申请数`.replace(/\s+/g, " ")]) };
+  }
   if (figureRead.kind === "choice") {
     const report = organ.reports.get(year ?? Math.max(...organ.reports.keys()));
     const options = report ? figureRead.options.filter((f) => !("absent" in figureCells(f, report.template, report))) : figureRead.options;

@@ -10,8 +10,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
-import { organLevel, splitOrganName } from "../parser/organ-name.ts";
-import { ruleName } from "../parser/review/index.ts";
+import { organLevel, ruleName, splitOrganName } from "../parser/index.ts";
 import { addDaysIso, type WorkCalendar, workdayOnOrBefore } from "./calendar.ts";
 
 export const DEFAULT_OFFSETS = [30, 14, 7, 3, 1, 0];

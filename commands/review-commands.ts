@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
-import type { Check, Report } from "../parser/index.ts";
-import { ruleName } from "../parser/review/index.ts";
+import { type Check, type Report, ruleName, TABLE_NAMES } from "../parser/index.ts";
 import { type ReviewDeadline, type ReviewResult, reviewReport, reviewYear, statutoryDeadlinesFor } from "../review/index.ts";
 import { type Action, type Cell, errorAnswer, makeAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";
@@ -14,13 +13,12 @@ import { inScope as inReminderScope } from "./reminders.ts";
 import { yearSchema } from "./schemas.ts";
 import { understand } from "./understand.ts";
 
-const TABLE_NAMES: Record<string, string> = { A: "表二", B: "表三", C: "表四" };
-
 /** Where a finding is: the table, row and column, or the sentence. */
 export function whereOf(c: Check): string {
   const f = c.failures[0];
   if (!f) return "";
-  const cell = [f.table ? TABLE_NAMES[f.table] : "", f.row, f.column].filter(Boolean).join(" ");
+  // 「表三 依申请」 → 「表三」: the row says the rest.
+  const cell = [f.table ? TABLE_NAMES[f.table].split(" ")[0] : "", f.row, f.column].filter(Boolean).join(" ");
   return cell || (f.sentence ? `「${f.sentence.slice(0, 30)}${f.sentence.length > 30 ? "…" : ""}」` : "");
 }
 

@@ -17,7 +17,7 @@ export type Retry = (organ: Organ) => Action;
 
 /** The words of a question that most likely name an organ the data does not have. */
 export function unknownName(q: Question): string {
-  const runs = q.unread.split(" ").filter((w) => w.length >= 2);
+  const runs = q.nameText.split(" ").filter((w) => w.length >= 2 && q.unread.split(" ").some((u) => u && w.includes(u)));
   return runs.sort((a, b) => b.length - a.length)[0] ?? "";
 }
 

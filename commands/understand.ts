@@ -8,7 +8,7 @@
  */
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
-import { toSimplified } from "../parser/traditional.ts";
+import { toSimplified } from "../parser/index.ts";
 import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
@@ -39,6 +39,8 @@ export interface Question {
   unread: string;
   /** Unread words right before an organ's name: places the data may not know (宁海 in 宁海西店镇). */
   regionWords: string[];
+  /** What is left once years and the figure's words are taken, small words kept: a name the data may not have (「市府办」). */
+  nameText: string;
   /** Latin words nobody read. */
   unknownWords: string[];
   /** The year a change is measured against (「比2023年」); -1 for the year before the one asked (同比, 比去年). */
@@ -161,10 +163,12 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   }
   const unread = (unreadMasked.match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
   const unknownWords = unreadText.match(/[a-z]+/g) ?? [];
+  // A filler character inside a name (「办」 of 「市府办」) stays part of the name here.
+  const nameText = (blank(rest, terms.filter((m) => !m.terms.every((t) => t.t === "filler") || m.end - m.start > 1)).match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
   // 「比2023年增长」: the year after 比 is the base, not the year asked; 同比 and 比去年 mean the year before.
   const change = figure.kind === "figure" && figure.change;
   const baseWord = change ? years.find((y) => text[y.start - 1] === "比" || text.slice(y.start - 2, y.start) === "较") : undefined;
-  const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, regionWords, unknownWords };
+  const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, regionWords, nameText, unknownWords };
   if (baseWord?.kind === "year" && !/^(?:去年|上一?年度?|前年|大前年)$/.test(baseWord.text)) q.baseYear = baseWord.year;
   else if (baseWord || (change && /同比|较上年|较去年/.test(text))) q.baseYear = -1;
   return q;

@@ -5,12 +5,11 @@
  * Feishu renders it with the same card renderer and `npm run parse` prints `text`. Kept to three
  * table columns and Chinese labels so it reads on a phone.
  */
+import { keyFigures } from "./figures.ts";
 import type { ReportStore } from "../index/store.ts";
-import type { Report } from "../parser/index.ts";
-import { ruleName } from "../parser/review/index.ts";
+import { type Report, ruleName } from "../parser/index.ts";
 import { type ReviewResult, reviewReport } from "../review/index.ts";
 import { type Answer, makeAnswer } from "./answer.ts";
-import { keyFigures } from "./format.ts";
 import { siblingsOf, whereOf } from "./review-commands.ts";
 
 /** Rows of findings on one card; the table pages itself. */

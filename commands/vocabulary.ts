@@ -4,8 +4,8 @@
  * row, column, item or group; and how a question's words compose into one figure.
  * See ../shared/research/domain.md §4.2.
  */
-import { TEMPLATES } from "../parser/template.ts";
-import { aColumns, B_GROUPS, type CGroup, type Figure, figureKey, type ReviewKey } from "./figures.ts";
+import { TEMPLATES } from "../parser/index.ts";
+import { aColumns, B_GROUPS, type CGroup, type Figure, figureKey, figureLabel, type ReviewKey } from "./figures.ts";
 
 export type Term =
   | { t: "bRow"; row: string }
@@ -145,7 +145,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "你", "您", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "该年", "那年", "中", "里", "里面", "当中", "其中", "一项", "该", "这",
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还", "还有",
-      "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "单位", "机关", "本机关", "政府", "万元", "元",
+      "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
       "有没有", "有无", "是否", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -364,7 +364,10 @@ function oneFigure(p: Parts): One {
       return { choice: options, why: "没有说明是规章还是规范性文件" };
     }
     const it = p.aItems[0];
-    const cols = p.aCols.filter((c) => aColumns(it).includes(c) || c === "amount" || c === "decisions");
+    // A column the item has in no template (「行政处罚现行有效」) is never dropped for the default one.
+    const foreign = p.aCols.find((c) => !aColumns(it).includes(c));
+    if (foreign) return { choice: [], why: `「${figureLabel({ kind: "A", item: it, column: aColumns(it)[0] }).replace(/(处理决定数量|本年.*|上一年.*|采购.*)$/, "")}」没有这一列（${foreign === "amount" ? "金额" : figureLabel({ kind: "A", item: "rules", column: foreign }).replace(/^规章/, "")}）` };
+    const cols = p.aCols;
     if (cols.length > 1) return { choice: cols.map((c) => ({ kind: "A", item: it, column: c })), why: "同时提到了几列" };
     const column = cols[0] ?? defaultAColumn(it);
     if (!column) return { choice: aColumns(it).map((c) => ({ kind: "A", item: it, column: c })), why: "没有说明是哪一列" };

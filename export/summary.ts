@@ -7,24 +7,7 @@
  * Every cell id and label comes from parser/template.ts; nothing here spells a table label.
  */
 import { inArea } from "../index/organs.ts";
-import { type Check, type Failure, SECTION_TITLES, type Report } from "../parser/index.ts";
-import { LEVEL_LABELS, type OrganLevel, organLevel, splitOrganName } from "../parser/organ-name.ts";
-import {
-  APPLICANT_COLUMN_LABELS,
-  APPLICANT_COLUMNS,
-  cellLabel,
-  COLUMN_LABELS,
-  expectedRows,
-  type RowDef,
-  REVIEW_GROUP_LABELS,
-  REVIEW_GROUPS,
-  REVIEW_KEY_LABELS,
-  REVIEW_KEYS,
-  TABLE_C_CELLS,
-  type TemplateId,
-  TEMPLATES,
-} from "../parser/template.ts";
-import { ruleName } from "../parser/review/index.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, cellLabel, type Check, COLUMN_LABELS, expectedRows, type Failure, LEVEL_LABELS, type OrganLevel, organLevel, type Report, REVIEW_GROUP_LABELS, REVIEW_GROUPS, REVIEW_KEY_LABELS, REVIEW_KEYS, type RowDef, ruleName, SECTION_TITLES, splitOrganName, TABLE_C_CELLS, type TemplateId, TEMPLATES } from "../parser/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Input: what the exporter needs to know, kept small so any organ index can provide it.
@@ -202,15 +185,15 @@ function column(label: string, kind: CellKind, opts: { group?: string; total?: b
 /** Cells a report of this format prints: table A's, table B's rows in the form it used for （六）, table C's. */
 const expectedCache = new Map<string, Set<string>>();
 function expectedCells(r: ExportReport): Set<string> {
-  const present = (rowId: string) => APPLICANT_COLUMNS.some((c) => `applications.${rowId}.${c}` in r.cells);
+  const present = (rowId: string) => APPLICANT_COLUMNS.some((c) => applicationCell(rowId, c) in r.cells);
   const t = TEMPLATES[r.template];
   const rows = expectedRows(t, present);
   const key = `${r.template}:${rows.map((d) => d.id).join(",")}`;
   let set = expectedCache.get(key);
   if (!set) {
     set = new Set([
-      ...t.tableA.flatMap((d) => d.columns.map((c) => `active.${d.id}.${c}`)),
-      ...rows.flatMap((d) => APPLICANT_COLUMNS.map((c) => `applications.${d.id}.${c}`)),
+      ...t.tableA.flatMap((d) => d.columns.map((c) => activeCell(d.id, c))),
+      ...rows.flatMap((d) => APPLICANT_COLUMNS.map((c) => applicationCell(d.id, c))),
       ...TABLE_C_CELLS,
     ]);
     expectedCache.set(key, set);
@@ -357,7 +340,7 @@ function identityColumns(organs: Placed[]): Column[] {
 }
 const identity = (p: Placed): Cell[] => [text(p.organ.name), text(p.organ.region)];
 
-const B = (row: string, col = "total") => `applications.${row}.${col}`;
+const B = (row: string, col = "total") => applicationCell(row, col);
 const TABLE_B = TEMPLATES["2021"].tableB; // every row id of either format, in printed order
 const rowDef = (id: string): RowDef => TABLE_B.find((d) => d.id === id)!;
 /** 「（三）不予公开」 from 「（三）不予公开 1.属于国家秘密」: the group's own words, as the template prints them. */
@@ -478,7 +461,7 @@ function activeSheet(organs: Placed[], cellsOf: CellsOf): SheetModel {
       *rows() {
         for (const p of mine) {
           const cells = cellsOf(p.organ.report!);
-          yield [...identity(p), ...defs.flatMap((d) => d.columns.map((c) => cells.cell([`active.${d.id}.${c}`])))];
+          yield [...identity(p), ...defs.flatMap((d) => d.columns.map((c) => cells.cell([activeCell(d.id, c)])))];
         }
       },
     };

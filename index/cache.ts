@@ -8,41 +8,52 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
-import { type CheckId, isReport, type ParseResult, type Report } from "../parser/index.ts";
-import { severityOf } from "../parser/review/rules.ts";
-import { APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES } from "../parser/template.ts";
+import {
+  ACCEPTED_EXTENSIONS,
+  ALL_CELLS,
+  type CheckId,
+  isReport,
+  MAX_FILE_BYTES,
+  type ParseResult,
+  type Report,
+  rowKey,
+  rowLabel,
+  RULES,
+  severityOf,
+  tableOf,
+} from "../parser/index.ts";
 import { moveAside, readJsonFile, readJsonOr, tryWriteFileAtomic } from "./files.ts";
 import { parseInWorker } from "./parse-pool.ts";
 import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
-export const FORMAT_VERSION = 7;
-export const SUPPORTED = new Set([".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc"]);
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const FORMAT_VERSION = 9;
 
-/** Every cell id either template can produce, in a fixed order: cached cells are stored as one array. */
-export const ALL_CELLS: string[] = [
-  ...new Set(
-    (["2019", "2021"] as const).flatMap((t) => [
-      ...TEMPLATES[t].tableA.flatMap((d) => d.columns.map((c) => `active.${d.id}.${c}`)),
-      ...TEMPLATES[t].tableB.flatMap((d) => APPLICANT_COLUMNS.map((c) => `applications.${d.id}.${c}`)),
-    ]),
-  ),
-  ...TABLE_C_CELLS,
-];
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
+/** Every row that can have provenance, in a fixed order, with the cells it holds. */
+const ROW_KEYS = [...new Set(ALL_CELLS.map(rowKey))];
+const ROW_INDEX = new Map(ROW_KEYS.map((k, i) => [k, i]));
+const ROW_CELLS = ROW_KEYS.map((k) => ALL_CELLS.flatMap((c, i) => (rowKey(c) === k ? [i] : [])));
+/** Every rule id, in a fixed order: a passed check is cached as its index. */
+const RULE_IDS = Object.keys(RULES) as CheckId[];
+const RULE_INDEX = new Map(RULE_IDS.map((id, i) => [id, i]));
+
+/** Provenance of a row cached as its printed text, AS_READ when that is its values joined by spaces, NO_ROW when it has none. */
+const AS_READ = 1;
+const NO_ROW = 0;
 
 /**
  * A report as cached: cells as one array in ALL_CELLS order (false: not in the text; null:
- * undetermined), provenance as [row, label, printed] (the row's official label and table
- * follow from its key), passed checks without their detail. Keeps a 10,000-report cache small
- * enough to load in well under a second.
+ * undetermined), provenance as one entry per row in a fixed order (the row's label and table
+ * follow from its key; most rows print exactly their values), passed checks as rule indices.
+ * Keeps a 10,000-report cache small enough to load in well under a second. The organ's reading
+ * (organInfo) is not kept: it follows from the organ's name and region.
  */
-type PackedReport = Omit<Report, "cells" | "provenance" | "checks" | "narrative"> & {
+type PackedReport = Omit<Report, "cells" | "provenance" | "checks" | "narrative" | "organInfo"> & {
   cells: (number | null | false)[];
-  provenance: [string, string][];
-  checks: (Report["checks"][number] | string)[];
+  provenance: (string | typeof AS_READ | typeof NO_ROW)[];
+  checks: (Report["checks"][number] | number)[];
 };
 
 export function pack(r: Report): PackedReport {
@@ -51,31 +62,40 @@ export function pack(r: Report): PackedReport {
     const i = CELL_INDEX.get(id);
     if (i !== undefined) cells[i] = v;
   }
-  const { narrative: _narrative, ...rest } = r;
-  return {
-    ...rest,
-    cells,
-    provenance: Object.entries(r.provenance).map(([k, p]) => [k, p.printed]),
-    checks: r.checks.map((c) => (c.ok ? c.id : c)),
-  };
+  const provenance: PackedReport["provenance"] = ROW_KEYS.map(() => NO_ROW);
+  for (const [key, p] of Object.entries(r.provenance)) {
+    const i = ROW_INDEX.get(key);
+    if (i === undefined) continue;
+    provenance[i] = p.printed === readAs(cells, i) ? AS_READ : p.printed;
+  }
+  while (provenance.length && provenance[provenance.length - 1] === NO_ROW) provenance.pop();
+  const { narrative: _narrative, organInfo: _organInfo, ...rest } = r;
+  return { ...rest, cells, provenance, checks: r.checks.map((c) => (c.ok && RULE_INDEX.has(c.id) ? RULE_INDEX.get(c.id)! : c)) };
+}
+
+/** A row's values as they would print, one token each (a row read exactly as printed). */
+function readAs(cells: (number | null | false)[], row: number): string {
+  return ROW_CELLS[row].map((i) => (cells[i] === false || cells[i] === null ? "" : String(cells[i]))).join(" ");
 }
 
 /**
- * Back to a Report. Cells and provenance are materialised on first access: a question reads
- * one or two reports, and building 10,000 cell maps up front is most of a cold start.
+ * Back to a Report. Cells are read through a view of the packed array and provenance is
+ * materialised on first access: a question reads one or two reports, and building 10,000 cell
+ * maps up front is most of a cold start.
  */
 export function unpack(p: PackedReport, narrative: () => Report["narrative"]): Report {
-  const checks = p.checks.map((c) => (typeof c === "string" ? { id: c as CheckId, severity: severityOf(c as CheckId), ok: true, detail: "通过", failures: [] } : c));
+  const checks = p.checks.map((c) => (typeof c === "number" ? { id: RULE_IDS[c], severity: severityOf(RULE_IDS[c]), ok: true, detail: "通过", failures: [] } : c));
   const { cells: packedCells, provenance: packedProvenance, ...rest } = p;
   const report = { ...rest, checks } as Report;
   lazy(report, "narrative", narrative);
   report.cells = cellsView(packedCells);
   lazy(report, "provenance", () => {
     const provenance: Report["provenance"] = {};
-    for (const [key, printed] of packedProvenance) {
-      const table = key === "review" ? "C" : key.startsWith("active") ? "A" : "B";
-      provenance[key] = { table, row: table === "C" ? "行政复议、行政诉讼" : rowLabel(p.template, key), label: "", printed };
-    }
+    packedProvenance.forEach((printed, i) => {
+      if (printed === NO_ROW) return;
+      const key = ROW_KEYS[i];
+      provenance[key] = { table: tableOf(key), row: rowLabel(p.template, key), label: "", printed: printed === AS_READ ? readAs(packedCells, i) : printed };
+    });
     return provenance;
   });
   return report;
@@ -125,20 +145,6 @@ function lazy<K extends keyof Report>(obj: Report, key: K, make: () => Report[K]
   });
 }
 
-const rowLabels = new Map<string, string>();
-function rowLabel(template: Report["template"], key: string): string {
-  const memo = `${template}:${key}`;
-  let label = rowLabels.get(memo);
-  if (label === undefined) {
-    const [table, ...rest] = key.split(".");
-    const id = rest.join(".");
-    const defs = table === "active" ? TEMPLATES[template].tableA : TEMPLATES[template].tableB;
-    label = defs.find((d) => d.id === id)?.label ?? id;
-    rowLabels.set(memo, label);
-  }
-  return label;
-}
-
 const cacheSchema = z.object({
   version: z.number(),
   tokenizer: z.object({ mode: z.string() }),
@@ -156,6 +162,8 @@ export interface LoadOptions {
   log?: (line: string) => void;
   /** How a file is parsed: by default in the worker pool (bounded in time and memory). */
   parse?: (bytes: Uint8Array, file: string) => Promise<ParseResult>;
+  /** Called after each file that had to be read (parsed, or reused after comparing its content). */
+  progress?: (done: number, total: number) => void;
 }
 
 export interface LoadResult {
@@ -175,7 +183,7 @@ export function listReportFiles(dir: string): string[] {
       if (e.name.startsWith(".")) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (SUPPORTED.has(extname(e.name).toLowerCase())) out.push(p);
+      else if (ACCEPTED_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
     }
   };
   walk(dir);
@@ -218,7 +226,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   const allNarratives = () => (narratives ??= { ...readJsonOr(narrativePath, narrativesSchema, {}, log), ...freshNarratives });
   let reused = 0;
   let parsed = 0;
-  const showProgress = files.length >= 200;
+
   const changes: LoadResult["changes"] = { added: [], changed: [], removed: [] };
   for (const [n, path] of files.entries()) {
     const key = relative(opts.reportsDir, path);
@@ -247,7 +255,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
     next.files[key] = isReport(r)
       ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
       : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
-    if (showProgress && (n + 1) % 100 === 0) log(`已处理 ${n + 1}/${files.length} 个文件`);
+    opts.progress?.(n + 1, files.length);
   }
   changes.removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)) : [];
   const removed = changes.removed.length;

@@ -10,18 +10,7 @@
  * contradict the organ's (「北京市悦来镇」 is not 桦川县悦来镇) and a name that goes on into a
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
-import type { Report } from "../parser/index.ts";
-import { organInfoOfReport } from "../parser/review/index.ts";
-import {
-  abbreviations,
-  organKeyOf,
-  type OrganLevel,
-  organLevel,
-  PLACE_LEVELS,
-  PROVINCES,
-  splitOrganName,
-  splitPlace,
-} from "../parser/organ-name.ts";
+import { abbreviations, organInfoOfReport, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
 
 export interface Organ {
   /** Stable key: region and canonical name; survives a title printed with or without its region. */
@@ -349,6 +338,10 @@ export class OrganIndex {
           for (const key of deletions(typed)) {
             for (const alias of index.get(key) ?? []) {
               if (!oneEdit(typed, alias) || !levelKept(typed, alias)) continue;
+              // A character added or missing at an end is another word, not a typo: 「淮安市政府办」 names the
+              // office, and 「淮安市政」 is only the start of 「淮安市政府办」.
+              if (typed.length === alias.length + 1 && (typed.startsWith(alias) || typed.endsWith(alias))) continue;
+              if (alias.length === typed.length + 1 && (alias.startsWith(typed) || alias.endsWith(typed))) continue;
               for (const e of this.byAlias.get(alias) ?? []) {
                 if (e.weight < DERIVED) continue;
                 const prev = hits.get(e.organ);
@@ -442,6 +435,9 @@ function standsAlone(text: string, start: number, end: number, reader: NameReade
 
 /** Length of a child organ's name right after a known name (skipping 「的」), or 0. */
 function childAfter(text: string, end: number, reader: NameReader, known: (name: string) => boolean): number {
+  // 「淮安市政府办」: the government's office, not the government.
+  const office = /^(?:办公室|办公厅|办)/.exec(text.slice(end));
+  if (office && /政府$/.test(text.slice(0, end))) return office[0].length;
   const skip = text[end] === "的" ? 1 : 0;
   const rest = text.slice(end + skip);
   const m = ORGAN_ENDINGS.exec(rest);

@@ -5,6 +5,7 @@
  */
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { Report } from "../parser/index.ts";
+import { splitOrganName, splitPlace } from "../parser/index.ts";
 import { groupOrgans, type Organ, OrganIndex, placeBefore, sameOrgan } from "./organs.ts";
 import { DEFAULT_TOKENIZER, makeTokenizer, type TokenizerOptions } from "./tokenize.ts";
 
@@ -110,18 +111,20 @@ export class ReportStore {
     return m?.kind === "organ" && m.end === compactName.length && found.length === 1 && placeBefore(compactName.slice(0, m.start)) === (m.start ? compactName.slice(0, m.start) : null) ? m.organ : undefined;
   }
 
-  /** Organs whose name shares most of its characters with `name` — for 「您是不是要找」, never for an answer. */
+  /**
+   * Organs a mistyped or unknown name may have meant — for 「您是不是要找」, never for an answer:
+   * one character away, or sharing the core of a place name (洪泽县 → 洪泽区).
+   */
   similarOrgans(name: string, limit = 3): Organ[] {
     const n = name.trim();
     if (n.length < 2) return [];
     const out = new Set<Organ>();
     for (const hit of this.organNames.nearMisses(n)) out.add(hit.organ);
     if (out.size === 0) {
-      for (const hit of this.search.search(n, { fields: ["names"], fuzzy: 0.5, prefix: false, combineWith: "OR" }).slice(0, 10)) {
-        // Only names that share most of their characters with what was typed.
-        if (hit.score < 1 || hit.terms.length < Math.max(1, [...n].length - 2)) continue;
-        const o = this.organOfReport.get(this.reports[hit.id as number]);
-        if (o) out.add(o);
+      const typedCore = splitPlace(splitOrganName(n).places.at(-1) ?? n).core;
+      for (const o of this.organs) {
+        const core = splitPlace(o.places.at(-1) ?? o.short).core;
+        if ((core.length >= 2 && n.includes(core)) || (typedCore.length >= 2 && o.name.includes(typedCore))) out.add(o);
         if (out.size >= limit) break;
       }
     }

@@ -7,10 +7,14 @@ import { type CheckId, type Severity, severityOf } from "./review/rules.ts";
 import {
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
+  applicationCell,
   REVIEW_GROUP_LABELS,
   REVIEW_GROUPS,
   REVIEW_KEYS,
   resultRows,
+  reviewCell,
+  rowCells,
+  SINGLE_OTHER_HANDLING,
   type TemplateDef,
 } from "./template.ts";
 
@@ -47,7 +51,109 @@ export interface NarrativeClaim {
 
 type Cells = Record<string, number | null>;
 const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
-const B = (row: string, col: string) => `applications.${row}.${col}`;
+
+// ---------------------------------------------------------------- the equations
+
+/** The checks that are equations between cells (the others compare text or count rows). */
+export type EquationCheck = "balance" | "row_sum" | "result_sum" | "review_sum";
+
+/**
+ * One 勾稽 equation: the cells on the left add up to the cells on the right. Written here once;
+ * the checks report on them and the table reader (tables.ts) uses them to choose among the
+ * readings of glued or shifted rows.
+ */
+export interface Equation {
+  check: EquationCheck;
+  /** Where the equation sits, for messages: the row (or rows) and the column. */
+  row: string;
+  column: string;
+  left: string[];
+  right: string[];
+}
+
+const B = applicationCell;
+
+/**
+ * Every equation of a report's tables. Which result rows （七）总计 sums depends on whether
+ * （六）其他处理 was printed as one row or as three sub-rows: `present` says which rows the
+ * report has.
+ */
+export function tableEquations(template: TemplateDef, present: (rowId: string) => boolean): readonly Equation[] {
+  // Only the form of （六） changes the equations: two lists per template, built once.
+  const single = present(SINGLE_OTHER_HANDLING);
+  const key = `${template.id}:${single}`;
+  let eqs = equationCache.get(key);
+  if (!eqs) {
+    eqs = buildEquations(template, () => single);
+    equationCache.set(key, eqs);
+  }
+  return eqs;
+}
+
+const equationCache = new Map<string, readonly Equation[]>();
+
+function buildEquations(template: TemplateDef, present: (rowId: string) => boolean): Equation[] {
+  const out: Equation[] = [];
+  const results = resultRows(template, present);
+  for (const col of APPLICANT_COLUMNS) {
+    const column = APPLICANT_COLUMN_LABELS[col];
+    // 一 + 二 = 三(七) + 四, printed in the table's corner.
+    out.push({ check: "balance", row: "一+二 vs 三(七)+四", column, left: [B("new", col), B("carried_over", col)], right: [B("total", col), B("carried_forward", col)] });
+    out.push({ check: "result_sum", row: "（七）总计", column, left: results.map((r) => B(r.id, col)), right: [B("total", col)] });
+  }
+  for (const def of template.tableB) {
+    const cells = rowCells("B", def);
+    out.push({ check: "row_sum", row: def.label, column: "总计", left: cells.slice(0, -1), right: cells.slice(-1) });
+  }
+  return [...out, ...TABLE_C_EQUATIONS];
+}
+
+/** Table C: in each group, 总计 = 维持 + 纠正 + 其他结果 + 尚未审结. */
+export const TABLE_C_EQUATIONS: readonly Equation[] = REVIEW_GROUPS.map((g) => {
+  const cells = REVIEW_KEYS.map((k) => reviewCell(g, k));
+  return { check: "review_sum", row: REVIEW_GROUP_LABELS[g], column: "总计", left: cells.slice(0, -1), right: cells.slice(-1) };
+});
+
+/** The equations inside one row, with cells as positions in `rowCellIds` (for reading a row). */
+export function rowEquations(equations: readonly Equation[], rowCellIds: readonly string[]): { left: number[]; right: number[] }[] {
+  const at = new Map(rowCellIds.map((id, i) => [id, i]));
+  return equations
+    .filter((e) => [...e.left, ...e.right].every((id) => at.has(id)))
+    .map((e) => ({ left: e.left.map((id) => at.get(id)!), right: e.right.map((id) => at.get(id)!) }));
+}
+
+const total = (vs: (number | null)[]) => vs.reduce<number>((a, v) => a + (v ?? 0), 0);
+
+/** Whether the equation holds: true or false when every cell has a value, null when one is missing. */
+export function holds<T>(eq: { left: T[]; right: T[] }, value: (cell: T) => number | null): boolean | null {
+  // Plain loops: the reading search calls this for every partial reading of a glued row.
+  let l = 0;
+  let r = 0;
+  for (const c of eq.left) {
+    const v = value(c);
+    if (v === null) return null;
+    l += v;
+  }
+  for (const c of eq.right) {
+    const v = value(c);
+    if (v === null) return null;
+    r += v;
+  }
+  return l === r;
+}
+
+/** The value of the one unknown cell that makes the equation hold (others must all be known). */
+export function solve<T>(eq: { left: T[]; right: T[] }, unknown: T, value: (cell: T) => number | null): number | undefined {
+  const onLeft = eq.left.includes(unknown);
+  if (!onLeft && !eq.right.includes(unknown)) return undefined;
+  const others = (side: T[]) => side.filter((c) => c !== unknown).map(value);
+  const same = others(onLeft ? eq.left : eq.right);
+  const other = (onLeft ? eq.right : eq.left).map(value);
+  if (same.some((v) => v === null) || other.some((v) => v === null)) return undefined;
+  return total(other) - total(same);
+}
+
+// ---------------------------------------------------------------- checks
 
 /** A failure whose place is the text (a part, a sentence, the date), not table cells. */
 export function textFailure(row: string, message: string, sentence?: string): Failure {
@@ -61,99 +167,58 @@ export function check(id: CheckId, failures: Failure[], okDetail: string, checke
   return { id, severity, ok: true, detail: checked > 0 ? okDetail : nothingDetail, failures };
 }
 
-export function balanceCheck(cells: Cells): Check {
-  const failures: Failure[] = [];
-  let checked = 0;
-  for (const col of APPLICANT_COLUMNS) {
-    const ids = ["new", "carried_over", "total", "carried_forward"].map((r) => B(r, col));
-    const [n, co, t, cf] = ids.map((id) => get(cells, id));
-    if (n === null || co === null || t === null || cf === null) continue;
-    checked++;
-    if (n + co !== t + cf) {
-      failures.push({
-        table: "B",
-        row: "一+二 vs 三(七)+四",
-        column: APPLICANT_COLUMN_LABELS[col],
-        cells: ids,
-        expected: n + co,
-        printed: t + cf,
-        message: `「${APPLICANT_COLUMN_LABELS[col]}」列：一(${n})+二(${co})=${n + co}，但三(七)总计(${t})+四(${cf})=${t + cf}`,
-      });
-    }
+/** What a failed equation says, in the words of its check. */
+function failureMessage(eq: Equation, l: number[], r: number[]): string {
+  const sumL = l.reduce((a, b) => a + b, 0);
+  const sumR = r.reduce((a, b) => a + b, 0);
+  switch (eq.check) {
+    case "balance":
+      return `「${eq.column}」列：一(${l[0]})+二(${l[1]})=${sumL}，但三(七)总计(${r[0]})+四(${r[1]})=${sumR}`;
+    case "row_sum":
+      return `「${eq.row}」行：六类申请人合计 ${sumL}，总计列却是 ${sumR}`;
+    case "result_sum":
+      return `「${eq.column}」列：办理结果（一）至（六）合计 ${sumL}，（七）总计却是 ${sumR}`;
+    case "review_sum":
+      return `${eq.row}：维持+纠正+其他+未审结=${sumL}，总计却是 ${sumR}`;
   }
-  return check("balance", failures, `${checked} 列均满足 一+二=三(七)+四`, checked);
 }
 
-export function rowSumCheck(cells: Cells, template: TemplateDef): Check {
-  const failures: Failure[] = [];
-  let checked = 0;
-  for (const def of template.tableB) {
-    const vs = APPLICANT_COLUMNS.map((c) => get(cells, B(def.id, c)));
-    if (vs.some((v) => v === null)) continue;
-    checked++;
-    const s = (vs.slice(0, 6) as number[]).reduce((a, b) => a + b, 0);
-    if (s !== vs[6]) {
-      failures.push({
-        table: "B",
-        row: def.label,
-        column: "总计",
-        cells: APPLICANT_COLUMNS.map((c) => B(def.id, c)),
-        expected: s,
-        printed: vs[6],
-        message: `「${def.label}」行：六类申请人合计 ${s}，总计列却是 ${vs[6]}`,
-      });
-    }
-  }
-  return check("row_sum", failures, `${checked} 行的总计列均等于六类申请人之和`, checked);
-}
+const OK_DETAIL: Record<EquationCheck, (n: number) => string> = {
+  balance: (n) => `${n} 列均满足 一+二=三(七)+四`,
+  row_sum: (n) => `${n} 行的总计列均等于六类申请人之和`,
+  result_sum: (n) => `${n} 列的（七）总计均等于各项办理结果之和`,
+  review_sum: (n) => `${n} 组复议/诉讼总计均等于分项之和`,
+};
 
-export function resultSumCheck(cells: Cells, template: TemplateDef): Check {
-  const failures: Failure[] = [];
-  let checked = 0;
-  const rows = resultRows(template, (id) => B(id, "total") in cells);
-  for (const col of APPLICANT_COLUMNS) {
-    const t = get(cells, B("total", col));
-    const vs = rows.map((r) => get(cells, B(r.id, col)));
-    if (t === null || vs.some((v) => v === null)) continue;
-    checked++;
-    const s = (vs as number[]).reduce((a, b) => a + b, 0);
-    if (s !== t) {
-      failures.push({
-        table: "B",
-        row: "（七）总计",
-        column: APPLICANT_COLUMN_LABELS[col],
-        cells: [B("total", col), ...rows.map((r) => B(r.id, col))],
-        expected: s,
-        printed: t,
-        message: `「${APPLICANT_COLUMN_LABELS[col]}」列：办理结果（一）至（六）合计 ${s}，（七）总计却是 ${t}`,
-      });
-    }
+/**
+ * The equation checks over a report's cells, in the order balance, row_sum, result_sum,
+ * review_sum: every equation whose cells all have values (or were printed blank) is checked.
+ */
+export function equationChecks(cells: Cells, template: TemplateDef, blanks: ReadonlySet<string> = new Set()): Check[] {
+  const present = (rowId: string) => B(rowId, "total") in cells;
+  // A cell printed blank counts as 0 in the equations (domain.md W6), though its value stays unknown.
+  const value = (c: string) => get(cells, c) ?? (blanks.has(c) ? 0 : null);
+  const ids: EquationCheck[] = ["balance", "row_sum", "result_sum", "review_sum"];
+  const failures = new Map<EquationCheck, Failure[]>(ids.map((id) => [id, []]));
+  const checked = new Map<EquationCheck, number>(ids.map((id) => [id, 0]));
+  for (const eq of tableEquations(template, present)) {
+    const ok = holds(eq, value);
+    if (ok === null) continue;
+    checked.set(eq.check, checked.get(eq.check)! + 1);
+    if (ok) continue;
+    const l = eq.left.map(value) as number[];
+    const r = eq.right.map(value) as number[];
+    failures.get(eq.check)!.push({
+      table: eq.check === "review_sum" ? "C" : "B",
+      row: eq.row,
+      column: eq.column,
+      cells: eq.check === "result_sum" ? [...eq.right, ...eq.left] : [...eq.left, ...eq.right],
+      expected: l.reduce((a, b) => a + b, 0),
+      printed: r.reduce((a, b) => a + b, 0),
+      message: failureMessage(eq, l, r) + ([...eq.left, ...eq.right].some((c) => get(cells, c) === null) ? "（原文空白的格按 0 计）" : ""),
+    });
   }
-  return check("result_sum", failures, `${checked} 列的（七）总计均等于各项办理结果之和`, checked);
-}
-
-export function reviewSumCheck(cells: Cells): Check {
-  const failures: Failure[] = [];
-  let checked = 0;
-  for (const g of REVIEW_GROUPS) {
-    const ids = REVIEW_KEYS.map((k) => `${g}.${k}`);
-    const vs = ids.map((id) => get(cells, id));
-    if (vs.some((v) => v === null)) continue;
-    checked++;
-    const s = (vs.slice(0, 4) as number[]).reduce((a, b) => a + b, 0);
-    if (s !== vs[4]) {
-      failures.push({
-        table: "C",
-        row: REVIEW_GROUP_LABELS[g],
-        column: "总计",
-        cells: ids,
-        expected: s,
-        printed: vs[4],
-        message: `${REVIEW_GROUP_LABELS[g]}：维持+纠正+其他+未审结=${s}，总计却是 ${vs[4]}`,
-      });
-    }
-  }
-  return check("review_sum", failures, `${checked} 组复议/诉讼总计均等于分项之和`, checked);
+  return ids.map((id) => check(id, failures.get(id)!, OK_DETAIL[id](checked.get(id)!), checked.get(id)!));
 }
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
@@ -215,10 +280,10 @@ export function narrativeCheck(claims: NarrativeClaim[], cells: Cells): Check {
       ids = [B("new", "total")];
       label = "一、本年新收申请（总计）";
     } else if (claim.what === "review") {
-      ids = ["review.total"];
+      ids = [reviewCell("review", "total")];
       label = "行政复议总计";
     } else {
-      ids = ["litigation.direct.total", "litigation.after_review.total"];
+      ids = [reviewCell("litigation.direct", "total"), reviewCell("litigation.after_review", "total")];
       label = "行政诉讼总计（直接起诉+复议后起诉）";
     }
     const vs = ids.map((id) => get(cells, id));

@@ -7,9 +7,11 @@
  * on their own lines — the layouts the text parser already reads.
  * Word (.docx): mammoth turns it into HTML with real tables, read by the HTML path.
  */
-import mammoth from "mammoth";
-import { getDocumentProxy } from "unpdf";
-import { isReport, type ParseResult, parseReport } from "./index.ts";
+import { FORMATS_TEXT } from "./formats.ts";
+import type { SourceKind } from "./normalize.ts";
+import { type ParseResult, parseReport } from "./report.ts";
+
+export { ACCEPTED_EXTENSIONS, FORMATS_TEXT, MAX_FILE_BYTES } from "./formats.ts";
 
 export type DocumentKind = "pdf" | "docx" | "doc" | "text";
 
@@ -58,7 +60,10 @@ export class DocumentError extends Error {}
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   let pdf;
   try {
-    pdf = await getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: pdf.js's own warnings (「Indexing all PDF objects」) are not ours to print.
+    // Loaded on first use: a bot whose reports are all cached never needs pdf.js in memory.
+    const { getDocumentProxy } = await import("unpdf");
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (e) {
     const name = (e as { name?: string }).name ?? "";
     if (name === "PasswordException") throw new DocumentError("PDF 设有密码，无法读取；请提供没有密码的文件");
@@ -86,6 +91,7 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 
 export async function docxHtml(bytes: Uint8Array): Promise<string> {
   try {
+    const { default: mammoth } = await import("mammoth");
     const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
     return value;
   } catch {
@@ -93,21 +99,30 @@ export async function docxHtml(bytes: Uint8Array): Promise<string> {
   }
 }
 
+export interface DocumentOptions {
+  /** File name, as given in the output; its extension helps tell the kind. */
+  file?: string;
+  /** The document's kind when the caller knows it; otherwise told from the bytes and the name. */
+  kind?: DocumentKind;
+  /** For text files: plain text, Markdown or HTML, when the caller knows it. */
+  textKind?: SourceKind;
+}
+
 /** Any supported document → ParseResult; documents that cannot be read get an `error`. */
-export async function parseDocument(bytes: Uint8Array, options: { file?: string } = {}): Promise<ParseResult> {
+export async function parseDocument(bytes: Uint8Array, options: DocumentOptions = {}): Promise<ParseResult> {
   const file = options.file ?? "";
-  const kind = documentKind(bytes, file);
+  const kind = options.kind ?? documentKind(bytes, file);
   try {
     if (kind === "doc") return { file, error: "这是旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后再发送" };
-    if (kind === "pdf") return withFile(parseReport(await pdfText(bytes), { file: `${file}#pdf.txt` }), file);
-    if (kind === "docx") return withFile(parseReport(await docxHtml(bytes), { file: `${file}#docx.html` }), file);
-    return parseReport(bytes, { file });
+    // Named .pdf/.docx but not one inside: say so, rather than reading it as text.
+    const named = /\.(pdf|docx)$/i.exec(file)?.[1]?.toLowerCase();
+    if (kind === "text" && named) return { file, error: `文件名是 .${named}，但内容不是 ${named === "pdf" ? "PDF" : "Word（.docx）"}（可能已损坏或改过扩展名）；可以读取 ${FORMATS_TEXT}格式的年报` };
+    // PDF text comes out as lines with tabs at column gaps; Word comes out as HTML with real tables.
+    if (kind === "pdf") return parseReport(await pdfText(bytes), { file, kind: "text" });
+    if (kind === "docx") return parseReport(await docxHtml(bytes), { file, kind: "html" });
+    return parseReport(bytes, { file, kind: options.textKind });
   } catch (e) {
     if (e instanceof DocumentError) return { file, error: e.message };
     throw e;
   }
-}
-
-function withFile(r: ParseResult, file: string): ParseResult {
-  return isReport(r) ? { ...r, file } : { ...r, file };
 }

@@ -1,174 +1,29 @@
 /**
- * parseReport: the text (or bytes) of one annual report → the canonical model of
- * shared/REPORT-MODEL.md. Pure: no file system, no clock.
+ * The parser's one door: an annual report's text or document bytes in, the canonical model of
+ * shared/REPORT-MODEL.md out. Pure apart from reading the bytes it is given (no file system,
+ * no clock). Everything outside parser/ imports from here.
  */
-import {
-  balanceCheck,
-  type Check,
-  incompleteCheck,
-  narrativeCheck,
-  narrativeClaims,
-  type NarrativeClaim,
-  resultSumCheck,
-  reviewSumCheck,
-  rowSumCheck,
-} from "./checks.ts";
-import { detectTemplate, extractMetadata } from "./metadata.ts";
-import { decodeBytes, detectKind, looksBinary, normalizeText, SpacedText } from "./normalize.ts";
-import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance } from "./tables.ts";
-import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
-import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
-import { type TemplateId, TEMPLATES } from "./template.ts";
-
+export { type NotAReport, type ParseOptions, type ParseResult, type Report, SECTION_TITLES, isReport, parseReport } from "./report.ts";
+export {
+  ACCEPTED_EXTENSIONS,
+  FORMATS_TEXT,
+  DocumentError,
+  type DocumentKind,
+  type DocumentOptions,
+  documentKind,
+  MAX_FILE_BYTES,
+  parseDocument,
+  pdfText,
+} from "./documents.ts";
+export type { SourceKind } from "./normalize.ts";
 export type { Check, CheckId, Failure, NarrativeClaim, Severity } from "./checks.ts";
+// For rules above the parser (review/) that report in the same shape.
+export { check, textFailure } from "./checks.ts";
+// The single-report review (rules with their severity, organ readings) that runs after the checks.
+export * from "./review/index.ts";
 export type { Provenance } from "./tables.ts";
-export { TEMPLATES, cellLabel, type TemplateId } from "./template.ts";
-
-export { SECTION_TITLES };
-
-export interface Report {
-  file: string;
-  organ: string | null;
-  organShort: string | null;
-  region: string | null;
-  /** The organ's places, body and level (township, county, department …), read once from its name. */
-  organInfo?: OrganInfo | null;
-  year: number | null;
-  template: TemplateId;
-  published: string | null;
-  cells: Record<string, number | null>;
-  units: Record<string, string>;
-  /** Cells not printed but fixed by exactly one rule (e.g. a blank 总计). */
-  derived: string[];
-  /** The 勾稽 checks and the single-report review's findings (parser/review/rules.ts lists them). */
-  checks: Check[];
-  /** The report says it aggregates its departments' and townships' reports (county totals, review/levels.ts). */
-  aggregates?: boolean;
-  warnings: string[];
-  claims: NarrativeClaim[];
-  /** The six sections' text, for search and display. */
-  narrative: { title: string; text: string }[];
-  provenance: Record<string, Provenance>;
-  encoding: string;
-}
-
-export interface NotAReport {
-  file: string;
-  error: string;
-}
-
-export type ParseResult = Report | NotAReport;
-
-export const isReport = (r: ParseResult): r is Report => !("error" in r);
-
-const hanCount = (l: string) => l.match(/\p{Script=Han}/gu)?.length ?? 0;
-
-/** The six sections, located by their numbered headings (parser/review/outline.ts). */
-function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { title: string; text: string }[] {
-  const text = spaced.text;
-  const spans = headingSpans(spaced, headings);
-  return SECTION_TITLES.map((title, i) => {
-    const { start: s, body: b } = spans[i];
-    if (s < 0) return { title, text: "" };
-    const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
-    // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
-    const body = text
-      .slice(b, Math.max(b, next))
-      .split("\n")
-      .filter((l) => !(/[\t|]|\d\s+\d/.test(l) && (l.match(/\d+/g)?.length ?? 0) >= 2 && hanCount(l) < 60) && !/^\s*[-|:\s]+$/.test(l))
-      .join("\n")
-      .replace(/[ \t]+/g, " ")
-      .replace(/\n{2,}/g, "\n")
-      .replace(/[一二三四五六七八九十]、\s*$/, "")
-      .trim();
-    return { title, text: body.slice(0, 6000) };
-  });
-}
-
-/** Prose outside the tables, where narrative counts are stated. */
-function proseOutsideTables(text: string, regions: ReturnType<typeof locateRegions>): string {
-  const cut = [regions.a, regions.b, regions.c].filter(Boolean).sort((x, y) => x![0] - y![0]) as [number, number][];
-  let out = "";
-  let pos = 0;
-  for (const [s, e] of cut) {
-    if (s > pos) out += text.slice(pos, s);
-    pos = Math.max(pos, e);
-  }
-  return out + text.slice(pos);
-}
-
-export interface ParseOptions {
-  /** File name, used in the output and to tell HTML/Markdown from text. */
-  file?: string;
-}
-
-export function parseReport(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
-  const file = options.file ?? "";
-  let raw: string;
-  let encoding = "utf-8";
-  if (typeof input === "string") raw = input;
-  else {
-    if (input.length === 0) return { file, error: "文件为空" };
-    if (looksBinary(input)) return { file, error: "不是文本文件（看起来是二进制文件），请提供 TXT、Markdown 或 HTML 格式的年报" };
-    ({ text: raw, encoding } = decodeBytes(input));
-  }
-  if (raw.trim() === "") return { file, error: "文件为空" };
-  const text = normalizeText(raw, detectKind(raw, file));
-  const spaced = new SpacedText(text);
-  const c = spaced.compact;
-  if (!/政府信息公开|依申请|主动公开/.test(c)) {
-    return { file, error: "这不是政府信息公开工作年度报告：正文中没有“政府信息公开”等字样" };
-  }
-  const regions = locateRegions(spaced);
-  if (!regions.a && !regions.b && !regions.c) {
-    return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
-  }
-  const meta = extractMetadata(text);
-  const { template: templateId } = detectTemplate(c);
-  const template = TEMPLATES[templateId];
-  const a = regions.a ? parseTableA(text.slice(...regions.a), template) : null;
-  const b = regions.b ? parseTableB(text.slice(...regions.b), template) : null;
-  const cT = regions.c ? parseTableC(text.slice(...regions.c)) : null;
-  const parts = [a, b, cT].filter((x) => x !== null);
-  if (!parts.some((p) => p!.found)) {
-    return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
-  }
-  const cells = Object.assign({}, ...parts.map((p) => p!.cells)) as Record<string, number | null>;
-  const claims = narrativeClaims(proseOutsideTables(text, regions));
-  const headings = outline(c);
-  const checks: Check[] = [
-    balanceCheck(cells),
-    rowSumCheck(cells, template),
-    resultSumCheck(cells, template),
-    reviewSumCheck(cells),
-    narrativeCheck(claims, cells),
-    incompleteCheck(
-      { a: !!a?.found, b: !!b?.found, c: !!cT?.found },
-      { a: a?.missingRows ?? [], b: b?.missingRows ?? [] },
-    ),
-  ];
-  const report: Report = {
-    file,
-    organ: meta.organ,
-    organShort: meta.organShort,
-    region: meta.region,
-    organInfo: organInfoOf(meta.organ, meta.region),
-    year: meta.year,
-    template: templateId,
-    published: meta.published,
-    cells,
-    units: Object.assign({}, ...parts.map((p) => p!.units)),
-    derived: parts.flatMap((p) => p!.derived),
-    checks,
-    aggregates: false,
-    warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
-    claims,
-    narrative: sections(spaced, headings),
-    provenance: Object.assign({}, ...parts.map((p) => p!.provenance)),
-    encoding,
-  };
-  const review = reviewSingle(report, spaced, headings);
-  report.checks = [...checks, ...review.checks];
-  report.aggregates = review.aggregates;
-  return report;
-}
+// The cell grammar (ids, rows, labels, template and table names) and the grammar of organ names.
+export * from "./template.ts";
+export * from "./organ-name.ts";
+export { looksTraditional, toSimplified } from "./traditional.ts";
+export { type Equation, type EquationCheck, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";

@@ -1,19 +1,74 @@
 /**
  * Who published the report, for which year, when — from the title, the 统计期限 sentence,
- * the body, cited notices and the signature block, cross-checked.
+ * the body, cited notices and the signature block, cross-checked. A web page's own metadata
+ * (发布机构, 发布时间 …) is evidence, never the title, organ or year line.
  */
 import { compact } from "./normalize.ts";
+import { splitOrganName, splitPlace } from "./organ-name.ts";
 import type { TemplateId } from "./template.ts";
 
 export interface Metadata {
+  /** The organ as the title prints it. */
   organ: string | null;
   organShort: string | null;
+  /** The places the organ sits in, outermost first, joined as printed (「淮安市」 for 洪泽区人民政府). */
   region: string | null;
   year: number | null;
   /** Where the year came from, for warnings when cues disagree. */
   yearSource: string | null;
   published: string | null;
   warnings: string[];
+}
+
+/**
+ * Labels of a web page's own metadata, as crawlers and CMS pages print them above a report
+ * (「栏目: 政府信息公开年报」, 「发布时间：2022-02-08」). Such a line is never the report's title,
+ * organ or year; 发布机构 and 发布时间 are evidence.
+ */
+export const PAGE_META_LABELS = [
+  "索引号", "信息索引号", "主题分类", "体裁分类", "组配分类", "服务对象分类", "分类", "发布机构", "发文机关", "发文机构", "公开方式", "公开范围", "公开时限",
+  "生成日期", "成文日期", "发布日期", "发布时间", "公开日期", "时间", "文号", "发文字号", "有效性", "名称", "标题", "来源", "信息来源", "栏目",
+  "浏览次数", "访问次数", "点击数", "阅读次数", "责任部门", "所属机构", "原文链接", "本地目录", "链接",
+] as const;
+
+const META_LINE = new RegExp(`^(${[...PAGE_META_LABELS].sort((a, b) => b.length - a.length).join("|")})[:：](.*)$`);
+
+/** A page metadata line's label and value (whitespace removed), or null. */
+export function pageMetaLine(line: string): { label: string; value: string } | null {
+  // Every label is at most six characters, spaced out at most to twice that: look for the colon there.
+  const head = line.slice(0, 16);
+  if (!head.includes(":") && !head.includes("：")) return null;
+  const m = META_LINE.exec(compact(line));
+  return m ? { label: m[1], value: m[2] } : null;
+}
+
+/** Labels whose value is the report's title. */
+const TITLE_LABELS = new Set(["标题", "名称"]);
+
+interface PageMeta {
+  /** 发布机构 / 发文机关, when the page states it. */
+  publisher: string | null;
+  /** 发布时间 / 发布日期 / 公开日期 as YYYY-MM-DD. */
+  published: string | null;
+}
+
+const isoDate = (s: string): string | null => {
+  const m = /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(s);
+  return m ? `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}` : null;
+};
+
+function pageMeta(lines: string[], text: string): PageMeta {
+  let publisher: string | null = null;
+  let published: string | null = null;
+  for (const l of lines.slice(0, 60)) {
+    const m = pageMetaLine(l);
+    if (!m) continue;
+    if (!publisher && /^(?:发布机构|发文机关|发文机构)$/.test(m.label) && m.value.length >= 2) publisher = cleanName(m.value);
+    if (!published && /^(?:发布时间|发布日期|公开日期)$/.test(m.label)) published = isoDate(m.value);
+  }
+  // Inline in a page header: 「…来源：… 发布时间：2022-02-08 16:34 浏览次数：…」.
+  published ??= isoDate(/(?:发布时间|发布日期|公开日期)\s*[:：]\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2})/.exec(text.slice(0, 3000))?.[1] ?? "");
+  return { publisher, published };
 }
 
 const ORGAN_SUFFIX =
@@ -28,46 +83,50 @@ function cleanName(s: string): string {
     .replace(/\(.*?\)$/, "");
 }
 
-/** Split an organ's full name into its region prefix and its short name. */
-export function splitOrgan(full: string): { organShort: string; region: string | null } {
-  const town = /^(.*?)([^县区市旗州]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处)?$/.exec(full);
-  if (town) return { organShort: town[2], region: town[1] || null };
-  // 淮安市洪泽区人民政府 → 洪泽区 in 淮安市.
-  const gov = /^(.*?)([^省市县区旗州]{1,10}(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗))人民政府$/.exec(full);
-  if (gov) return { organShort: gov[2], region: gov[1] || null };
-  const dept = /^(.+?(?:县|区|市|旗))(.{2,}(?:局|委员会|委|办公室|中心|署|院))$/.exec(full);
-  if (dept) return { organShort: full, region: dept[1] };
-  return { organShort: full, region: null };
-}
+/** The report's title phrase: 政府信息公开工作年度报告, …年报, …工作报告. */
+const TITLE = /^(.*?)(?:[(（]?(\d{4})[)）]?年度?)?政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/;
+
+/** Whether a name could be an organ's (not 「栏目:」, not a sentence). */
+const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[:：，。；]/.test(name);
 
 function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
-  for (let i = 0; i < Math.min(lines.length, 25); i++) {
-    let l = compact(lines[i]);
+  // A page's own 标题/名称 line states the title; other metadata lines are never the title.
+  const top = lines.slice(0, 80);
+  const titled = top.flatMap((l) => {
+    const m = pageMetaLine(l);
+    return m && TITLE_LABELS.has(m.label) ? [m.value] : [];
+  });
+  const candidates = [...titled, ...top.filter((l) => !pageMetaLine(l))].slice(0, 30);
+  for (let i = 0; i < Math.min(candidates.length, 25); i++) {
+    let l = compact(candidates[i]);
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
-    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(lines[i + 1] ?? "")) l += compact(lines[i + 1]);
-    if (!/政府信息公开/.test(l) || !/年度?报告|年报/.test(l)) continue;
+    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += compact(candidates[i + 1]);
+    if (!/政府信息公开/.test(l) || !/报告|年报/.test(l)) continue;
     const yearFirst = /^(\d{4})年度?(.{2,40}?)政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
-    if (yearFirst && l.length <= 80) return { organ: cleanName(yearFirst[2]) || null, year: Number(yearFirst[1]) };
+    if (yearFirst && l.length <= 80 && organLike(cleanName(yearFirst[2]))) return { organ: cleanName(yearFirst[2]), year: Number(yearFirst[1]) };
     if (l.length > 80) {
       // A crawled page puts the title at the start of a long line.
-      const m = /^(.{2,40}?)(\d{4})年度?政府信息公开(?:工作)?年度报告/.exec(l);
-      if (m) return { organ: cleanName(m[1]) || null, year: Number(m[2]) };
+      const m = /^(.{2,40}?)(\d{4})年度?政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
+      if (m && organLike(cleanName(m[1]))) return { organ: cleanName(m[1]), year: Number(m[2]) };
       continue;
     }
-    const m = /^(.*?)(?:[(（]?(\d{4})[)）]?年度?)?政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
+    const m = TITLE.exec(l);
     if (!m) continue;
     let organ = cleanName(m[1] ?? "");
     const year = m[2] ? Number(m[2]) : null;
+    if (organ && !organLike(organ)) continue;
     if (!organ) {
       // Title split over lines: the organ sits on the line above.
       for (let k = i - 1; k >= 0 && k >= i - 3; k--) {
-        const prev = cleanName(lines[k]);
+        const prev = cleanName(candidates[k]);
         if (prev && prev.length <= 30 && ORGAN_SUFFIX.test(prev)) {
           organ = prev;
           break;
         }
       }
     }
+    // A bare 「政府信息公开年报」 (a column name, a menu entry) names nothing: keep looking.
+    if (!organ && year === null) continue;
     return { organ: organ || null, year };
   }
   return { organ: null, year: null };
@@ -86,21 +145,34 @@ function signatureOrgan(lines: string[]): string | null {
 
 /** A page title or heading line that is just the organ's name (HTML <title>, a title split over lines). */
 function leadingOrgan(lines: string[]): string | null {
-  for (const l of lines.slice(0, 3)) {
+  for (const l of lines.filter((x) => !pageMetaLine(x)).slice(0, 3)) {
     const name = cleanName(l);
     if (name.length >= 2 && name.length <= 30 && ORGAN_SUFFIX.test(name) && !/、/.test(name)) return name;
   }
   return null;
 }
 
+/** The text without whitespace, whole and from its start, each worked out once. */
+class Compacted {
+  private whole: string | null = null;
+  constructor(private readonly text: string) {}
+  get all(): string {
+    return (this.whole ??= compact(this.text));
+  }
+  /** The compact form of the text's first `chars` characters. */
+  head(chars: number): string {
+    return this.text.length <= chars ? this.all : compact(this.text.slice(0, chars));
+  }
+}
+
 /** The first sentence of 总体情况 usually names the organ: 「2024年，永丰镇深入贯彻…」. */
-function bodyOrgan(text: string): string | null {
-  const m = /\d{4}年度?[，,]\s*(?:我)?([\p{Script=Han}]{2,20}?)(?:深入|认真|坚持|严格|全面|积极|紧紧|始终|进一步|以|按照|在|根据|继续|围绕|高度)/u.exec(compact(text.slice(0, 6000)));
+function bodyOrgan(text: Compacted): string | null {
+  const m = /\d{4}年度?[，,]\s*(?:我)?([\p{Script=Han}]{2,20}?)(?:深入|认真|坚持|严格|全面|积极|紧紧|始终|进一步|以|按照|在|根据|继续|围绕|高度)/u.exec(text.head(6000));
   const name = m?.[1];
   if (name && ORGAN_SUFFIX.test(name) && !/^[我本该全各]/.test(name)) return name;
   // Otherwise the township the text keeps naming (「李楼镇高度重视…」): two characters before
   // 镇/乡/街道, a third only where every mention has the same one.
-  const c = compact(text);
+  const c = text.all;
   const mentions = new Map<string, string[]>();
   for (const x of c.matchAll(/(?<=[\p{Script=Han}]{2})(?:镇|乡|街道)(?=人民政府|办事处|[^\p{Script=Han}]|高度|深入|认真|收到|政务|政府|基层|党委)/gu)) {
     const at = x.index!;
@@ -117,41 +189,100 @@ function bodyOrgan(text: string): string | null {
 }
 
 /** The year the data covers (the report year), from the strongest cue available. */
-function yearCues(text: string, titleYear: number | null): { year: number | null; source: string | null; all: [string, number][] } {
-  const c = compact(text.slice(0, 20000));
+function yearCues(text: Compacted, titleYear: number | null): { year: number | null; source: string | null; all: [string, number][] } {
+  const c = text.head(20000);
   const cues: [string, number][] = [];
   if (titleYear) cues.push(["标题", titleYear]);
   const period = /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c);
   if (period) cues.push(["统计期限", Number(period[2] ?? period[1])]);
   const body = /(\d{4})年度?[，,]/.exec(c);
   if (body) cues.push(["正文", Number(body[1])]);
-  const notice = /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c);
+  // A notice on this year's reports is numbered the next year; the national format notices
+  // (〔2019〕60号, 〔2021〕30号) are not such notices.
+  const notice = /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c.replace(/〔2019〕60号|〔2021〕30号/g, ""));
   if (notice) cues.push(["引用文号", Number(notice[1] ?? notice[2]) - 1]);
   const plausible = cues.filter(([, y]) => y >= 2008 && y <= 2100);
   const [source, year] = plausible[0] ?? [null, null];
   return { year, source, all: plausible };
 }
 
-function publishedDate(text: string): string | null {
-  const pad = (n: string) => n.padStart(2, "0");
-  const tail = text.slice(-600);
-  const dates = [...tail.matchAll(/(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)];
+/** The date under the signature (the last date near the end). */
+function signatureDate(text: string): string | null {
+  const dates = [...text.slice(-600).matchAll(/(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)];
   const last = dates[dates.length - 1];
-  if (last) return `${last[1]}-${pad(last[2])}-${pad(last[3])}`;
-  const meta = /发布(?:时间|日期)\s*[:：]\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(text.slice(0, 2000));
-  if (meta) return `${meta[1]}-${pad(meta[2])}-${pad(meta[3])}`;
-  return null;
+  return last ? `${last[1]}-${last[2].padStart(2, "0")}-${last[3].padStart(2, "0")}` : null;
+}
+
+/** Characters after which a place name starts in running text (由淮安市…, 根据淮安市…, 2023年洪泽区…). */
+const BEFORE_PLACE = new Set([..."由在对为是将据按于向与及和的经从把被给同即属共各全本我该其了受请并至以年月日"]);
+
+/** Whether a string is nothing but places, each with a core of two characters or more. */
+function onlyPlaces(s: string): string[] | null {
+  const n = splitOrganName(s);
+  if (n.body !== null || n.places.join("") !== s || n.places.length === 0) return null;
+  // One-character cores are real (曹县, 费县) but so is 「我县」: such a core must not be a word of prose.
+  const ok = (p: string) => {
+    const { core, level } = splitPlace(p);
+    return level !== "" && (core.length >= 2 || (core.length === 1 && !BEFORE_PLACE.has(core)));
+  };
+  return n.places.every(ok) ? n.places : null;
+}
+
+/**
+ * The places printed in front of `anchor` (the organ's innermost place, or its body when the
+ * title names no place) in the text: 「本报告由淮安市洪泽区人民政府办公室…」 gives 淮安市 for 洪泽区.
+ * The reading most often printed wins.
+ */
+function placesInFront(text: Compacted, anchor: string): string | null {
+  const c = text.all;
+  const seen = new Map<string, number>();
+  for (let at = c.indexOf(anchor), n = 0; at >= 0 && n < 60; at = c.indexOf(anchor, at + 1), n++) {
+    let start = at;
+    while (start > 0 && at - start < 16 && /\p{Script=Han}/u.test(c[start - 1])) start--;
+    const run = c.slice(start, at);
+    // The place starts after the last word that cannot be part of it; try nearer cuts first.
+    for (let k = run.length - 1; k >= -1; k--) {
+      if (k >= 0 && !BEFORE_PLACE.has(run[k])) continue;
+      const segment = run.slice(k + 1);
+      if (segment && onlyPlaces(segment)) {
+        seen.set(segment, (seen.get(segment) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  return [...seen].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)[0]?.[0] ?? null;
+}
+
+/**
+ * Where the organ sits: the title's places outside the organ itself, or else the places the
+ * text prints in front of it. Its key and level follow from the name with those places
+ * (parser/review/context.ts organInfoOf, used by report.ts).
+ */
+function placement(organ: string, text: Compacted): Pick<Metadata, "organShort" | "region"> {
+  const name = splitOrganName(organ);
+  // A government is its innermost place; a department sits in all of its places.
+  const own = name.body === null ? name.places.slice(-1) : [];
+  const outer = name.places.slice(0, name.places.length - own.length);
+  const anchor = name.places[name.places.length - 1] ?? name.body ?? organ;
+  return {
+    organShort: name.body === null && name.places.length > 0 ? name.places[name.places.length - 1] : organ,
+    region: outer.length > 0 ? outer.join("") : placesInFront(text, anchor),
+  };
 }
 
 export function extractMetadata(text: string): Metadata {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   const warnings: string[] = [];
+  const page = pageMeta(lines, text);
   const title = titleCandidates(lines);
-  let organ = title.organ ?? signatureOrgan(lines) ?? leadingOrgan(lines) ?? bodyOrgan(text);
+  const compacted = new Compacted(text);
+  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
-  const { organShort, region } = organ ? splitOrgan(organ) : { organShort: null, region: null };
-  const cues = yearCues(text, title.year);
-  const published = publishedDate(text);
+  if (organ) organ = organ.replace(/\s+/g, "");
+  const who = organ ? placement(organ, compacted) : { organShort: null, region: null };
+  const cues = yearCues(compacted, title.year);
+  // The date the page was published when it says so; the date under the signature otherwise.
+  const published = page.published ?? signatureDate(text);
   let year = cues.year;
   let yearSource = cues.source;
   if (year === null && published) {
@@ -163,8 +294,7 @@ export function extractMetadata(text: string): Metadata {
   if (distinct.size > 1) {
     warnings.push(`年度线索不一致：${cues.all.map(([s, y]) => `${s} ${y}`).join("，")}；采用${yearSource}`);
   }
-  if (organ) organ = organ.replace(/\s+/g, "");
-  return { organ, organShort, region, year, yearSource, published, warnings };
+  return { organ, ...who, year, yearSource, published, warnings };
 }
 
 /** Which format the tables follow, from their headers (not from the year). */

@@ -2,6 +2,7 @@
  * Bytes → text → one normalised plain text, whatever the source (plain text, Markdown, HTML).
  * Pure functions: no I/O.
  */
+import { htmlToText } from "./html.ts";
 import { looksTraditional, stripInlinePinyin, toSimplified } from "./traditional.ts";
 
 export type SourceKind = "text" | "markdown" | "html";
@@ -41,46 +42,6 @@ export function detectKind(text: string, fileName = ""): SourceKind {
   return "text";
 }
 
-const ENTITIES: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", ensp: " ", emsp: " ", ldquo: "“", rdquo: "”", mdash: "—", middot: "·" };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === "#") {
-      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-    }
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
-}
-
-/**
- * HTML → lines of text. Table rows become lines, cells are separated by tabs, so the
- * table reader sees the same shape as a tab-separated extraction. Page chrome (scripts,
- * styles, navigation) is dropped; the title is kept as the first line.
- */
-export function htmlToText(html: string): string {
-  let h = html;
-  if (/&lt;(?:table|tr|td|p)\b/i.test(h) && !/<(?:table|tr|td)\b/i.test(h)) h = decodeEntities(h);
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(h)?.[1] ?? "";
-  h = h
-    .replace(/<(script|style|noscript|head|nav|footer|header)\b[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    // A cell's own paragraphs and line breaks are not row breaks: flatten each cell first.
-    .replace(/<(td|th)\b[^>]*>([\s\S]*?)<\/\1>/gi, (_m, _t, inner: string) => `${inner.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ")}\t`)
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/(?:tr|p|div|h[1-6]|li|table|section|article)>/gi, "\n")
-    .replace(/<(?:tr|p|div|h[1-6]|li|table)\b[^>]*>/gi, "\n")
-    .replace(/<[^>]+>/g, "");
-  h = decodeEntities(h);
-  const body = h
-    .split("\n")
-    .map((l) => l.replace(/[ \u00a0]+/g, " ").replace(/ *\t */g, "\t").trim())
-    .filter((l) => l.replace(/\t/g, "").trim() !== "")
-    .join("\n");
-  const t = decodeEntities(title).trim();
-  return t && !body.startsWith(t) ? `${t}\n${body}` : body;
-}
-
 const PAGE_FOOTER = [
   /^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$/,
   /^\s*第\s*\d{1,3}\s*页\s*(?:[,，/]?\s*共\s*\d{1,3}\s*页)?\s*$/,
@@ -105,8 +66,10 @@ export function normalizeText(raw: string, kind: SourceKind): string {
     .replace(/\u3000/g, " ");
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);
-  const lines = text.split("\n").filter((l) => !PAGE_FOOTER.some((re) => re.test(l)) && !RULER.test(l));
-  return lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n");
+  // Cheap tests first: a footer is short once trimmed, a ruler has 「---」, a heading mark a 「#」.
+  const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && PAGE_FOOTER.some((re) => re.test(l));
+  const lines = text.split("\n").filter((l) => !isFooter(l) && !(l.includes("---") && RULER.test(l)));
+  return text.includes("#") ? lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n") : lines.join("\n");
 }
 
 /** Remove every whitespace character — for matching labels broken by PDF extraction. */
@@ -124,16 +87,14 @@ export class SpacedText {
   private readonly positions: Int32Array;
 
   constructor(readonly text: string) {
-    const chars: string[] = [];
     const positions = new Int32Array(text.length);
     let n = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\u00a0" || c === "\u3000") continue;
-      chars.push(c);
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000) continue;
       positions[n++] = i;
     }
-    this.compact = chars.join("");
+    this.compact = text.replace(/[ \t\n\r\u00a0\u3000]+/g, "");
     this.positions = positions.subarray(0, n);
   }
 

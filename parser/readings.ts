@@ -5,7 +5,7 @@
  * is ambiguous — digits glued together (`713000074`), a cell lost or an extra one — and we
  * list the readings; the table's rules pick among them (see tables.ts).
  */
-import { type CellToken, tokenValue } from "./tokens.ts";
+import { type CellToken, type NumToken, tokenValue } from "./tokens.ts";
 
 export interface Reading {
   values: (number | null)[];
@@ -24,14 +24,18 @@ export interface RowRules {
   cellOk?: (value: number | null, index: number) => boolean;
   /** The row's rule on a partial reading (values[0..len) set); prunes the search when it is large. */
   prefixOk?: (values: (number | null)[], len: number) => boolean;
-  /** Complete a reading with one missing cell (null); return the value, or undefined if the rule cannot. */
-  deriveMissing?: (values: (number | null)[], missing: number) => number | undefined;
+  /** Values the row's rules fix for unknown cells (null in `values`); cells they cannot fix are left out. */
+  deriveMissing?: (values: (number | null)[], unknown: number[]) => Map<number, number>;
   /** Whether a complete reading satisfies the row's own rule. */
   rowOk?: (values: (number | null)[]) => boolean;
 }
 
 const MAX_READINGS = 4000;
-const MAX_STEPS = 200_000;
+// The real glued rows of the corpora need at most 60 steps of the search; 20,000 leaves a wide
+// margin and gives up on absurd runs of digits in milliseconds rather than seconds.
+const MAX_STEPS = 20_000;
+
+const hasLeadingZero = (t: CellToken) => t.kind === "num" && t.int.length > 1 && t.int[0] === "0";
 
 function direct(tokens: CellToken[]): Reading {
   return {
@@ -122,6 +126,48 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   return steps > MAX_STEPS || budget.left < 0 || out.length >= MAX_READINGS ? [] : out;
 }
 
+/** A row printed in full but with cells left blank: the row's rules may fix them. */
+function withBlankDerived(r: Reading, tokens: CellToken[], rules: RowRules): Reading {
+  const blanks = tokens.flatMap((t, i) => (t.kind === "placeholder" && t.raw === "" ? [i] : []));
+  if (blanks.length === 0 || !rules.deriveMissing) return r;
+  const fixed = rules.deriveMissing(r.values, blanks);
+  if (fixed.size === 0) return r;
+  const values = [...r.values];
+  for (const [i, v] of fixed) values[i] = v;
+  return { ...r, values, derived: [...fixed.keys()] };
+}
+
+/**
+ * Readings of a row one cell short whose lost cell floats outside the table: a cell with a note
+ * (「55（含自然失效29件）」) that a PDF conversion lifted off its row. The lifted cell goes to
+ * `column` (the one its note names) and the printed cells fill the others in order. When the row
+ * also prints the lifted value, that printed cell may be the same cell printed twice; then the
+ * column it would otherwise fill is unknown, and only what both readings agree on stands.
+ */
+export function liftedCellReadings(tokens: CellToken[], width: number, lifted: NumToken, column: number): Reading[] {
+  if (tokens.length !== width - 1 || column < 0 || column >= width) return [];
+  const columns = Array.from({ length: width }, (_, j) => j).filter((j) => j !== column);
+  const base = direct(tokens);
+  const place = (values: (number | null)[]): Reading => ({
+    values,
+    derived: [],
+    placeholders: base.placeholders.map((p) => columns[p]),
+    asPrinted: false,
+    units: values.map(() => ""),
+  });
+  const first: (number | null)[] = Array(width).fill(null);
+  columns.forEach((j, k) => (first[j] = base.values[k]));
+  first[column] = tokenValue(lifted);
+  const out = [place(first)];
+  base.values.forEach((v, k) => {
+    if (v !== tokenValue(lifted)) return;
+    const twice = [...first];
+    twice[columns[k]] = null;
+    out.push(place(twice));
+  });
+  return out;
+}
+
 /** Readings of a row with one cell lost: the gap can be anywhere; a rule of the row may fill it. */
 function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules): Reading[] {
   const base = direct(tokens);
@@ -130,7 +176,7 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
     const values = [...base.values.slice(0, gap), null, ...base.values.slice(gap)];
     const units = [...base.units.slice(0, gap), "", ...base.units.slice(gap)];
     const placeholders = base.placeholders.map((p) => (p >= gap ? p + 1 : p));
-    const filled = rules.deriveMissing?.(values, gap);
+    const filled = rules.deriveMissing?.(values, [gap]).get(gap);
     const derived: number[] = [];
     if (filled !== undefined) {
       values[gap] = filled;
@@ -147,15 +193,18 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
   const n = tokens.length;
-  if (n === width) return [direct(tokens)];
+  // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
+  // cells glued together and the row can only be read by splitting it.
+  const glued = tokens.some(hasLeadingZero);
+  if (n === width && !glued) return [withBlankDerived(direct(tokens), tokens, rules)];
   let candidates: Reading[] = [];
   if (n === width + 1) {
-    candidates = [direct(tokens.slice(1)), direct(tokens.slice(0, -1))].map((r) => ({ ...r, asPrinted: false }));
+    candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
     candidates = gluedReadings(tokens, width, rules.cellOk, rules.prefixOk);
     // A row that breaks its own rule as printed still has a reading: search again without the rule.
     if (candidates.length === 0 && rules.prefixOk) candidates = gluedReadings(tokens, width, rules.cellOk, undefined);
-    if (n === width - 1) {
+    if (n === width - 1 && !glued) {
       // A lost cell that no rule can fill is only a reading when nothing else explains the row.
       const missing = missingCellReadings(tokens, width, rules);
       const filled = missing.filter((r) => r.derived.length > 0);
@@ -184,6 +233,7 @@ function dedupe(rs: Reading[]): Reading[] {
 
 /** The cells every reading agrees on; the others are null (undetermined). */
 export function agreement(rs: Reading[], width: number): { values: (number | null)[]; undetermined: number[] } {
+  if (rs.length === 1) return { values: Array.from({ length: width }, (_, j) => rs[0].values[j] ?? null), undetermined: [] };
   const values: (number | null)[] = [];
   const undetermined: number[] = [];
   for (let j = 0; j < width; j++) {

@@ -2,16 +2,24 @@
  * Tables A (主动公开), B (依申请) and C (复议诉讼): rows found by what their labels mean,
  * cells read with the help of the tables' own rules.
  */
-import { agreement, type Reading, type RowRules, rowReadings } from "./readings.ts";
+import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
+import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
+  activeCell,
   APPLICANT_COLUMNS,
-  type RowDef,
+  cellParts,
+  COLUMN_LABELS,
+  COLUMN_NOTE_WORDS,
   expectedRows,
-  resultRows,
+  type RowDef,
+  rowCells,
+  rowKey,
+  SINGLE_OTHER_HANDLING,
   TABLE_C_CELLS,
+  TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isNoise, scan, type Token } from "./tokens.ts";
+import { type CellToken, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -25,11 +33,8 @@ export interface Provenance {
   printed: string;
 }
 
-/** The provenance key of a cell: its row. */
-export function rowKey(cellId: string): string {
-  if (/^(review|litigation)\./.test(cellId)) return "review";
-  return cellId.slice(0, cellId.lastIndexOf("."));
-}
+// moved to parser/template.ts (the cell grammar)
+export { rowKey };
 
 export interface TableResult {
   cells: Record<string, number | null>;
@@ -40,16 +45,22 @@ export interface TableResult {
   /** Labels of the template's rows that were not found. */
   missingRows: string[];
   found: boolean;
+  /** Cells printed blank and still unknown (a blank is not a zero). */
+  blanks: string[];
 }
 
-const emptyResult = (): TableResult => ({
-  cells: {},
-  units: {},
+/** Where the table readers write cells, units and provenance: the report's own objects when given. */
+export type TableSink = Pick<TableResult, "cells" | "units" | "provenance">;
+
+const emptyResult = (into: TableSink = { cells: {}, units: {}, provenance: {} }): TableResult => ({
+  cells: into.cells,
+  units: into.units,
   derived: [],
-  provenance: {},
+  provenance: into.provenance,
   warnings: [],
   missingRows: [],
   found: false,
+  blanks: [],
 });
 
 // ---------------------------------------------------------------- regions
@@ -138,8 +149,24 @@ const CN_MARKERS: Record<string, string> = { "(一)": "granted", "(二)": "parti
  * one label text; the last one names the numbers that follow. A label that is only a number
  * (`7.`, `8.属`) continues the group of the row named before it.
  */
-export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): RowDef[] {
+export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
   const c = compact(label);
+  // Reports print the same official labels: what a label names is worked out once.
+  let memo = labelMemo.get(defs);
+  if (!memo) labelMemo.set(defs, (memo = new Map()));
+  const key = `${prev?.id ?? ""}\u0000${c}`;
+  let found = memo.get(key);
+  if (!found) {
+    if (memo.size > 5000) memo.clear();
+    found = namedRows(c, defs, prev);
+    memo.set(key, found);
+  }
+  return found;
+}
+
+const labelMemo = new WeakMap<RowDef[], Map<string, readonly RowDef[]>>();
+
+function namedRows(c: string, defs: RowDef[], prev: RowDef | null): readonly RowDef[] {
   const hits: { def: RowDef; pos: number }[] = [];
   for (const def of defs) {
     let pos = -1;
@@ -283,10 +310,19 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
   // the candidate named last (closest to the numbers).
   type Node = { score: number; item: number; idx: number; prev: Node | null };
   const start: Node = { score: 0, item: -1, idx: -1, prev: null };
+  // Orphan rows (and those that do not fit) before each item, so a gap is counted in O(1).
+  const orphansBefore = [0];
+  const unfitBefore = [0];
+  items.forEach((x, i) => {
+    const orphan = x.candidates.length === 0;
+    orphansBefore.push(orphansBefore[i] + (orphan ? 1 : 0));
+    unfitBefore.push(unfitBefore[i] + (orphan && !fits(x) ? 1 : 0));
+  });
   const orphansBetween = (a: number, b: number) => items.slice(a + 1, b).filter((x) => x.candidates.length === 0);
   const gapBonus = (a: Node, item: number, idx: number) => {
-    const orphans = orphansBetween(a.item, item);
-    return orphans.length > 0 && idx - a.idx - 1 === orphans.length && orphans.every(fits) ? 10 * orphans.length : 0;
+    const orphans = orphansBefore[item] - orphansBefore[a.item + 1];
+    const unfit = unfitBefore[item] - unfitBefore[a.item + 1];
+    return orphans > 0 && idx - a.idx - 1 === orphans && unfit === 0 ? 10 * orphans : 0;
   };
   const nodes: Node[] = [start];
   items.forEach((it, i) => {
@@ -331,41 +367,70 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
 // ---------------------------------------------------------------- rules
 
 const isCount = (v: number | null) => v === null || (v >= 0 && Number.isInteger(v));
-const sum = (vs: (number | null)[]) => vs.reduce<number>((a, v) => a + (v ?? 0), 0);
 
-/** Table B row: total = the six applicant columns. */
-const rowRulesB: RowRules = {
-  cellOk: isCount,
-  prefixOk: (vs, len) => len < 7 || vs[6] === sum(vs.slice(0, 6)),
-  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && vs[6] === sum(vs.slice(0, 6)),
-  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 7),
-};
-
-/** Table C: in each group of five, total = upheld + corrected + other + pending. */
-const rowRulesC: RowRules = {
-  cellOk: isCount,
-  prefixOk: (vs, len) => len % 5 !== 0 || groupOk(vs, len / 5 - 1),
-  rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && [0, 1, 2].every((g) => groupOk(vs, g)),
-  deriveMissing: (vs, gap) => deriveInGroup(vs, gap, 5),
-};
+type LocalEquation = { left: number[]; right: number[] };
 
 /**
- * The one unknown cell of a row made of groups of `size` cells, each ending in its total
- * (table B: one group of 7; table C: three groups of 5): a total is the sum of its parts, a
- * part is the total less the others.
+ * A row's rules from the table's equations that lie inside it (table B: 总计 = the six
+ * applicant columns; table C: each group's 总计 = its four results), with cells as positions.
  */
-function deriveInGroup(vs: (number | null)[], gap: number, size: number): number | undefined {
-  if (vs.some((v, i) => i !== gap && v === null)) return undefined;
-  const start = gap - (gap % size);
-  const parts = sum(vs.slice(start, start + size - 1));
-  const v = gap % size === size - 1 ? parts : (vs[start + size - 1] as number) - parts;
-  return v >= 0 && Number.isInteger(v) ? v : undefined;
+function equationRules(eqs: LocalEquation[]): RowRules {
+  const lastCell = eqs.map((e) => Math.max(...e.left, ...e.right));
+  return {
+    cellOk: isCount,
+    // An equation is checked as soon as the reading has reached its last cell.
+    prefixOk: (vs, len) => eqs.every((e, k) => lastCell[k] !== len - 1 || holds(e, (i) => vs[i]) !== false),
+    rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && eqs.every((e) => holds(e, (i) => vs[i]) === true),
+    deriveMissing: (vs, unknown) => deriveByEquations(eqs, vs, unknown),
+  };
 }
 
-function groupOk(vs: (number | null)[], g: number): boolean {
-  const group = vs.slice(g * 5, g * 5 + 5);
-  if (group.some((v) => v === null)) return true;
-  return group[4] === sum(group.slice(0, 4));
+/**
+ * What a row's equations fix among its unknown cells: one unknown in an equation is its total
+ * less the rest (or the sum of its parts); several unknown parts of a sum that the known cells
+ * already reach are all 0, since counts are never negative. Repeated until nothing changes.
+ */
+function deriveByEquations(eqs: LocalEquation[], vs: (number | null)[], unknown: number[], onlyZeros = false): Map<number, number> {
+  const fixed = new Map<number, number>();
+  const open = new Set(unknown);
+  const value = (i: number) => fixed.get(i) ?? vs[i];
+  const known = (xs: number[]) => xs.reduce((a, i) => a + (value(i) ?? 0), 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of eqs) {
+      const nulls = [...e.left, ...e.right].filter((i) => value(i) === null);
+      if (nulls.length === 0 || nulls.some((i) => !open.has(i))) continue;
+      if (nulls.length === 1) {
+        const v = solve(e, nulls[0], value);
+        if (v === undefined || v < 0 || !Number.isInteger(v) || (onlyZeros && v !== 0)) continue;
+        fixed.set(nulls[0], v);
+        changed = true;
+      } else {
+        const side = e.left.includes(nulls[0]) ? e.left : e.right;
+        if (!nulls.every((i) => side.includes(i))) continue;
+        if (known(side === e.left ? e.right : e.left) !== known(side)) continue;
+        for (const i of nulls) fixed.set(i, 0);
+        changed = true;
+      }
+    }
+  }
+  return fixed;
+}
+
+/** Rules of a row of table B (the row equations do not depend on which rows are present). */
+const rowRulesB = new WeakMap<RowDef, RowRules>();
+function rulesOfRowB(template: TemplateDef, def: RowDef): RowRules {
+  let rules = rowRulesB.get(def);
+  if (!rules) {
+    rules = equationRules(rowEquations(tableEquations(template, () => true), rowCells("B", def)));
+    rowRulesB.set(def, rules);
+  }
+  return rules;
+}
+
+let rowRulesC: RowRules | null = null;
+function rulesOfTableC(): RowRules {
+  return (rowRulesC ??= equationRules(rowEquations(TABLE_C_EQUATIONS, TABLE_C_CELLS)));
 }
 
 function rowRulesA(def: RowDef): RowRules {
@@ -386,22 +451,26 @@ function printed(toks: CellToken[]): string {
   return toks.map((t) => t.raw).join(" ");
 }
 
-function cellId(prefix: string, def: RowDef, col: string) {
-  return `${prefix}.${def.id}.${col}`;
+/**
+ * The table's column equations (一+二 = 三(七)+四 and （七）总计 = the results) over chosen
+ * readings, each cell as (row id, column position); a null cell leaves its equation unchecked.
+ */
+function columnConsistency(template: TemplateDef, present: (id: string) => boolean): (chosen: Map<string, (number | null)[]>) => boolean {
+  const equations = tableEquations(template, present);
+  let eqs = compiledColumnEquations.get(equations);
+  if (!eqs) {
+    const at = (id: string): [string, number] => {
+      const { row, column } = cellParts(id);
+      return [row, (APPLICANT_COLUMNS as readonly string[]).indexOf(column)];
+    };
+    eqs = equations.filter((e) => e.check === "balance" || e.check === "result_sum").map((e) => ({ left: e.left.map(at), right: e.right.map(at) }));
+    compiledColumnEquations.set(equations, eqs);
+  }
+  const compiled = eqs;
+  return (chosen) => compiled.every((e) => holds(e, ([row, j]) => chosen.get(row)?.[j] ?? null) !== false);
 }
 
-/** Column equations of table B over chosen readings; a null cell leaves its equation unchecked. */
-function tableBConsistent(chosen: Map<string, (number | null)[]>, template: TemplateDef, present: (id: string) => boolean): boolean {
-  const results = resultRows(template, present).map((d) => d.id);
-  for (let j = 0; j < 7; j++) {
-    const v = (id: string) => chosen.get(id)?.[j] ?? null;
-    const n = v("new"), co = v("carried_over"), t = v("total"), cf = v("carried_forward");
-    if (n !== null && co !== null && t !== null && cf !== null && n + co !== t + cf) return false;
-    const rs = results.map(v);
-    if (t !== null && rs.every((x) => x !== null) && sum(rs) !== t) return false;
-  }
-  return true;
-}
+const compiledColumnEquations = new WeakMap<readonly Equation[], { left: [string, number][]; right: [string, number][] }[]>();
 
 const MAX_COMBOS = 20000;
 
@@ -432,17 +501,26 @@ function resolve(states: RowState[], consistent: ((m: Map<string, (number | null
   return out;
 }
 
-function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: string[]) {
+function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: readonly string[]) {
   const { values, undetermined } = agreement(readings, cellIds.length);
-  const derived = new Set(readings.flatMap((r) => r.derived));
-  const placeholders = new Set(readings.flatMap((r) => r.placeholders));
+  // Most rows have one reading with nothing derived and no placeholder: no sets to build then.
+  const derived = readings.length === 1 ? readings[0].derived : [...new Set(readings.flatMap((r) => r.derived))];
+  const placeholders = readings.length === 1 ? readings[0].placeholders : [...new Set(readings.flatMap((r) => r.placeholders))];
   if (cellIds.length > 0) res.provenance[rowKey(cellIds[0])] = { table, row: state.def.label, label: state.item.label, printed: printed(state.item.toks) };
   cellIds.forEach((id, j) => {
     res.cells[id] = values[j];
     const unit = readings[0]?.units[j];
     if (unit && values[j] !== null) res.units[id] = unit;
-    if (derived.has(j) && values[j] !== null) res.derived.push(id);
-    if (placeholders.has(j) && values[j] === null) res.warnings.push(`${id}: 原文为占位符（${state.item.toks.find((t) => t.kind === "placeholder")?.raw ?? "空"}），按未填写处理`);
+    if (derived.length > 0 && derived.includes(j) && values[j] !== null) res.derived.push(id);
+    if (placeholders.length > 0 && placeholders.includes(j) && values[j] === null) {
+      // Printed as is, a blank cell is its own token; the table's equations may still fix it.
+      const token = readings.length === 1 && readings[0].asPrinted ? state.item.toks[j] : undefined;
+      if (token?.kind === "placeholder" && token.raw === "") res.blanks.push(id);
+      else {
+        const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
+        res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);
+      }
+    }
   });
   if (undetermined.length > 0) {
     res.warnings.push(
@@ -455,6 +533,34 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
 
 // ---------------------------------------------------------------- tables
 
+/**
+ * Blank cells the table's equations fix as zeros across rows (a blank row of results whose
+ * column sums already reach 总计), then a warning for each blank still unknown. Only zeros:
+ * a non-zero value taken from 一+二=三(七)+四 would hide the very break that rule is there to
+ * show, so such a blank stays unknown, and the checks count it as 0 (domain.md W6).
+ */
+function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
+  if (res.blanks.length > 0 && equations.length > 0) {
+    const ids: string[] = [];
+    const at = new Map<string, number>();
+    const pos = (id: string) => {
+      let i = at.get(id);
+      if (i === undefined) at.set(id, (i = ids.push(id) - 1));
+      return i;
+    };
+    const local = equations.map((e) => ({ left: e.left.map(pos), right: e.right.map(pos) }));
+    const vs = ids.map((id) => (typeof res.cells[id] === "number" ? (res.cells[id] as number) : null));
+    const fixed = deriveByEquations(local, vs, res.blanks.filter((id) => at.has(id)).map((id) => at.get(id)!), true);
+    const zeros = new Set([...fixed.keys()].map((i) => ids[i]));
+    for (const id of zeros) {
+      res.cells[id] = 0;
+      res.derived.push(id);
+    }
+    res.blanks = res.blanks.filter((id) => !zeros.has(id));
+  }
+  for (const id of res.blanks) res.warnings.push(`${id}: 原文空白，按未填写处理`);
+}
+
 function tableRows(
   regionText: string,
   defs: RowDef[],
@@ -462,7 +568,7 @@ function tableRows(
   uniformWidth: number | null,
   res: TableResult,
   table: "A" | "B",
-): { def: RowDef; item: RowItem }[] {
+): { rows: { def: RowDef; item: RowItem }[]; unplaced: RowItem[] } {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, alternativesUsed(items, defs), uniformWidth);
   const seen = new Set<RowDef>();
@@ -478,7 +584,7 @@ function tableRows(
     seen.add(it.def);
     out.push({ def: it.def, item: it });
   }
-  return out;
+  return { rows: out, unplaced: items.filter((it) => !it.def) };
 }
 
 /** Whether printed tokens could be a row of `width` cells (as printed, one off, or glued). */
@@ -489,37 +595,63 @@ function couldFill(toks: CellToken[], width: number): boolean {
   return n < width && digits >= width;
 }
 
-export function parseTableA(regionText: string, template: TemplateDef): TableResult {
-  const res = emptyResult();
-  const rows = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
+/**
+ * The column a lifted cell belongs to, from the words of its note, or -1: a 制发 count notes
+ * its revisions (「其中修订16件」), a 废止 count what expired (「含自然失效29件」).
+ */
+function noteColumn(note: string, columns: readonly string[]): number {
+  const hits = columns.flatMap((c, j) => (COLUMN_NOTE_WORDS[c]?.test(note) ? [j] : []));
+  return hits.length === 1 ? hits[0] : -1;
+}
+
+/**
+ * The table readers write their cells, units and provenance into `into` when given (the
+ * report's own objects: building a second cells object of two hundred keys and copying it is a
+ * measurable part of a parse).
+ */
+export function parseTableA(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
+  const res = emptyResult(into);
+  const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
   const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
   const procurementInWan = /采购总金额\(?单位:?万元/.test(compact(regionText));
+  // Cells with a note found outside every row: lifted off rows that now print one cell short.
+  const lifted = unplaced.flatMap((it) => it.toks.filter((t): t is NumToken => t.kind === "num" && t.note !== undefined));
   for (const { def, item } of rows) {
-    const state: RowState = { def, item, readings: rowReadings(item.toks, def.columns.length, rowRulesA(def)) };
+    const width = def.columns.length;
+    let readings = rowReadings(item.toks, width, rowRulesA(def));
+    if (item.toks.length === width - 1 && lifted.length > 0) {
+      const cell = lifted.shift()!;
+      const column = noteColumn(cell.note!, def.columns);
+      const placed = liftedCellReadings(item.toks, width, cell, column);
+      if (placed.length > 0) {
+        readings = placed;
+        res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」少一格：表外的「${cell.raw}（${cell.note}）」按注释归入「${COLUMN_LABELS[def.columns[column]]}」`);
+      }
+    }
+    const state: RowState = { def, item, readings };
     if (state.readings.length === 0) {
       res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
       continue;
     }
-    emit(res, "A", state, state.readings, def.columns.map((c) => cellId("active", def, c)));
+    emit(res, "A", state, state.readings, rowCells("A", def));
   }
-  if (template.id === "2021" && feesInWan && res.cells["active.fees.amount"] != null && !res.units["active.fees.amount"]) {
-    res.units["active.fees.amount"] = "万元";
-  }
-  if (procurementInWan && res.cells["active.procurement.amount"] != null && !res.units["active.procurement.amount"]) {
-    res.units["active.procurement.amount"] = "万元";
-  }
+  const fees = activeCell("fees", "amount");
+  const procurement = activeCell("procurement", "amount");
+  if (template.id === "2021" && feesInWan && res.cells[fees] != null && !res.units[fees]) res.units[fees] = "万元";
+  if (procurementInWan && res.cells[procurement] != null && !res.units[procurement]) res.units[procurement] = "万元";
   res.missingRows = template.tableA.filter((d) => !rows.some((r) => r.def === d)).map((d) => d.label);
+  settleBlanks(res, []);
   return res;
 }
 
-export function parseTableB(regionText: string, template: TemplateDef): TableResult {
-  const res = emptyResult();
-  const rows = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
+export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
+  const res = emptyResult(into);
+  const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];
   for (const { def, item } of rows) {
-    const readings = rowReadings(item.toks, 7, rowRulesB);
+    const readings = rowReadings(item.toks, 7, rulesOfRowB(template, def));
     if (readings.length === 0) {
       res.warnings.push(`B表「${def.label}」原文「${printed(item.toks)}」与 7 列对不上，未读取`);
       continue;
@@ -527,27 +659,34 @@ export function parseTableB(regionText: string, template: TemplateDef): TableRes
     states.push({ def, item, readings });
   }
   const present = (id: string) => states.some((s) => s.def.id === id);
-  const resolved = resolve(states, (m) => tableBConsistent(m, template, present));
-  for (const s of states) {
-    emit(res, "B", s, resolved.get(s)!, APPLICANT_COLUMNS.map((c) => cellId("applications", s.def, c)));
-  }
+  const resolved = resolve(states, columnConsistency(template, present));
+  for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
+  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
+  if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
+    // The 2021 model's （六）其他处理 is the sum of its three sub-rows; a report that prints only
+    // the sum keeps it under the row's own id, and the sub-rows stay unknown (not 0).
+    res.warnings.push(
+      "B表「（六）其他处理」只印了一行合计，没有按2021版格式分列“逾期不补正”“逾期未缴费”“其他”三个子项：合计记为（六）其他处理，子项未知",
+    );
+  }
   return res;
 }
 
-export function parseTableC(regionText: string): TableResult {
-  const res = emptyResult();
+export function parseTableC(regionText: string, into?: TableSink): TableResult {
+  const res = emptyResult(into);
   const segs = segments(scan(regionText));
   const all = segs.flatMap((s) => s.toks);
   const toks = all.length <= 16 ? all : segs.reduce((a, s) => (s.toks.length > a.length ? s.toks : a), [] as CellToken[]);
   if (toks.length === 0) return res;
-  const readings = rowReadings(toks, 15, rowRulesC);
+  const readings = rowReadings(toks, 15, rulesOfTableC());
   if (readings.length === 0) {
     res.warnings.push(`C表原文「${printed(toks)}」与 15 列对不上，未读取`);
     return res;
   }
   res.found = true;
-  const def: RowDef = { id: "review", label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
+  const def: RowDef = { id: TABLE_C_ROW, label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
   emit(res, "C", { def, readings, item: { def, candidates: [], toks, label: "" } }, readings, TABLE_C_CELLS);
+  settleBlanks(res, TABLE_C_EQUATIONS);
   return res;
 }

@@ -1,10 +1,25 @@
 /**
- * The two official table formats (国办公开办函〔2019〕60号 and 〔2021〕30号) as data:
- * row ids, the words that identify a row's label, and the columns each row carries.
- * Cell ids follow shared/REPORT-MODEL.md: `<table>.<row>.<column>`.
+ * The cell grammar, in one place: the two official table formats (国办公开办函〔2019〕60号 and
+ * 〔2021〕30号) as data — row ids, labels, the words that identify a row's label, the columns each
+ * row carries — and the cell ids built from them (shared/REPORT-MODEL.md: `active.<row>.<column>`,
+ * `applications.<row>.<column>`, `review.<key>`, `litigation.<group>.<key>`), which table and row a
+ * cell belongs to, and the fixed list of every cell id. Nothing else spells a cell id by hand.
  */
 
 export type TemplateId = "2019" | "2021";
+
+export const TEMPLATE_IDS: readonly TemplateId[] = ["2019", "2021"];
+
+/** How a template is named to users. */
+export const TEMPLATE_NAMES: Record<TemplateId, string> = {
+  "2019": "2019版（国办公开办函〔2019〕60号）",
+  "2021": "2021版（国办公开办函〔2021〕30号）",
+};
+
+/** The three tables: A 主动公开 (section 二), B 依申请 (三), C 复议诉讼 (四). */
+export type TableId = "A" | "B" | "C";
+
+export const TABLE_NAMES: Record<TableId, string> = { A: "表二 主动公开", B: "表三 依申请", C: "表四 复议诉讼" };
 
 /** A row of a table: its id, what its label says, and which columns it has. */
 export interface RowDef {
@@ -90,7 +105,10 @@ const TABLE_B_2019: RowDef[] = [
   ...TABLE_B_TAIL,
 ];
 
-/** Some 2021-format reports still print （六）其他处理 as one row: read it as the one-row id. */
+/**
+ * （六）其他处理 as one row. In the 2019 format it is the row; in the 2021 format it is the sum of
+ * the three sub-rows, which some 2021-format reports print instead of them: read under this id.
+ */
 export const SINGLE_OTHER_HANDLING = "other_handling";
 
 const TABLE_B_2021: RowDef[] = [
@@ -149,8 +167,57 @@ export const REVIEW_KEY_LABELS: Record<string, string> = {
   pending: "尚未审结",
   total: "总计",
 };
+// ---------------------------------------------------------------- cell ids
+
+/** Table A cell: `active.<row>.<column>`. */
+export const activeCell = (row: string, column: string) => `active.${row}.${column}`;
+/** Table B cell: `applications.<row>.<column>`. */
+export const applicationCell = (row: string, column: string) => `applications.${row}.${column}`;
+/** Table C cell: `<group>.<key>` (`review.total`, `litigation.direct.upheld`). */
+export const reviewCell = (group: string, key: string) => `${group}.${key}`;
+
 /** The 15 cells of table C in printed order. */
-export const TABLE_C_CELLS: string[] = REVIEW_GROUPS.flatMap((g) => REVIEW_KEYS.map((k) => `${g}.${k}`));
+export const TABLE_C_CELLS: string[] = REVIEW_GROUPS.flatMap((g) => REVIEW_KEYS.map((k) => reviewCell(g, k)));
+
+/** Table C is printed as one row; this is its row key. */
+export const TABLE_C_ROW = "review";
+
+/** The cells of a row of table A or B, in printed order (built once per row: the same strings every report). */
+export function rowCells(table: "A" | "B", def: RowDef): readonly string[] {
+  let cells = rowCellCache.get(def);
+  if (!cells) {
+    cells = table === "A" ? def.columns.map((c) => activeCell(def.id, c)) : APPLICANT_COLUMNS.map((c) => applicationCell(def.id, c));
+    rowCellCache.set(def, cells);
+  }
+  return cells;
+}
+
+const rowCellCache = new WeakMap<RowDef, readonly string[]>();
+
+/** Which table a cell id belongs to. */
+export function tableOf(cellId: string): TableId {
+  return cellId.startsWith("active.") ? "A" : cellId.startsWith("applications.") ? "B" : "C";
+}
+
+/** The row a cell belongs to (`applications.new`, `active.rules`; table C is one row, `review`). */
+export function rowKey(cellId: string): string {
+  let key = rowKeys.get(cellId);
+  if (key === undefined) {
+    key = tableOf(cellId) === "C" ? TABLE_C_ROW : cellId.slice(0, cellId.lastIndexOf("."));
+    if (rowKeys.size < 4096) rowKeys.set(cellId, key);
+  }
+  return key;
+}
+
+const rowKeys = new Map<string, string>();
+
+/** A cell id's parts: its table, its row id inside the table (`denied.state_secret`), its column. */
+export function cellParts(cellId: string): { table: TableId; row: string; column: string } {
+  const table = tableOf(cellId);
+  const column = cellId.slice(cellId.lastIndexOf(".") + 1);
+  if (table === "C") return { table, row: cellId.slice(0, cellId.lastIndexOf(".")), column };
+  return { table, row: cellId.slice(cellId.indexOf(".") + 1, cellId.lastIndexOf(".")), column };
+}
 
 export const COLUMN_LABELS: Record<string, string> = {
   ...APPLICANT_COLUMN_LABELS,
@@ -164,6 +231,18 @@ export const COLUMN_LABELS: Record<string, string> = {
   issued: "本年制发件数",
   repealed: "本年废止件数",
   in_force: "现行有效件数",
+};
+
+/**
+ * Words of a cell's own note that name its column (table A): a count of documents made notes
+ * its revisions, a count repealed what expired, a count in force what is current.
+ */
+export const COLUMN_NOTE_WORDS: Record<string, RegExp> = {
+  made: /制作|制定|印发|修订|出台/,
+  issued: /制发|制定|印发|修订|出台/,
+  repealed: /废止|失效|撤销|清理/,
+  in_force: /现行|有效/,
+  total: /现行|有效|累计/,
 };
 
 export interface TemplateDef {
@@ -194,23 +273,58 @@ export function expectedRows(t: TemplateDef, present: (rowId: string) => boolean
   return t.tableB.filter((r) => r.group !== "other_handling" || (r.index === 0) === single);
 }
 
-/** Every cell id a template defines, with a human label — for display and for the synonym table. */
-export function cellLabel(cellId: string, template: TemplateId = "2021"): string {
-  const t = TEMPLATES[template];
-  const [table, ...rest] = cellId.split(".");
-  const column = rest[rest.length - 1];
-  const rowId = rest.slice(0, -1).join(".");
-  if (table === "applications") {
-    const r = t.tableB.find((x) => x.id === rowId) ?? TEMPLATES["2019"].tableB.find((x) => x.id === rowId);
-    return `${r?.label ?? rowId}（${APPLICANT_COLUMN_LABELS[column] ?? column}）`;
+const rowDef = (template: TemplateId, table: "A" | "B", rowId: string): RowDef | undefined => {
+  const defs = (t: TemplateId) => (table === "A" ? TEMPLATES[t].tableA : TEMPLATES[t].tableB);
+  return defs(template).find((d) => d.id === rowId) ?? defs(template === "2019" ? "2021" : "2019").find((d) => d.id === rowId);
+};
+
+const rowLabels = new Map<string, string>();
+
+/** The official label of a row by its key (`applications.denied.third_party`, `active.rules`, `review`). */
+export function rowLabel(template: TemplateId, key: string): string {
+  const memo = `${template}:${key}`;
+  let label = rowLabels.get(memo);
+  if (label === undefined) {
+    if (key === TABLE_C_ROW) label = "行政复议、行政诉讼";
+    else {
+      const table = key.startsWith("active.") ? "A" : "B";
+      const id = key.slice(key.indexOf(".") + 1);
+      label = rowDef(template, table, id)?.label ?? id;
+    }
+    rowLabels.set(memo, label);
   }
-  if (table === "active") {
-    const r = t.tableA.find((x) => x.id === rowId) ?? TEMPLATES["2019"].tableA.find((x) => x.id === rowId);
-    return `${r?.label ?? rowId}（${COLUMN_LABELS[column] ?? column}）`;
-  }
-  if (table === "review" || table === "litigation") {
-    const group = table === "review" ? "review" : `litigation.${rest[0]}`;
-    return `${REVIEW_GROUP_LABELS[group]}${REVIEW_KEY_LABELS[column] ?? column}`;
-  }
-  return cellId;
+  return label;
 }
+
+/** The label of a cell's column (自然人, 本年制发件数, 结果维持 …). */
+export function columnLabel(cellId: string): string {
+  const { table, column } = cellParts(cellId);
+  if (table === "B") return APPLICANT_COLUMN_LABELS[column] ?? column;
+  if (table === "A") return COLUMN_LABELS[column] ?? column;
+  return REVIEW_KEY_LABELS[column] ?? column;
+}
+
+/** A cell's human label: its row and its column, for display and for the synonym table. */
+export function cellLabel(cellId: string, template: TemplateId = "2021"): string {
+  const { table, row } = cellParts(cellId);
+  if (table === "C") {
+    if (!(row in REVIEW_GROUP_LABELS)) return cellId;
+    return `${REVIEW_GROUP_LABELS[row]}${columnLabel(cellId)}`;
+  }
+  const label = rowDef(template, table, row)?.label ?? row;
+  return `${label}（${columnLabel(cellId)}）`;
+}
+
+/**
+ * Every cell id either template can produce, in a fixed order (table A, B of both templates,
+ * then C): the cache stores a report's cells as one array in this order.
+ */
+export const ALL_CELLS: readonly string[] = [
+  ...new Set(
+    TEMPLATE_IDS.flatMap((t) => [
+      ...TEMPLATES[t].tableA.flatMap((d) => rowCells("A", d)),
+      ...TEMPLATES[t].tableB.flatMap((d) => rowCells("B", d)),
+    ]),
+  ),
+  ...TABLE_C_CELLS,
+];

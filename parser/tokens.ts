@@ -16,6 +16,8 @@ export interface NumToken {
   /** Fraction digits, if any (e.g. 123604.14 → "14"). */
   frac: string;
   unit: "" | "元" | "万元";
+  /** A note printed with the cell: 「22（其中修订16件）」 → 「其中修订16件」. */
+  note?: string;
   line: number;
 }
 
@@ -37,7 +39,22 @@ export type CellToken = NumToken | PlaceholderToken;
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
 const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A)(?=[\s|]|$)/;
+
+/** The characters a placeholder can start with, to try the pattern only there. */
+const PLACEHOLDER_START = "/—-–－不N";
+
+/**
+ * A table cell that is there but blank, as the HTML reader writes it (a private-use character,
+ * never in a report's own text): it keeps the cells after it in their columns.
+ */
+export const BLANK_CELL = "\uE000";
+
+/** Whether a whole cell's text is a placeholder (/, —, 不适用 …). */
+export const isPlaceholderText = (t: string) => PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length;
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
+
+/** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
+const CELL_NOTE = /^\s*\(\s*((?:其中|含|包括)[^()\n]{0,30}?)\s*\)/;
 
 /** Year inserted into a header, e.g. 本年(2023)制发件数: not a cell. */
 const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
@@ -71,29 +88,37 @@ export function scan(region: string): Token[] {
   };
   let i = 0;
   while (i < s.length) {
-    const c = s[i];
-    if (c === "\n") {
+    // Most characters are label text: tests go by character code, and the character itself is
+    // only taken where it is kept.
+    const code = s.charCodeAt(i);
+    if (code === 0x0a) {
       line++;
       blanks = 0;
       cellOnLine = false;
       i++;
       continue;
     }
-    if (c === "|" || c === "\t") {
+    if (code === 0x7c || code === 0x09) {
+      // 「|」 or tab: a second one right after (spaces between) is an empty cell.
       if (cellOnLine) {
         let k = i + 1;
-        while (s[k] === " " || s[k] === "\u00a0") k++;
-        if (s[k] === c) blanks++;
+        while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0xa0) k++;
+        if (s.charCodeAt(k) === code) blanks++;
       }
       i++;
       continue;
     }
-    if (isSpace(c) || c === "\r") {
+    if (code === 0x20 || code === 0xa0 || code === 0x0d) {
       i++;
       continue;
     }
-    const atBoundary = i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n";
-    if (atBoundary) {
+    const c = s[i];
+    if (c === BLANK_CELL) {
+      pushCell({ kind: "placeholder", raw: "", line });
+      i++;
+      continue;
+    }
+    if (PLACEHOLDER_START.includes(c) && (i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n")) {
       const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
       if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
         pushCell({ kind: "placeholder", raw: ph[0], line });
@@ -101,8 +126,8 @@ export function scan(region: string): Token[] {
         continue;
       }
     }
-    const signChar = SIGN[c];
-    if (isDigit(c) || (signChar && isDigit(s[i + 1]))) {
+    const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : undefined;
+    if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
       let j = i;
       let sign: "" | "+" | "-" = "";
       if (signChar) {
@@ -144,8 +169,14 @@ export function scan(region: string): Token[] {
         unit = "元";
         j += 1;
       }
-      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line });
-      i = j;
+      // A note in brackets right after the number is part of the cell, not more cells:
+      // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
+      let b = j;
+      while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
+      const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
+      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}) });
+      if (note) line += note[0].split("\n").length - 1;
+      i = j + (note ? note[0].length : 0);
       continue;
     }
     blanks = 0;

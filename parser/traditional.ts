@@ -11,12 +11,14 @@ import * as OpenCC from "opencc-js/t2cn";
  */
 const TRADITIONAL_MARKERS =
   "開處請數據關係結轉經複議訴訟總計維審務機構業會組織國規範許罰強費購採項內資訊現補確認類檢舉報訪書獲應當與為於對來單廢發製證執問題況進體穩險權過詢鄉鎮縣區門辦長統個動態義無決徵額萬駁協調後歸條實際財產讓責負歷衛環設屬護沒減糾復繼續繳納員溝導領貫徹覽營點網絡線頁欄號縱節備註圖";
-const MARKER_CODES = new Set([...TRADITIONAL_MARKERS].map((c) => c.charCodeAt(0)));
+// A typed array rather than a Set: this runs over every character of every report.
+const MARKER_CODES = new Uint8Array(0x10000);
+for (const c of TRADITIONAL_MARKERS) MARKER_CODES[c.charCodeAt(0)] = 1;
 
 /** Whether a text is written in Traditional characters (enough of them to not be a stray name). */
 export function looksTraditional(text: string, enough = 20): boolean {
   let n = 0;
-  for (let i = 0; i < text.length; i++) if (MARKER_CODES.has(text.charCodeAt(i)) && ++n >= enough) return true;
+  for (let i = 0; i < text.length; i++) if (MARKER_CODES[text.charCodeAt(i)] === 1 && ++n >= enough) return true;
   return false;
 }
 

@@ -2,10 +2,7 @@
  * Across years (domain.md §3.3): a report against last year's report of the same organ, and its
  * prose against the other organs' reports of the same year.
  */
-import { check, type Check, type Failure, textFailure } from "../parser/checks.ts";
-import type { Report } from "../parser/index.ts";
-import { litigationWithoutReviewCheck } from "../parser/review/index.ts";
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, TABLE_C_CELLS, TEMPLATES, type TemplateId } from "../parser/template.ts";
+import { activeCell, APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, applicationCell, check, type Check, type Failure, litigationWithoutReviewCheck, type Report, TABLE_C_CELLS, type TemplateId, TEMPLATES, textFailure } from "../parser/index.ts";
 import { containment, MIN_PROSE, paragraphName, type ProseIndex, proseOf, repeatedParagraphs, SAME_TEXT } from "./similarity.ts";
 
 type Cells = Record<string, number | null>;
@@ -21,10 +18,10 @@ const previous = (r: Report, last: Report | null | undefined) => (last && r.year
 
 // Cell ids built once: a lookup with a freshly built key string costs more than the check itself
 // when a year of 10,000 reports is reviewed.
-const CARRY_PAIRS = APPLICANT_COLUMNS.map((col) => ({ col, id: `applications.carried_over.${col}`, lastId: `applications.carried_forward.${col}` }));
+const CARRY_PAIRS = APPLICANT_COLUMNS.map((col) => ({ col, id: applicationCell("carried_over", col), lastId: applicationCell("carried_forward", col) }));
 const DOCUMENT_ROWS = TEMPLATES["2021"].tableA
   .filter((d) => d.id === "rules" || d.id === "normative")
-  .map((row) => ({ label: row.label, issued: `active.${row.id}.issued`, repealed: `active.${row.id}.repealed`, inForce: `active.${row.id}.in_force` }));
+  .map((row) => ({ label: row.label, issued: activeCell(row.id, "issued"), repealed: activeCell(row.id, "repealed"), inForce: activeCell(row.id, "in_force") }));
 
 /**
  * 二、上年结转 = last year's 四、结转下年度继续办理, per column — 错误 when both are printed (a value
@@ -117,8 +114,8 @@ const TABLES: Record<TemplateId, { table: "A" | "B" | "C"; name: string; cells: 
   (["2019", "2021"] as const).map((id) => [
     id,
     [
-      { table: "A", name: "表二（主动公开）", cells: TEMPLATES[id].tableA.flatMap((d) => d.columns.map((c) => `active.${d.id}.${c}`)) },
-      { table: "B", name: "表三（依申请）", cells: TEMPLATES[id].tableB.flatMap((d) => APPLICANT_COLUMNS.map((c) => `applications.${d.id}.${c}`)) },
+      { table: "A", name: "表二（主动公开）", cells: TEMPLATES[id].tableA.flatMap((d) => d.columns.map((c) => activeCell(d.id, c))) },
+      { table: "B", name: "表三（依申请）", cells: TEMPLATES[id].tableB.flatMap((d) => APPLICANT_COLUMNS.map((c) => applicationCell(d.id, c))) },
       { table: "C", name: "表四（复议诉讼）", cells: TABLE_C_CELLS },
     ],
   ]),

@@ -7,9 +7,7 @@
  *   reviewReport(report, context)  one report: /校验, /报告, the upload check card
  *   reviewYear(input)              one year of an area: /审查, reminder cards
  */
-import type { Check } from "../parser/checks.ts";
-import type { Report } from "../parser/index.ts";
-import { countFindings, type OrganInfo, organInfoOf, organInfoOfReport, type SeverityCounts, verdict } from "../parser/review/index.ts";
+import { type Check, countFindings, type OrganInfo, organInfoOf, organInfoOfReport, type Report, type SeverityCounts, verdict } from "../parser/index.ts";
 import { crossYearFamily } from "./cross-year.ts";
 import { countyAggregateCheck, type LevelComparison, levelComparison, LevelIndex } from "./levels.ts";
 import { ProseIndex } from "./similarity.ts";

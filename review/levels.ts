@@ -4,10 +4,7 @@
  * city: its departments and its counties). Most counties report only their own office, so this is
  * a comparison table; it becomes a 提醒 only where the county's report says it aggregates them.
  */
-import { check, type Check, type Failure } from "../parser/checks.ts";
-import type { Report } from "../parser/index.ts";
-import { departmentPlaces, organInfoOfReport } from "../parser/review/index.ts";
-import { cellLabel } from "../parser/template.ts";
+import { cellLabel, check, type Check, departmentPlaces, type Failure, organInfoOfReport, type Report } from "../parser/index.ts";
 
 /** The cells compared: the totals people ask about. */
 export const COMPARED_CELLS = [

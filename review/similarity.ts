@@ -12,9 +12,7 @@
  * a copy check needs nor an index over a year of reports; exact shingle sets are a dozen lines,
  * tested by a table (test/review-similarity.test.ts), and fast enough (npm run bench).
  */
-import type { Report } from "../parser/index.ts";
-import { splitPlace } from "../parser/organ-name.ts";
-import { organInfoOfReport } from "../parser/review/index.ts";
+import { organInfoOfReport, type Report, splitPlace } from "../parser/index.ts";
 
 export const SHINGLE = 5;
 

@@ -6,11 +6,9 @@
  * rule for which organ has which are the reminders' (commands/reminders.ts), so the review and
  * the reminder cards never disagree about a deadline.
  */
-import { check, type Check, type Failure, textFailure } from "../parser/checks.ts";
-import type { Report } from "../parser/index.ts";
+import { check, type Check, type Failure, type OrganLevel, type Report, textFailure } from "../parser/index.ts";
 import { statutoryDeadlines } from "../commands/reminders.ts";
 import type { Organ } from "../index/organs.ts";
-import type { OrganLevel } from "../parser/organ-name.ts";
 
 export interface ReviewDeadline {
   /** YYYY-MM-DD */

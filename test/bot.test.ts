@@ -24,7 +24,7 @@ import { scannedPdf } from "./helpers/pdf.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
 import { tempDirs } from "./helpers/tmp.ts";
 
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 const FIX = join(import.meta.dirname, "fixtures");
 const store = new ReportStore(
   readdirSync(SAMPLES)

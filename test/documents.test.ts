@@ -6,8 +6,7 @@ import { Library } from "../bot/library.ts";
 import { memoryLog } from "./helpers/bot.ts";
 import { route } from "../commands/index.ts";
 import { loadReports } from "../index/cache.ts";
-import { documentKind, parseDocument } from "../parser/documents.ts";
-import { isReport, type Report } from "../parser/index.ts";
+import { ACCEPTED_EXTENSIONS, documentKind, isReport, MAX_FILE_BYTES, parseDocument, type Report } from "../parser/index.ts";
 import { scannedPdf } from "./helpers/pdf.ts";
 import { tempDirs } from "./helpers/tmp.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
@@ -51,6 +50,26 @@ describe("PDF, Word and text of the same report agree", () => {
     expect(docx.cells).toEqual(pdf.cells);
     expect(docx.organ).toBe(pdf.organ);
     expect(docx.checks.map((c) => c.ok)).toEqual(pdf.checks.map((c) => c.ok));
+  });
+});
+
+describe("one door into the parser, told what each document is", () => {
+  const page = readFileSync(join(FIX, "classes", "word-export-bureau-2021.html"));
+  it.each([
+    ["a Word-exported page, known by its extension", page, { file: "bureau.htm" }],
+    ["the same page saved as .txt, said to be HTML", page, { file: "bureau.txt", textKind: "html" as const }],
+    ["a PDF whatever its name says", readFileSync(join(FIX, "docs", "r202-000.pdf")), { file: "report.html" }],
+  ])("%s", async (_n, bytes, options) => {
+    const r = await parseDocument(bytes, options);
+    expect(isReport(r), JSON.stringify(r).slice(0, 200)).toBe(true);
+    const rep = r as Report;
+    expect(rep.file).toBe(options.file);
+    expect(rep.checks.find((c) => c.id === "incomplete")!.ok).toBe(true);
+  });
+
+  it("accepts the file types the bot and REPORTS_DIR take, up to 20 MB", () => {
+    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual([".doc", ".docx", ".htm", ".html", ".md", ".pdf", ".txt"]);
+    expect(MAX_FILE_BYTES).toBe(20 * 1024 * 1024);
   });
 });
 

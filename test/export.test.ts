@@ -23,7 +23,7 @@ import { cellLabel, REVIEW_GROUP_LABELS, REVIEW_KEY_LABELS, TEMPLATES } from "..
 import { balancedCells, renderReport } from "./helpers/render.ts";
 import { tempDirs } from "./helpers/tmp.ts";
 
-const SEEDS = join(import.meta.dirname, "..", "samples", "reports");
+const SEEDS = join(import.meta.dirname, "fixtures", "seeds");
 const tempDir = tempDirs("export");
 
 /** Reports of 2020 beside the seeds: a 2021-format township with a 规章 count, a 街道 whose table breaks `balance`. */

@@ -12,7 +12,7 @@ import { bigrams, DEFAULT_TOKENIZER, makeTokenizer, type TokenizerMode } from ".
 import { isReport, parseReport } from "../parser/index.ts";
 import { balancedCells, renderReport } from "./helpers/render.ts";
 
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 
 // Golden relevance set: narratives of five reports, and what a query should rank first (with why).
 const DOCS = [

@@ -134,6 +134,8 @@ describe("names in a question", () => {
     ["平潭综合实验区公安局", "child"],
     ["平潭的市场监管局", "child"],
     ["平潭潭城镇", "child"],
+    ["淮安市政府办", "child"],
+    ["淮安市人民政府办公室", "child"],
   ])("%s names something under a known organ (%s)", (text, kind) => {
     expect(one(text)?.kind).toBe(kind);
   });
@@ -160,8 +162,10 @@ describe("names in a question", () => {
     expect(index.nearMisses(text).map((n) => n.organ.name)).toEqual([organ]);
   });
 
-  it("a different level word is not a typing mistake", () => {
+  it("a different level word, or a character added or missing at an end, is not a typing mistake", () => {
     expect(index.nearMisses("淮安区")).toEqual([]);
     expect(index.nearMisses("西店乡")).toEqual([]);
+    expect(index.nearMisses("淮安市政府办")).toEqual([]);
+    expect(index.nearMisses("淮安市政")).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isReport, parseReport, type Report } from "../parser/index.ts";
+import { isReport, parseReport, type Report, TEMPLATES } from "../parser/index.ts";
 import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 
 interface Gold {
   file: string;
@@ -19,6 +19,19 @@ interface Gold {
   unscored?: string[];
 }
 
+/** Fixtures of the classes of pages the parser had never seen (issue 10), with what else they fix. */
+interface ClassGold extends Gold {
+  region: string | null;
+  organ_key: string;
+  level: string;
+  published: string;
+  /** Cells printed blank that no rule fixes: null, never 0. */
+  blank?: string[];
+  derived?: string[];
+}
+
+const CLASSES: ClassGold[] = JSON.parse(readFileSync(join(FIX, "classes", "gold.json"), "utf8"));
+
 function parseFile(path: string): Report {
   const r = parseReport(readFileSync(path), { file: path });
   if (!isReport(r)) throw new Error(`${path}: ${r.error}`);
@@ -29,20 +42,16 @@ const goldSets: [string, string, Gold[]][] = [
   ["seeds", SAMPLES, JSON.parse(readFileSync(join(FIX, "seeds-gold.json"), "utf8"))],
   ["dev layouts", join(FIX, "dev"), JSON.parse(readFileSync(join(FIX, "dev", "gold.json"), "utf8"))],
   ["real web and PDF text", join(FIX, "real"), JSON.parse(readFileSync(join(FIX, "real", "gold-text.json"), "utf8"))],
+  ["classes of unseen pages", join(FIX, "classes"), CLASSES],
 ];
 
-// Cells the text does not determine: a PDF extraction scattered them, or a glued count|amount
-// (「22819.79万元」) has several readings and no rule to choose. The parser must leave them null.
+// Cells the text does not determine: a glued count|amount (「22819.79万元」) has several
+// readings and no rule to choose. The parser must leave them null.
 const KNOWN_UNRECOVERABLE = new Set([
   "r101-017.txt:active.procurement.count",
   "r101-017.txt:active.procurement.amount",
   "r101-053.txt:active.procurement.count",
   "r101-053.txt:active.procurement.amount",
-  "shanghai-office-2025.md:active.rules.issued",
-  "shanghai-office-2025.md:active.rules.in_force",
-  "shanghai-office-2025.md:active.normative.issued",
-  "shanghai-office-2025.md:active.normative.repealed",
-  "shanghai-office-2025.md:active.normative.in_force",
 ]);
 
 describe.each(goldSets)("gold reports: %s", (_name, dir, golds) => {
@@ -137,6 +146,218 @@ describe("web pages saved from government sites", () => {
     expect(r.year).toBe(2024);
     expect(r.cells["applications.new.total"]).toBe(17);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
+
+describe("classes of pages never seen before (issue 10): what a user reads besides the cells", () => {
+  it.each(CLASSES.map((g) => [g.file, g] as const))("%s", (_f, g) => {
+    const r = parseFile(join(FIX, "classes", g.file));
+    expect(r.organ).toBe(g.organ);
+    expect(r.region).toBe(g.region);
+    expect(r.organKey).toBe(g.organ_key);
+    expect(r.level).toBe(g.level);
+    expect(r.published).toBe(g.published);
+    for (const id of g.blank ?? []) expect(r.cells[id], id).toBeNull();
+    expect([...r.derived].sort()).toEqual(g.derived ?? []);
+    // No page metadata line is ever the organ.
+    expect(r.organ).not.toMatch(/[:：]|栏目|来源/);
+  });
+
+  it("a 2021-format table that prints （六）其他处理 as one row keeps it whole and says the sub-rows are missing", () => {
+    const r = parseFile(join(FIX, "classes", "township-2021-single-other-handling.txt"));
+    expect(r.template).toBe("2021");
+    expect(r.cells["applications.other_handling.total"]).toBe(1);
+    expect(Object.keys(r.cells).filter((id) => id.startsWith("applications.other_handling."))).toHaveLength(7);
+    expect(r.warnings.join()).toMatch(/（六）其他处理.*只印了一行/);
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+  });
+});
+
+/** A minimal page around table B whose row 「一、本年新收」 is given as HTML cells. */
+function pageWithRow(cellsHtml: string, extra = ""): string {
+  const zeros = "<td>0</td>".repeat(7);
+  // Only one other row: the row's own sum is the one rule that applies to the row under test.
+  const labels = ["二、上年结转政府信息公开申请数量"];
+  return `<html><head><title>西店镇2024年政府信息公开工作年度报告</title></head><body>
+<p>西店镇2024年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>${extra}
+<table>
+<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan="7">申请人情况</td></tr>
+<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>
+<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+<tr><td colspan="3">一、本年新收政府信息公开申请数量</td>${cellsHtml}</tr>
+${labels.map((l) => `<tr><td colspan="3">${l}</td>${zeros}</tr>`).join("\n")}
+</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table><tr>${"<td>0</td>".repeat(15)}</tr></table><p>五、存在的主要问题及改进情况</p></body></html>`;
+}
+
+const NEW_ROW = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"].map((c) => `applications.new.${c}`);
+const wordCell = (v: string) =>
+  `\n  <td width=47 valign=top style='width:35.45pt;border:solid windowtext 1.0pt;\n  mso-border-alt:solid windowtext .5pt'>\n  <p class=MsoNormal align=center><span lang=EN-US style='font-size:10.5pt'>${v === "" ? "<o:p>&nbsp;</o:p>" : `${v}<o:p></o:p>`}</span></p>\n  </td>`;
+
+describe("HTML is read as a grid of cells", () => {
+  it.each([
+    ["cells on their own source lines, as Word writes them", ["3", "1", "0", "0", "0", "0", "4"].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["blank first and sixth cells stay in their columns", ["", "2", "0", "0", "0", "", "5"].map(wordCell).join(""), [null, 2, 0, 0, 0, null, 5]],
+    ["a blank cell the row's sum fixes is derived", ["3", "", "0", "0", "0", "1", "4"].map(wordCell).join(""), [3, 0, 0, 0, 0, 1, 4]],
+    ["a blank 总计 is fixed by the row's sum", ["3", "1", "0", "0", "0", "0", ""].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["blank parts the total already covers are 0", ["3", "1", "", "", "", "", "4"].map(wordCell).join(""), [3, 1, 0, 0, 0, 0, 4]],
+    ["numbers wrapped in spans and paragraphs", `<td><p><span>1</span><span>2</span></p></td><td><p>0</p></td>${"<td>0</td>".repeat(4)}<td><p><span style="mso-bidi-font-size:10.5pt">12<o:p></o:p></span></p></td>`, [12, 0, 0, 0, 0, 0, 12]],
+    ["full-width digits, and a blank holding only an ideographic space", `<td>３</td><td>\u3000</td><td>0</td><td>0</td><td>0</td><td>１</td><td>４</td>`, [3, 0, 0, 0, 0, 1, 4]],
+    ["a one-row table nested in a cell is that cell: the blank after it keeps its column", `<td>5</td><td><table><tr><td>1</td></tr></table></td>${wordCell("")}<td>0</td><td>0</td><td>2</td><td>9</td>`, [5, 1, 1, 0, 0, 2, 9]],
+  ])("%s", (_n, cellsHtml, want) => {
+    const r = parseReport(pageWithRow(cellsHtml), { file: "page.html" }) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual(want);
+  });
+
+  it("reads a label split across spans and a row whose cells span several columns", () => {
+    const row = ["7", "0", "0", "0", "0", "0", "7"].map((v) => `<td>${v}</td>`).join("");
+    const page = pageWithRow(row).replace(
+      '<td colspan="3">一、本年新收政府信息公开申请数量</td>',
+      '<td colspan="3"><p class=MsoNormal><span style="font-family:宋体">一、本年新收政府</span><span lang=EN-US>\n</span><span style="font-family:宋体">信息公开申请数量</span></p></td>',
+    );
+    const r = parseReport(page, { file: "page.html" }) as Report;
+    expect(r.cells["applications.new.total"]).toBe(7);
+  });
+
+  it("keeps navigation, breadcrumbs and footers out, and reads the 索引号 table as the page's metadata", () => {
+    const chrome = `<div class="menu">政府信息公开年报 2023年度报告 12</div><div class="crumb">当前位置：首页 &gt; 政府信息公开年报</div>
+<table class="xxgk"><tr><td>索 引 号：</td><td>0001/2025-00003</td><td>发布机构：</td><td>宁海县西店镇人民政府</td></tr>
+<tr><td>发布日期：</td><td>2025-01-21</td><td>浏览次数：</td><td>88</td></tr></table>`;
+    const page = pageWithRow("<td>1</td>" + "<td>0</td>".repeat(5) + "<td>1</td>", chrome).replace("</body>", '<div class="footer">主办：宁海县人民政府 2025年3月1日</div></body>');
+    const r = parseReport(page, { file: "page.html" }) as Report;
+    expect(r.organ).toBe("西店镇");
+    expect(r.region).toBe("宁海县");
+    expect(r.published).toBe("2025-01-21");
+    expect(r.cells["applications.new.total"]).toBe(1);
+    expect(r.narrative.map((s) => s.text).join()).not.toMatch(/主办|当前位置/);
+  });
+});
+
+describe("blank cells in HTML tables", () => {
+  const table = (rows: [string, string[]][]) =>
+    `<html><body><p>西店镇2024年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>
+<tr><td colspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>
+${rows.map(([label, vs]) => `<tr><td colspan="2">${label}</td>${vs.map((v) => `<td>${v || "<o:p>&nbsp;</o:p>"}</td>`).join("")}</tr>`).join("\n")}
+</table><p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p></body></html>`;
+  const row = (...vs: (number | "")[]) => vs.map(String);
+  const blank = row("", "", "", "", "", "", "");
+
+  it("a blank row of results the column sums already reach is zeros, listed as derived", () => {
+    const values: Record<string, string[]> = { new: row(3, 0, 0, 0, 0, 0, 3), granted: row(3, 0, 0, 0, 0, 0, 3), partial: blank, total: row(3, 0, 0, 0, 0, 0, 3) };
+    const rows = TEMPLATES["2021"].tableB.filter((d) => d.id !== "other_handling").map((d): [string, string[]] => [d.label, values[d.id] ?? row(0, 0, 0, 0, 0, 0, 0)]);
+    const r = parseReport(table(rows), { file: "x.html" }) as Report;
+    expect(r.cells["applications.partial.natural_person"]).toBe(0);
+    expect(r.derived).toContain("applications.partial.total");
+  });
+
+  it("a blank that only 一+二=三(七)+四 could fill stays unknown, and the break it leaves is caught", () => {
+    const r = parseReport(
+      table([
+        ["一、本年新收政府信息公开申请数量", row(5, 0, 0, 0, 0, 0, 5)],
+        ["二、上年结转政府信息公开申请数量", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（一）予以公开", row(4, 0, 0, 0, 0, 0, 4)],
+        ["（七）总计", row(4, 0, 0, 0, 0, 0, 4)],
+        ["四、结转下年度继续办理", row("", 0, 0, 0, 0, 0, "")],
+      ]),
+      { file: "x.html" },
+    ) as Report;
+    expect(r.cells["applications.carried_forward.natural_person"]).toBeNull();
+    const balance = r.checks.find((c) => c.id === "balance")!;
+    expect(balance.ok).toBe(false);
+    expect(balance.detail).toMatch(/空白的格按 0 计/);
+    expect(r.warnings.join()).toMatch(/carried_forward\.natural_person: 原文空白/);
+  });
+});
+
+describe("a token with a leading zero is always cells glued together", () => {
+  const page = (row: string, c = "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0") =>
+    `西店镇2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n一、本年新收政府信息公开申请数量 ${row}\n四、政府信息公开行政复议、行政诉讼情况\n行政复议 ${c}\n五、存在的主要问题及改进情况`;
+  it.each([
+    ["1 0 0 0 0 01", [1, 0, 0, 0, 0, 0, 1]],
+    ["0 0 0 0 0 00", [0, 0, 0, 0, 0, 0, 0]],
+    ["00 1 0 0 0 1", [0, 0, 1, 0, 0, 0, 1]],
+    ["12 0 0 0 0 012", [12, 0, 0, 0, 0, 0, 12]],
+    ["3 0 0 0 0 0 3", [3, 0, 0, 0, 0, 0, 3]],
+  ])("「%s」", (row, want) => {
+    const r = parseReport(page(row)) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual(want);
+    expect(r.warnings.join()).not.toMatch(/无法确定/);
+  });
+
+  it("in table C too: 「… 0 00」 is the last two of fifteen cells", () => {
+    const r = parseReport(page("1 0 0 0 0 0 1", "0 0 0 0 0 0 0 0 0 0 0 0 1 01")) as Report;
+    expect(r.cells["litigation.after_review.pending"]).toBe(0);
+    expect(r.cells["litigation.after_review.other"]).toBe(1);
+    expect(r.cells["litigation.after_review.total"]).toBe(1);
+  });
+});
+
+describe("cells a PDF conversion lifted off their rows", () => {
+  const page = (floats: string, rules: string, normative: string) =>
+    renderReport({ organ: "西店镇", year: 2024 }).replace(
+      /第二十条第（一）项\n+信息内容[^\n]*\n+规章[^\n]*\n行政规范性文件[^\n]*/,
+      `第二十条第（一）项\n${floats}\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | ${rules} |\n| 行政规范性文件 | ${normative} |`,
+    );
+  const cols = ["issued", "repealed", "in_force"];
+  it.each([
+    ["a note naming 废止 puts the lifted cell in its column", "3\n（含自然失效 2 件）", "0 | 0 | 0", "5 | 40", { normative: [5, 3, 40] }],
+    ["two lifted cells go to the short rows in order", "4\n（其中修订 1 件）\n7\n（含自然失效 7 件）", "2 | 9", "6 | 50", { rules: [4, 2, 9], normative: [6, 7, 50] }],
+    ["a lifted value the row also prints may be the same cell twice: that column stays unknown", "22\n（其中修订16件）", "22 | 235", "1 | 0 | 3", { rules: [22, null, 235] }],
+  ])("%s", (_n, floats, rules, normative, want) => {
+    const r = parseReport(page(floats, rules, normative), { file: "x.md" }) as Report;
+    for (const [row, values] of Object.entries(want)) expect(cols.map((c) => r.cells[`active.${row}.${c}`] ?? null), row).toEqual(values);
+    expect(r.warnings.join()).toMatch(/表外的/);
+  });
+
+  it("a note inside a row is part of its cell, not more cells", () => {
+    const r = parseReport(page("", "0 | 0 | 0", "12（其中修订 3 件） | 0 | 40"), { file: "x.md" }) as Report;
+    expect(cols.map((c) => r.cells[`active.normative.${c}`])).toEqual([12, 0, 40]);
+  });
+});
+
+describe("page metadata is evidence, never the title, organ or year", () => {
+  const report = renderReport({ organ: "云岚综合实验区经济发展局", year: 2021, cells: balancedCells(2) });
+  const withHeader = (header: string, title = "云岚综合实验区经济发展局2021年度政府信息公开工作报告") =>
+    `${header}\n${report.replace("云岚综合实验区经济发展局2021年政府信息公开工作年度报告", title)}`;
+  it.each([
+    ["crawler header with 栏目 and an empty 发布机构", "标题: 云岚综合实验区经济发展局2021年度政府信息公开工作报告\n发布时间: 2022-02-10 09:01\n文号: \n发布机构: \n栏目: 政府信息公开年报", "云岚综合实验区经济发展局", "2022-02-10"],
+    ["栏目 before the title", "栏目：政府信息公开年报\n来源：云岚县人民政府\n浏览次数：15", "云岚综合实验区经济发展局", "2022-01-20"],
+    ["a CMS header line with several fields", "发布时间：2022-01-30 来源：云岚综合实验区管委会 浏览次数：", "云岚综合实验区经济发展局", "2022-01-30"],
+    ["公开日期 in an 索引号 block", "索引号: 0001-2022-0009\n发布机构: 云岚综合实验区经济发展局\n公开日期: 2022-01-25", "云岚综合实验区经济发展局", "2022-01-25"],
+  ])("%s", (_n, header, organ, published) => {
+    const r = parseReport(withHeader(header)) as Report;
+    expect(r.organ).toBe(organ);
+    expect(r.year).toBe(2021);
+    expect(r.published).toBe(published);
+  });
+
+  it("a title that names no organ takes it from 发布机构", () => {
+    const r = parseReport(withHeader("发布机构: 云岚综合实验区经济发展局\n栏目: 政府信息公开年报", "2021年度政府信息公开工作报告").replace(/\n云岚综合实验区经济发展局\n(?=\d{4}年)/, "\n")) as Report;
+    expect(r.organ).toBe("云岚综合实验区经济发展局");
+    expect(r.year).toBe(2021);
+  });
+});
+
+describe("one organ, one identity across years", () => {
+  it.each([
+    ["洪泽区人民政府", "本报告由淮安市洪泽区人民政府办公室负责解释。", "淮安市洪泽区人民政府", "", "洪泽区|", "淮安市", "county"],
+    ["李楼镇人民政府", "地址：曹县李楼镇政府院内。", "曹县李楼镇人民政府", "", "李楼镇|", "曹县", "township"],
+    ["经济发展局", "本报告由云岚综合实验区经济发展局编制。", "云岚综合实验区经济发展局", "", "云岚综合实验区|经济发展局", "云岚综合实验区", "department"],
+    ["上海市科委", "", "上海市科学技术委员会", "", "上海市|科学技术委员会", "上海市", "department"],
+  ])("%s one year, %s the next", (short, sentence, full, fullSentence, key, region, level) => {
+    const one = parseReport(renderReport({ organ: short, year: 2023 }).replace("一、总体情况", `${sentence}\n一、总体情况`)) as Report;
+    const two = parseReport(renderReport({ organ: full, year: 2024 }).replace("一、总体情况", `${fullSentence}\n一、总体情况`)) as Report;
+    expect(one.organ).toBe(short);
+    expect(two.organ).toBe(full);
+    expect([one.organKey, two.organKey]).toEqual([key, key]);
+    expect([one.region, two.region]).toEqual([region, region]);
+    expect([one.level, two.level]).toEqual([level, level]);
+  });
+
+  it("two townships of the same name in different counties share a key but not a region", () => {
+    const a = parseReport(renderReport({ organ: "费县黄土镇人民政府", year: 2024 })) as Report;
+    const b = parseReport(renderReport({ organ: "兰陵县黄土镇人民政府", year: 2024 })) as Report;
+    expect(a.organKey).toBe(b.organKey);
+    expect(a.region).not.toBe(b.region);
   });
 });
 

@@ -7,7 +7,7 @@ import { outline } from "../parser/review/outline.ts";
 import { yearCues } from "../parser/review/template-date.ts";
 import { type ReportSpec, renderReport } from "./helpers/render.ts";
 
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 const ORGAN = "桦川县悦来镇人民政府";
 
 function parse(text: string): Report {

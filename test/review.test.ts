@@ -6,7 +6,7 @@ import { reviewReport, reviewYear } from "../review/index.ts";
 import { balancedCells, type ReportSpec, renderReport } from "./helpers/render.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
-const SAMPLES = join(import.meta.dirname, "..", "samples", "reports");
+const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
 
 function parseFile(path: string): Report {
   const r = parseReport(readFileSync(path), { file: path });

@@ -1,0 +1,309 @@
+/**
+ * HTML → the lines of text the report parser reads. Pure: a string in, a string out.
+ *
+ * The page is parsed into a tree (htmlparser2), not flattened with regular expressions, because
+ * what a web page means is in its elements, not in its source lines: a Word-exported page puts
+ * every <td> on its own source line, fills blank cells with `<o:p>&nbsp;</o:p>` and splits
+ * labels across <span>s. Each data table is built as a grid from its own <tr>/<td> with
+ * rowspan/colspan expanded, and each row becomes one line of tab-separated cells; a blank cell
+ * where the table's numbers stand is kept as a blank (BLANK_CELL), so the numbers after it stay
+ * in their columns. Page chrome (scripts, navigation, headers, footers) is left out; the page's
+ * metadata (索引号 tables, 发布时间 …) comes out as 「label: value」 lines that the metadata
+ * reader takes as evidence, never as the report's title or organ.
+ */
+import { Parser } from "htmlparser2";
+import { PAGE_META_LABELS } from "./metadata.ts";
+import { BLANK_CELL, isPlaceholderText } from "./tokens.ts";
+
+/** The part of htmlparser2's DOM this reader uses. */
+interface DomNode {
+  type: string;
+  name?: string;
+  data?: string;
+  attribs?: Record<string, string>;
+  children?: DomNode[];
+}
+
+/** Elements that are never part of the report. */
+const SKIP = new Set(["script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "object", "nav", "aside", "head", "xml"]);
+
+/** Elements that start and end a line. */
+const BLOCK = new Set([
+  "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "main", "blockquote",
+  "pre", "center", "hr", "tr", "table", "form", "fieldset", "address", "figure", "figcaption", "caption", "header", "footer", "body",
+]);
+
+/** Class or id words of page chrome (menus, breadcrumbs, share bars, footers). */
+const CHROME = /(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|footer|foot|header|topbar|toolbar|share|sidebar|copyright|friendlink|links)(?:$|[\s_-])/i;
+
+const META_LABEL_RE = new RegExp(`^(?:${PAGE_META_LABELS.join("|")})[:：]?$`);
+/** Whether a cell is a metadata label (「索 引 号：」 with the spaces that align it). */
+const isMetaLabel = (t: string) => META_LABEL_RE.test(t.replace(/\s+/g, ""));
+
+/** <meta name> fields some CMSs fill, and the label each becomes. */
+const META_TAGS: Record<string, string> = { articletitle: "标题", pubdate: "发布时间", firstpubdate: "发布时间" };
+
+/** Character references in a page stored escaped, before it is parsed. */
+const ENTITIES: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", ensp: " ", emsp: " ", ldquo: "“", rdquo: "”", mdash: "—", middot: "·" };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] === "#") {
+      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+    }
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+const collapse = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, " ");
+
+const textOf = (n: DomNode): string => {
+  if (n.type === "text") return n.data ?? "";
+  if (!n.children || (n.type !== "tag" && n.type !== "root")) return "";
+  if (n.name && SKIP.has(n.name)) return "";
+  let out = "";
+  for (const c of n.children) {
+    const t = textOf(c);
+    // A cell's own paragraphs and line breaks are spaces inside it.
+    out += c.type === "tag" && (c.name === "br" || BLOCK.has(c.name!)) ? ` ${t} ` : t;
+  }
+  return out;
+};
+
+const cellText = (n: DomNode) => collapse(textOf(n)).trim();
+
+const isTag = (n: DomNode, name?: string) => n.type === "tag" && (name === undefined || n.name === name);
+
+const hidden = (n: DomNode) => /display\s*:\s*none|mso-hide\s*:\s*all/i.test(n.attribs?.style ?? "");
+
+/**
+ * Whether an element holds the report (a section title, or a title with its year): then it is
+ * never dropped as chrome. A menu entry 「政府信息公开年报」 is not enough.
+ */
+const aboutReport = (n: DomNode) => /总体情况|主动公开政府信息|收到和处理|行政复议|\d{4}年.{0,30}政府信息公开.{0,8}报告/.test(textOf(n).replace(/\s+/g, ""));
+
+function isChrome(n: DomNode): boolean {
+  const name = n.name ?? "";
+  if (name === "header" || name === "footer") return !aboutReport(n);
+  const label = `${n.attribs?.class ?? ""} ${n.attribs?.id ?? ""}`;
+  return (CHROME.test(label) || hidden(n)) && !aboutReport(n);
+}
+
+/** The rows of a table, not those of tables nested in its cells. */
+function ownRows(table: DomNode): DomNode[] {
+  const rows: DomNode[] = [];
+  for (const c of table.children ?? []) {
+    if (isTag(c, "tr")) rows.push(c);
+    else if (isTag(c) && ["thead", "tbody", "tfoot"].includes(c.name!)) rows.push(...(c.children ?? []).filter((r) => isTag(r, "tr")));
+  }
+  return rows.filter((r) => !hidden(r));
+}
+
+const ownCells = (row: DomNode) => (row.children ?? []).filter((c) => isTag(c, "td") || isTag(c, "th"));
+
+/**
+ * Whether an element holds a table of its own (two rows or more). A one-row table inside a cell
+ * is only formatting and reads as the cell's text; a real table inside a cell makes the outer
+ * table page layout.
+ */
+function containsTable(n: DomNode): boolean {
+  return (n.children ?? []).some((c) => (isTag(c, "table") && ownRows(c).length >= 2) || (c.type === "tag" && containsTable(c)));
+}
+
+interface GridCell {
+  text: string;
+  row: number;
+  col: number;
+}
+
+const span = (n: DomNode, attr: string, max: number) => {
+  const v = parseInt(n.attribs?.[attr] ?? "1", 10);
+  return Number.isFinite(v) && v >= 1 ? Math.min(v, max) : 1;
+};
+
+/** A table as a grid: every position points at the cell that covers it (spans expanded). */
+export function tableGrid(rows: DomNode[]): GridCell[][] {
+  const grid: GridCell[][] = rows.map(() => []);
+  rows.forEach((tr, r) => {
+    let c = 0;
+    for (const td of ownCells(tr)) {
+      while (grid[r][c]) c++;
+      const cell: GridCell = { text: cellText(td), row: r, col: c };
+      const rs = span(td, "rowspan", rows.length - r);
+      const cs = span(td, "colspan", 64);
+      for (let i = r; i < r + rs; i++) for (let j = c; j < c + cs; j++) grid[i][j] = cell;
+      c += cs;
+    }
+  });
+  return grid;
+}
+
+const NUMERIC = /^[+\-−增减]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|元)?$/;
+
+/**
+ * A grid as lines. Columns where the table's numbers stand are found from the cells; in a row
+ * of data (nothing but numbers, placeholders and blanks there) a blank cell in such a column
+ * becomes BLANK_CELL. A cell spanning several positions is written once, where it starts.
+ */
+export function gridLines(grid: GridCell[][]): string[] {
+  const width = Math.max(0, ...grid.map((r) => r.length));
+  const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
+  const meta = metaPairs(grid);
+  if (meta) return meta;
+  // Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here.
+  const isValue = (t: string) => {
+    const n = /[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t;
+    return NUMERIC.test(n) || isPlaceholderText(n);
+  };
+  // The numbers stand from the first column where any row has one.
+  let valueStart = width;
+  grid.forEach((row, r) => row.forEach((c, j) => starts(r, j) && isValue(c.text) && (valueStart = Math.min(valueStart, j))));
+  const lines: string[] = [];
+  grid.forEach((row, r) => {
+    const own = row.map((_, j) => j).filter((j) => starts(r, j));
+    if (own.every((j) => row[j].text === "")) return;
+    // A row of data has nothing but numbers, placeholders and blanks where the numbers stand.
+    const isData = own.every((j) => j < valueStart || row[j].text === "" || isValue(row[j].text));
+    const parts = own.map((j) => (row[j].text === "" && isData && j >= valueStart ? BLANK_CELL : row[j].text)).filter((t) => t !== "");
+    lines.push(parts.join("\t"));
+  });
+  return lines;
+}
+
+/** A table of the page's metadata (索引号 | … | 发布机构 | …) as 「label: value」 lines, or null. */
+function metaPairs(grid: GridCell[][]): string[] | null {
+  const pairs: string[] = [];
+  let labels = 0;
+  for (const [r, row] of grid.entries()) {
+    const cells = row.filter((c, j) => c && c.row === r && c.col === j);
+    for (let j = 0; j < cells.length; j++) {
+      const t = cells[j].text;
+      const inline = /^([^:：]{2,8})\s*[:：]\s*(.+)$/.exec(t);
+      if (isMetaLabel(t)) {
+        labels++;
+        const value = cells[j + 1] && !isMetaLabel(cells[j + 1].text) ? cells[++j].text : "";
+        pairs.push(`${t.replace(/[\s:：]+/g, "")}: ${value}`);
+      } else if (inline && isMetaLabel(inline[1])) {
+        labels++;
+        pairs.push(`${inline[1]}: ${inline[2]}`);
+      } else if (t !== "") return null;
+    }
+  }
+  return labels >= 2 ? pairs : null;
+}
+
+class Lines {
+  readonly lines: string[] = [];
+  private cur = "";
+  inline(s: string) {
+    this.cur += s;
+  }
+  break() {
+    const l = collapse(this.cur).trim();
+    if (l) this.lines.push(l);
+    this.cur = "";
+  }
+  push(lines: string[]) {
+    this.break();
+    this.lines.push(...lines);
+  }
+}
+
+function walk(n: DomNode, out: Lines): void {
+  if (n.type === "text") {
+    out.inline(n.data ?? "");
+    return;
+  }
+  if (n.type !== "tag" && n.type !== "root") return;
+  const name = n.name ?? "";
+  if (SKIP.has(name) || (n.type === "tag" && isChrome(n))) return;
+  if (name === "br") return out.break();
+  if (name === "table") {
+    out.break();
+    const rows = ownRows(n);
+    // A table holding tables lays out the page; its cells are read as blocks of their own.
+    if (rows.some((r) => ownCells(r).some(containsTable))) {
+      for (const r of rows) {
+        for (const c of ownCells(r)) {
+          for (const k of c.children ?? []) walk(k, out);
+          out.break();
+        }
+      }
+    } else out.push(gridLines(tableGrid(rows)));
+    return;
+  }
+  const block = BLOCK.has(name);
+  if (block) out.break();
+  for (const c of n.children ?? []) walk(c, out);
+  if (block) out.break();
+}
+
+/**
+ * The page as a tree of the nodes this reader uses, built from htmlparser2's events (its own
+ * DOM keeps positions and sibling links this reader never reads, at twice the cost).
+ */
+function parseTree(html: string): DomNode {
+  const root: DomNode = { type: "root", children: [] };
+  const stack: DomNode[] = [root];
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const el: DomNode = { type: "tag", name, attribs, children: [] };
+        stack[stack.length - 1].children!.push(el);
+        stack.push(el);
+      },
+      onclosetag() {
+        if (stack.length > 1) stack.pop();
+      },
+      ontext(data) {
+        const siblings = stack[stack.length - 1].children!;
+        const last = siblings[siblings.length - 1];
+        if (last?.type === "text") last.data += data;
+        else siblings.push({ type: "text", data });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+  return root;
+}
+
+/** Elements that pass `test`, in document order; with `first`, stop at the first one. */
+function find(n: DomNode, test: (n: DomNode) => boolean, first = false, found: DomNode[] = []): DomNode[] {
+  if (test(n)) {
+    found.push(n);
+    if (first) return found;
+  }
+  for (const c of n.children ?? []) {
+    if (c.type === "tag" || c.type === "root") find(c, test, first, found);
+    if (first && found.length > 0) break;
+  }
+  return found;
+}
+
+/**
+ * HTML → lines: the page's <title> first, then its metadata lines, then the text of the body
+ * with each data table row on one line, cells separated by tabs.
+ */
+export function htmlToText(html: string): string {
+  // Some copies store the page escaped (「&lt;table&gt;」): unescape it once, then read it.
+  let h = html;
+  if (/&lt;(?:table|tr|td|p)\b/i.test(h) && !/<(?:table|tr|td)\b/i.test(h)) {
+    h = decodeEntities(h);
+  }
+  const doc = parseTree(h);
+  // The title and <meta> fields live in <head> (which the body walk skips); only look there.
+  const head = find(doc, (n) => isTag(n, "head"), true)[0] ?? doc;
+  const title = cellText(find(head, (n) => isTag(n, "title"), true)[0] ?? { type: "text", data: "" });
+  const meta = find(head, (n) => isTag(n, "meta") && (n.attribs?.name ?? "").toLowerCase() in META_TAGS)
+    .map((n) => `${META_TAGS[n.attribs!.name.toLowerCase()]}: ${collapse(n.attribs!.content ?? "").trim()}`)
+    .filter((l) => !/:\s*$/.test(l));
+  const out = new Lines();
+  walk(doc, out);
+  out.break();
+  const body = out.lines;
+  const first = [...(title && body[0] !== title ? [title] : []), ...meta];
+  return [...first, ...body].join("\n");
+}

@@ -1,0 +1,199 @@
+/**
+ * The text (or text bytes) of one annual report → the canonical model of shared/REPORT-MODEL.md.
+ * Pure: no file system, no clock. Reached through parser/index.ts.
+ */
+import { FORMATS_TEXT } from "./formats.ts";
+import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
+import { detectTemplate, extractMetadata } from "./metadata.ts";
+import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
+import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance, type TableSink } from "./tables.ts";
+import { BLANK_CELL } from "./tokens.ts";
+import { type OrganLevel, organKeyOf } from "./organ-name.ts";
+import { organInfoOf, type OrganInfo, reviewSingle } from "./review/index.ts";
+import { headingSpans, outline, SECTION_TITLES, type SectionHeading } from "./review/outline.ts";
+import { type TemplateId, TEMPLATES } from "./template.ts";
+
+export { SECTION_TITLES };
+
+export interface Report {
+  file: string;
+  /** The organ as the title prints it. */
+  organ: string | null;
+  organShort: string | null;
+  /** The places the organ sits in, outermost first, as printed together (「淮安市」). */
+  region: string | null;
+  /**
+   * One key per organ across years and titles: innermost place and canonical body (organ-name.ts).
+   * parseReport always sets it (null when no organ was found); optional only so that reports
+   * built by hand elsewhere need not give it.
+   */
+  organKey?: string | null;
+  /** Township, county, city, province or department: deadlines and plausibility rules follow it. Always set by parseReport. */
+  level?: OrganLevel | null;
+  /** The organ's places, body and level (township, county, department …), read once from its name. */
+  organInfo?: OrganInfo | null;
+  year: number | null;
+  template: TemplateId;
+  published: string | null;
+  cells: Record<string, number | null>;
+  units: Record<string, string>;
+  /** Cells not printed but fixed by exactly one rule (e.g. a blank 总计). */
+  derived: string[];
+  /** The 勾稽 checks and the single-report review's findings (parser/review/rules.ts lists them). */
+  checks: Check[];
+  /** The report says it aggregates its departments' and townships' reports (county totals, review/levels.ts). */
+  aggregates?: boolean;
+  warnings: string[];
+  claims: NarrativeClaim[];
+  /** The six sections' text, for search and display. */
+  narrative: { title: string; text: string }[];
+  provenance: Record<string, Provenance>;
+  encoding: string;
+}
+
+export interface NotAReport {
+  file: string;
+  error: string;
+}
+
+export type ParseResult = Report | NotAReport;
+
+export const isReport = (r: ParseResult): r is Report => !("error" in r);
+
+/**
+ * A line that is mostly table cells: a blank cell, or cells set apart (tabs, pipes, spaces
+ * between digits) with two numbers or more — unless it is a long line of prose (sixty Han
+ * characters or more, as a crawled page runs whole paragraphs into one line).
+ */
+function isTableLine(l: string): boolean {
+  if (l.includes(BLANK_CELL)) return true;
+  if (!/[\t|]|\d\s+\d/.test(l)) return false;
+  let runs = 0;
+  let han = 0;
+  for (let i = 0; i < l.length; i++) {
+    const code = l.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) {
+      const before = l.charCodeAt(i - 1);
+      if (!(before >= 0x30 && before <= 0x39)) runs++;
+    } else if (code >= 0x3400 && code <= 0x9fff) han++;
+  }
+  return runs >= 2 && han < 60;
+}
+
+/** The six sections, located by their numbered headings (parser/review/outline.ts). */
+function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { title: string; text: string }[] {
+  const text = spaced.text;
+  const spans = headingSpans(spaced, headings);
+  return SECTION_TITLES.map((title, i) => {
+    const { start: s, body: b } = spans[i];
+    if (s < 0) return { title, text: "" };
+    const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
+    // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
+    const body = text
+      .slice(b, Math.max(b, next))
+      .split("\n")
+      .filter((l) => !isTableLine(l) && !/^\s*[-|:\s]+$/.test(l))
+      .join("\n")
+      .replace(/[ \t]+/g, " ")
+      .replace(/\n{2,}/g, "\n")
+      .replace(/[一二三四五六七八九十]、\s*$/, "")
+      .trim();
+    return { title, text: body.slice(0, 6000) };
+  });
+}
+
+/** Prose outside the tables, where narrative counts are stated. */
+function proseOutsideTables(text: string, regions: ReturnType<typeof locateRegions>): string {
+  const cut = [regions.a, regions.b, regions.c].filter(Boolean).sort((x, y) => x![0] - y![0]) as [number, number][];
+  let out = "";
+  let pos = 0;
+  for (const [s, e] of cut) {
+    if (s > pos) out += text.slice(pos, s);
+    pos = Math.max(pos, e);
+  }
+  return out + text.slice(pos);
+}
+
+export interface ParseOptions {
+  /** File name, as given in the output. */
+  file?: string;
+  /**
+   * What the text is. The caller says so when it knows (the document reader does); left out,
+   * it is told from the file name's extension and the text itself.
+   */
+  kind?: SourceKind;
+}
+
+export function parseReport(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
+  const file = options.file ?? "";
+  let raw: string;
+  let encoding = "utf-8";
+  if (typeof input === "string") raw = input;
+  else {
+    if (input.length === 0) return { file, error: "文件为空" };
+    if (looksBinary(input)) return { file, error: `不是可以读取的文件（看起来是二进制文件）；可以读取 ${FORMATS_TEXT}格式的年报` };
+    ({ text: raw, encoding } = decodeBytes(input));
+  }
+  if (raw.trim() === "") return { file, error: "文件为空" };
+  const text = normalizeText(raw, options.kind ?? detectKind(raw, file));
+  const spaced = new SpacedText(text);
+  const c = spaced.compact;
+  if (!/政府信息公开|依申请|主动公开/.test(c)) {
+    return { file, error: "这不是政府信息公开工作年度报告：正文中没有“政府信息公开”等字样" };
+  }
+  const regions = locateRegions(spaced);
+  if (!regions.a && !regions.b && !regions.c) {
+    return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
+  }
+  const meta = extractMetadata(text);
+  const { template: templateId } = detectTemplate(c);
+  const template = TEMPLATES[templateId];
+  // The three tables write into the report's own objects (disjoint ids: A, then B, then C).
+  const sink: TableSink = { cells: {}, units: {}, provenance: {} };
+  const cells = sink.cells;
+  const a = regions.a ? parseTableA(text.slice(...regions.a), template, sink) : null;
+  const b = regions.b ? parseTableB(text.slice(...regions.b), template, sink) : null;
+  const cT = regions.c ? parseTableC(text.slice(...regions.c), sink) : null;
+  const parts = [a, b, cT].filter((x) => x !== null);
+  if (!parts.some((p) => p!.found)) {
+    return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
+  }
+  const claims = narrativeClaims(proseOutsideTables(text, regions));
+  const headings = outline(c);
+  const checks: Check[] = [
+    ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks))),
+    narrativeCheck(claims, cells),
+    incompleteCheck(
+      { a: !!a?.found, b: !!b?.found, c: !!cT?.found },
+      { a: a?.missingRows ?? [], b: b?.missingRows ?? [] },
+    ),
+  ];
+  // The organ read once, with the region found in front of it: its key and level come from here.
+  const organInfo = organInfoOf(meta.organ, meta.region);
+  const report: Report = {
+    file,
+    organ: meta.organ,
+    organShort: meta.organShort,
+    region: meta.region,
+    organKey: organInfo ? organKeyOf(organInfo) : null,
+    level: organInfo?.level ?? null,
+    organInfo,
+    year: meta.year,
+    template: templateId,
+    published: meta.published,
+    cells,
+    units: sink.units,
+    derived: parts.flatMap((p) => p!.derived),
+    checks,
+    aggregates: false,
+    warnings: [...meta.warnings, ...parts.flatMap((p) => p!.warnings)],
+    claims,
+    narrative: sections(spaced, headings),
+    provenance: sink.provenance,
+    encoding,
+  };
+  const review = reviewSingle(report, spaced, headings);
+  report.checks = [...checks, ...review.checks];
+  report.aggregates = review.aggregates;
+  return report;
+}
