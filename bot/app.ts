@@ -382,8 +382,9 @@ export function createListeners(deps: BotDeps): Listeners {
   /** Where the chat is told that a job was given up. */
   function giveUpTarget(kind: Kind, p: unknown): { target: Target; uuid: string } | null {
     if (kind === "message") {
-      const id = (p as Payload<"message">).message.message_id;
-      return { target: { replyTo: id }, uuid: uuidOf("g", id) };
+      // A new message in the chat, not a reply: replying is what kept failing.
+      const m = (p as Payload<"message">).message;
+      return { target: { to: { chat_id: m.chat_id } }, uuid: uuidOf("g", m.message_id) };
     }
     if (kind === "menu") return { target: { to: { open_id: (p as Payload<"menu">).openId } }, uuid: uuidOf("g", (p as Payload<"menu">).eventId) };
     if (kind === "card") {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BUNDLED_REPORTS } from "./cli-args.ts";
 
 const optional = (s: z.ZodString) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
-const port = z.coerce.number({ message: "PORT 必须是数字，例如 3000" }).int("PORT 必须是整数").min(1, "PORT 必须在 1–65535 之间").max(65535, "PORT 必须在 1–65535 之间");
+const port = z.coerce.number({ message: "PORT 必须是数字，例如 3000" }).int("PORT 必须是整数").min(0, "PORT 必须在 0–65535 之间（0：任选一个空闲端口）").max(65535, "PORT 必须在 0–65535 之间（0：任选一个空闲端口）");
 
 export const DEFAULT_PORT = 3000;
 /** A self-built app's App ID, the only kind the SDK's long connection accepts. */
