@@ -137,6 +137,8 @@ export class FakeFeishu {
     this.uuids.clear();
     this.script.clear();
     this.delays.clear();
+    this.bigFiles.clear();
+    this.streamed = 0;
     this.scopes = new Set(DEFAULT_SCOPES);
     this.now = Date.now;
   }
@@ -203,8 +205,21 @@ export class FakeFeishu {
   async stop() {
     for (const s of this.sockets) s.terminate();
     this.wss?.close();
+    // Calls held by stall() are cut, as a dead server would.
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
+
+  /**
+   * A file of `bytes` bytes that Feishu streams in chunks (a 100 MB upload, say); `streamed`
+   * counts what it actually wrote before the bot stopped reading.
+   */
+  bigFile(messageId: string, chatId: string, fileKey: string, fileName: string, bytes: number) {
+    this.userSent({ messageId, chatId, chatType: "p2p", msgType: "file", content: JSON.stringify({ file_key: fileKey, file_name: fileName }) });
+    this.bigFiles.set(`${messageId}/${fileKey}`, bytes);
+  }
+  private readonly bigFiles = new Map<string, number>();
+  streamed = 0;
 
   // ---------------------------------------------------------------- long connection
 
@@ -295,7 +310,7 @@ export class FakeFeishu {
     }
 
     const delay = this.delays.get(kind)?.shift();
-    if (delay) await new Promise((r) => setTimeout(r, delay));
+    if (delay) await new Promise((r) => setTimeout(r, delay).unref());
     const scripted = this.script.get(kind)?.shift();
     if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
 
@@ -332,6 +347,8 @@ export class FakeFeishu {
         const m = this.userMessages.get(decodeURIComponent(id));
         const file = m?.files?.get(decodeURIComponent(key));
         if (rec.query.type !== "file" && rec.query.type !== "image") return reply(400, { code: 234001, msg: "invalid param type (assumed code)" });
+        const big = this.bigFiles.get(`${decodeURIComponent(id)}/${decodeURIComponent(key)}`);
+        if (big !== undefined) return this.stream(res, big, rec);
         if (!m || !file) return reply(400, { code: 234003, msg: "File not in msg." });
         return reply(200, null, {}, file);
       }
@@ -347,6 +364,21 @@ export class FakeFeishu {
       default:
         return reply(404, { code: 404, msg: `no route ${rec.method} ${rec.path}` });
     }
+  }
+
+  /** Write `total` bytes in 64 KB chunks, honouring back-pressure, until done or the client goes. */
+  private async stream(res: ServerResponse, total: number, rec: Recorded) {
+    rec.status = 200;
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(total) });
+    const chunk = Buffer.alloc(64 * 1024, 0x25);
+    let sent = 0;
+    while (sent < total && !res.destroyed) {
+      const n = Math.min(chunk.length, total - sent);
+      sent += n;
+      this.streamed += n;
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) await new Promise((r) => (res.once("drain", r), res.once("close", r)));
+    }
+    res.end();
   }
 
   private post(kind: "send" | "reply", rec: Recorded, url: URL, raw: Buffer, reply: (s: number, p: unknown) => void) {
