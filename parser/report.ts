@@ -92,7 +92,8 @@ function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { ti
     const body = text
       .slice(b, Math.max(b, next))
       .split("\n")
-      .filter((l) => !isTableLine(l) && !/^\s*[-|:\s]+$/.test(l))
+      // (One class, not \s* before it: the two would split a run of spaces every way before failing.)
+      .filter((l) => !isTableLine(l) && !/^[-|:\s]+$/.test(l))
       .join("\n")
       .replace(/[ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")

@@ -179,7 +179,9 @@ function namedRows(c: string, defs: RowDef[], prev: RowDef | null): readonly Row
   if (wrapped && !hits.some((h) => h.def === wrapped)) hits.push({ def: wrapped, pos: c.length });
   hits.sort((x, y) => x.pos - y.pos);
   const lastHit = hits[hits.length - 1]?.pos ?? -1;
-  const num = /(\d)\.(?!.*\d\.)/.exec(c);
+  // The last 「n.」 of the label, found in one pass (a lookahead for "no later n." rescans the rest from every digit).
+  let num: RegExpExecArray | null = null;
+  for (const m of c.matchAll(/(\d)\./g)) num = m as RegExpExecArray;
   if (num && num.index > lastHit) {
     const before = hits.filter((h) => h.pos < num.index).pop()?.def ?? prev;
     const group = before?.group;
