@@ -1,12 +1,12 @@
 /**
  * A parse worker thread: one document in (bytes, file name, limits), one ParseResult out.
- * Limits checked before the document is read: a PDF's page count; a Word file's decompressed
- * size and compression ratio, from its zip directory. Any error — a PDF that overflows the
+ * Limits checked before the document is read: a PDF's page count (by the parser, once the
+ * document is open); a Word file's decompressed size and compression ratio, from its zip
+ * directory. Any error — a PDF that overflows the
  * parser's stack, a broken zip — comes back as a clear `error`, never as a crash.
  * Time and memory are bounded from outside (index/parse-pool.ts terminates the thread).
  */
 import { parentPort } from "node:worker_threads";
-import { getDocumentProxy } from "unpdf";
 import yauzl from "yauzl";
 import { documentKind, parseDocument } from "../parser/documents.ts";
 import type { ParseResult } from "../parser/index.ts";
@@ -57,20 +57,6 @@ export function docxSizeProblem(bytes: Uint8Array, limits: ParseLimits): Promise
   });
 }
 
-/** Why a PDF is refused before its text is read, or null. */
-export async function pdfSizeProblem(bytes: Uint8Array, limits: ParseLimits): Promise<string | null> {
-  let pdf;
-  try {
-    pdf = await getDocumentProxy(new Uint8Array(bytes));
-  } catch {
-    // parseDocument says what is wrong (a password, a broken file).
-    return null;
-  }
-  const pages = pdf.numPages;
-  await pdf.destroy?.();
-  return pages > limits.maxPdfPages ? `PDF 有 ${pages} 页，超过 ${limits.maxPdfPages} 页的上限，未读取（年报通常不到 50 页）` : null;
-}
-
 /** What the person is told when reading failed in a way the parser did not foresee. */
 function unforeseen(kind: string, e: unknown): string {
   const what = kind === "pdf" ? "PDF" : kind === "docx" ? "Word 文件" : "文件";
@@ -82,10 +68,10 @@ export async function parseWithLimits(req: Omit<ParseRequest, "id">): Promise<Pa
   const { bytes, file, limits } = req;
   const kind = documentKind(bytes, file);
   try {
-    const problem = kind === "docx" ? await docxSizeProblem(bytes, limits) : kind === "pdf" ? await pdfSizeProblem(bytes, limits) : null;
+    const problem = kind === "docx" ? await docxSizeProblem(bytes, limits) : null;
     if (problem) return { file, error: problem };
     if (kind === "text" && bytes.length > limits.maxTextBytes) return { file, error: `文本超过 ${limits.maxTextBytes / MB} MB，未读取` };
-    return await parseDocument(bytes, { file });
+    return await parseDocument(bytes, { file, maxPdfPages: limits.maxPdfPages });
   } catch (e) {
     return { file, error: unforeseen(kind, e) };
   }

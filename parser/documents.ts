@@ -57,7 +57,12 @@ function pageLines(runs: Run[]): string[] {
 
 export class DocumentError extends Error {}
 
-export async function pdfText(bytes: Uint8Array): Promise<string> {
+/**
+ * The text of a PDF. Refused before reading when it has more than `maxPages` pages; any error
+ * of pdf.js on the way (a page that nests past the stack, a broken stream) is a DocumentError
+ * that says which page, never an exception the caller did not expect.
+ */
+export async function pdfText(bytes: Uint8Array, opts: { maxPages?: number } = {}): Promise<string> {
   let pdf;
   try {
     // verbosity 0: pdf.js's own warnings (「Indexing all PDF objects」) are not ours to print.
@@ -69,11 +74,21 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
     if (name === "PasswordException") throw new DocumentError("PDF 设有密码，无法读取；请提供没有密码的文件");
     throw new DocumentError("PDF 文件已损坏或不完整，无法读取");
   }
+  if (opts.maxPages !== undefined && pdf.numPages > opts.maxPages) {
+    await pdf.destroy?.();
+    throw new DocumentError(`PDF 有 ${pdf.numPages} 页，超过 ${opts.maxPages} 页的上限，未读取（年报通常不到 50 页）`);
+  }
   const pages: string[] = [];
   let chars = 0;
   for (let p = 1; p <= pdf.numPages; p++) {
-    const page = await pdf.getPage(p);
-    const content = await page.getTextContent();
+    let content;
+    try {
+      content = await (await pdf.getPage(p)).getTextContent();
+    } catch (e) {
+      await pdf.destroy?.();
+      const why = e instanceof RangeError ? "结构嵌套过深" : "格式异常";
+      throw new DocumentError(`PDF 第 ${p} 页无法读取（${why}），请另存为新的 PDF 或 Word 文件后再发送`);
+    }
     const runs: Run[] = [];
     for (const item of content.items as { str?: string; transform?: number[]; width?: number; height?: number }[]) {
       if (typeof item.str !== "string" || !item.transform) continue;
@@ -106,6 +121,8 @@ export interface DocumentOptions {
   kind?: DocumentKind;
   /** For text files: plain text, Markdown or HTML, when the caller knows it. */
   textKind?: SourceKind;
+  /** PDFs with more pages are refused before their text is read. */
+  maxPdfPages?: number;
 }
 
 /** Any supported document → ParseResult; documents that cannot be read get an `error`. */
@@ -118,7 +135,7 @@ export async function parseDocument(bytes: Uint8Array, options: DocumentOptions 
     const named = /\.(pdf|docx)$/i.exec(file)?.[1]?.toLowerCase();
     if (kind === "text" && named) return { file, error: `文件名是 .${named}，但内容不是 ${named === "pdf" ? "PDF" : "Word（.docx）"}（可能已损坏或改过扩展名）；可以读取 ${FORMATS_TEXT}格式的年报` };
     // PDF text comes out as lines with tabs at column gaps; Word comes out as HTML with real tables.
-    if (kind === "pdf") return parseReport(await pdfText(bytes), { file, kind: "text" });
+    if (kind === "pdf") return parseReport(await pdfText(bytes, { maxPages: options.maxPdfPages }), { file, kind: "text" });
     if (kind === "docx") return parseReport(await docxHtml(bytes), { file, kind: "html" });
     return parseReport(bytes, { file, kind: options.textKind });
   } catch (e) {

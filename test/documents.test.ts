@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Library } from "../bot/library.ts";
+import { nestedArrayPdf, repeatedPagePdf } from "./helpers/hostile.ts";
 import { memoryLog } from "./helpers/bot.ts";
 import { route } from "../commands/index.ts";
 import { loadReports } from "../index/cache.ts";
@@ -133,3 +134,12 @@ describe("REPORTS_DIR while running", () => {
   });
 });
 
+describe("PDFs that break pdf.js", () => {
+  it.each([
+    ["arrays nested 100,000 deep", () => nestedArrayPdf(100_000), /PDF 第 1 页无法读取/],
+    ["more pages than the limit", () => repeatedPagePdf(600), /PDF 有 600 页，超过 500 页的上限/],
+  ])("%s: an error that says what, never an exception", async (_n, make, error) => {
+    const r = await parseDocument(make(), { file: "x.pdf", maxPdfPages: 500 });
+    expect("error" in r && r.error).toMatch(error);
+  });
+});
