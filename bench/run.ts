@@ -46,3 +46,14 @@ const w = await benchWebhook(root, store, whData, 500, 10);
 console.log(
   `webhook: ${w.sent} encrypted+signed events at ${w.rate}/s on loopback (${w.sent - w.unique} re-deliveries): ack p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, failed ${w.failed}, replies ${w.replies} for ${w.unique} unique events (${w.answeredOnce ? "each answered once" : "NOT each answered once"})`,
 );
+
+const { benchKill9 } = await import("./kill9.ts");
+const k = await benchKill9(root);
+console.log(
+  `kill -9 under load: ${k.events} events at 500/s to the bot in its own process (Open API slowed to ~270 answers/s), SIGKILL after ${k.ackedBeforeKill} acked with ${k.answeredBeforeKill} answered; after a restart on the same DATA_DIR and Feishu re-sending the ${k.redelivered} unacked or re-delivered ones: acked events lost: ${k.ackedLost}, answered twice: ${k.answeredTwice} (${k.uuidRepeats} replies re-sent after the crash with their event's uuid, posted once by Feishu)`,
+);
+
+const { benchHostile } = await import("./hostile.ts");
+const hz = await benchHostile();
+for (const f of hz.files) console.log(`hostile file: ${f.what} → answered in ${Math.round(f.ms)} ms, main thread never stalled more than ${Math.round(f.stallMs)} ms: 「${f.error}」`);
+console.log(`narrative counts over 1 MB of digits then 件: ${hz.narrativeMs.toFixed(1)} ms (the old pattern: 5 s at 64 KB, quadratic)`);

@@ -30,7 +30,7 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   timeoutMs: 60_000,
   heapMb: 512,
-  extraRssMb: 1024,
+  extraRssMb: 512,
   maxPdfPages: 500,
   maxUnzippedBytes: 100 * 1024 * 1024,
   maxZipRatio: 100,

@@ -139,6 +139,7 @@ export class FakeFeishu {
     this.delays.clear();
     this.bigFiles.clear();
     this.streamed = 0;
+    this.uuidRepeats = 0;
     this.scopes = new Set(DEFAULT_SCOPES);
     this.now = Date.now;
   }
@@ -219,6 +220,8 @@ export class FakeFeishu {
     this.bigFiles.set(`${messageId}/${fileKey}`, bytes);
   }
   private readonly bigFiles = new Map<string, number>();
+  /** Sends that reused a uuid seen within the hour (Feishu posted nothing new). */
+  uuidRepeats = 0;
   streamed = 0;
 
   // ---------------------------------------------------------------- long connection
@@ -302,7 +305,12 @@ export class FakeFeishu {
 
     if (rec.path === "/__stats") {
       const replies = this.messages.filter((m) => m.via === "reply");
-      return reply(200, { replies: replies.length, uniqueReplies: new Set(replies.map((r) => r.parentId)).size });
+      // uuidRepeats: sends Feishu absorbed because their uuid was already used (a resumed or retried reply).
+      return reply(200, { replies: replies.length, uniqueReplies: new Set(replies.map((r) => r.parentId)).size, uuidRepeats: this.uuidRepeats });
+    }
+    if (rec.path === "/__stall" && rec.method === "POST") {
+      this.stall((body?.kind as Kind) ?? "reply", Number(body?.ms ?? 0), Number(body?.times ?? 1));
+      return reply(200, { code: 0 });
     }
     if (rec.path === "/__messages" && rec.method === "POST") {
       for (const m of (body?.messages ?? []) as UserMessage[]) this.userSent(m);
@@ -405,7 +413,10 @@ export class FakeFeishu {
 
     const uuid = typeof b.uuid === "string" ? b.uuid : null;
     const prior = uuid ? this.uuids.get(uuid) : undefined;
-    if (prior && this.now() - prior.at < UUID_TTL_MS) return reply(200, { code: 0, msg: "success", data: { message_id: prior.messageId } });
+    if (prior && this.now() - prior.at < UUID_TTL_MS) {
+      this.uuidRepeats++;
+      return reply(200, { code: 0, msg: "success", data: { message_id: prior.messageId } });
+    }
 
     const messageId = `om_sent_${this.messages.length + 1}_${randomUUID().slice(0, 8)}`;
     const content = JSON.parse(b.content);
