@@ -1,10 +1,12 @@
 /**
  * The listeners: what the bot does with a verified Feishu event or callback, whichever transport
  * brought it (bot/transport/http.ts for the webhook, bot/transport/ws.ts for the long
- * connection). `receive` answers at once — Feishu waits 3 s for an event's ack and for a card
- * callback's response (feishu-cards/handle-card-callbacks), and re-sends what is not acked — and
- * every piece of work goes to the per-chat queue. Deduplication, the stale-message window and
- * "never silent" replies live here, so both transports get them.
+ * connection). `receive` answers as soon as the event's work is journaled (a flush to disk,
+ * milliseconds) — Feishu waits 3 s for an event's ack and for a card callback's response
+ * (feishu-cards/handle-card-callbacks), and re-sends what is not acked — and the work runs
+ * later as a durable job (bot/work.ts), which these listeners also know how to run. The
+ * stale-message window, the per-button claim and "never silent" replies live here, so both
+ * transports get them.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
