@@ -28,6 +28,9 @@ import { ReportStore } from "./store.ts";
 import { DEFAULT_TOKENIZER, type TokenizerOptions } from "./tokenize.ts";
 
 /** Bump when the parser's output or the cache layout changes: old caches are then rebuilt. */
+/** Files sent to the parse pool before the oldest is waited for. */
+const PARSES_IN_FLIGHT = 4;
+
 export const FORMAT_VERSION = 9;
 
 const CELL_INDEX = new Map(ALL_CELLS.map((c, i) => [c, i]));
@@ -228,6 +231,7 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
   let parsed = 0;
 
   const changes: LoadResult["changes"] = { added: [], changed: [], removed: [] };
+  const inFlight: Promise<void>[] = [];
   for (const [n, path] of files.entries()) {
     const key = relative(opts.reportsDir, path);
     const st = statSync(path);
@@ -248,15 +252,23 @@ export async function loadReports(opts: LoadOptions): Promise<LoadResult> {
       reused++;
       continue;
     }
-    const r: ParseResult = await (opts.parse ?? parseInWorker)(bytes, path);
-    parsed++;
+    // A few parses in flight: the worker parses one file while this thread reads and hashes the
+    // next. The key is placed now, so the order of files stays that of the folder.
+    next.files[key] = { size: st.size, mtimeMs: st.mtimeMs, sha1, error: "解析中断" };
     (prev ? changes.changed : changes.added).push(key);
-    if (isReport(r)) freshNarratives[key] = r.narrative;
-    next.files[key] = isReport(r)
-      ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
-      : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
-    opts.progress?.(n + 1, files.length);
+    inFlight.push(
+      (opts.parse ?? parseInWorker)(bytes, path).then((r: ParseResult) => {
+        parsed++;
+        if (isReport(r)) freshNarratives[key] = r.narrative;
+        next.files[key] = isReport(r)
+          ? { size: st.size, mtimeMs: st.mtimeMs, sha1, report: pack(r) }
+          : { size: st.size, mtimeMs: st.mtimeMs, sha1, error: r.error };
+        opts.progress?.(n + 1, files.length);
+      }),
+    );
+    if (inFlight.length >= PARSES_IN_FLIGHT) await inFlight.shift();
   }
+  await Promise.all(inFlight);
   changes.removed = old ? Object.keys(old.files).filter((k) => !(k in next.files)) : [];
   const removed = changes.removed.length;
   const reports: Report[] = [];
