@@ -799,6 +799,14 @@ describe("the long connection", () => {
       await answeredOnce(h);
     }));
 
+  it("an event that cannot be journaled (the bot is stopping) is acked with 500, so Feishu re-sends it", () =>
+    connected({ mode: "ws" }, async (h) => {
+      await h.bot.work.drain(0);
+      const ack = await fake.pushEvent(userSent(fake, messageEvent({ text: "/帮助" })));
+      expect(ack.code).toBe(500);
+      expect(fake.messages).toHaveLength(0);
+    }));
+
   it("reconnects after the connection drops", () =>
     connected({ mode: "ws" }, async (h, conn) => {
       fake.dropConnections();

@@ -16,7 +16,7 @@ import { ParsePool } from "../index/parse-pool.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
 import { FakeFeishu } from "./fakes/feishu.ts";
-import { memoryLog, testBot, type TestBotOptions, userSent } from "./helpers/bot.ts";
+import { memoryLog, testBot, type TestBotOptions, testConfig, userSent } from "./helpers/bot.ts";
 import { feishuRequest, messageEvent, TOKEN } from "./helpers/events.ts";
 import { docxBomb, flateBombPdf, nestedArrayPdf, repeatedPagePdf } from "./helpers/hostile.ts";
 import { startBotProcess } from "./helpers/process.ts";
@@ -360,13 +360,43 @@ describe("crashes and shutdown (the bot in its own process)", () => {
     await again.exited;
   }, 120_000);
 
-  it("the start-up line names the address it listens on", async () => {
+  it("HOST defaults to every interface; the start-up line names the address it listens on", async () => {
+    expect(testConfig({}).HOST).toBe("0.0.0.0");
     const { start } = setup();
     const bot = await start();
     expect(bot.records.some((r) => String(r.msg).includes("监听 http://127.0.0.1:"))).toBe(true);
     bot.child.kill("SIGTERM");
     await bot.exited;
   }, 60_000);
+});
+
+describe("resuming", () => {
+  it("a job started three times without finishing (it took the process down each time) is given up at start, and the chat told", async () => {
+    const dataDir = tmp();
+    const ev = userSent(fake, messageEvent({ text: "/帮助", chatId: "oc_poison" }));
+    const j = await WorkJournal.open(join(dataDir, "journal.jsonl"), { now: Date.now, log: memoryLog().log });
+    const key = `msg:${ev.event.message.message_id}`;
+    await j.accept({ key, kind: "message", chat: "oc_poison", payload: ev.event, acceptedAt: Date.now() });
+    for (let i = 0; i < 3; i++) await j.started(key);
+    await j.finish("unrelated", "done");
+    await j.close();
+    const h = await harness({ dataDir });
+    await h.idle();
+    expect(fake.cards()).toEqual([]);
+    expect(fake.texts()[0]).toContain("服务多次中断");
+    expect(h.logs.join("\n")).toContain("任务已启动 3 次都没有完成");
+  });
+
+  it("a job journaled and not started is run at start", async () => {
+    const dataDir = tmp();
+    const ev = userSent(fake, messageEvent({ text: "/帮助", chatId: "oc_later" }));
+    const j = await WorkJournal.open(join(dataDir, "journal.jsonl"), { now: Date.now, log: memoryLog().log });
+    await j.accept({ key: `msg:${ev.event.message.message_id}`, kind: "message", chat: "oc_later", payload: ev.event, acceptedAt: Date.now() });
+    await j.close();
+    const h = await harness({ dataDir });
+    await h.idle();
+    expect(repliesTo(ev.event.message.message_id)).toBe(1);
+  });
 });
 
 describe("the journal alone", () => {
