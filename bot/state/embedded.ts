@@ -23,7 +23,7 @@ export interface EmbeddedOptions {
   dataDir: string;
   log: Logger;
   now?: () => number;
-  /** Reminder times are in Beijing time; "today" for the reminders-sent safe default is a Beijing day. */
+  /** How long an event key is kept for dedupe (8 h by default: Feishu re-sends for about 7.1 h). */
   dedupeTtlMs?: number;
 }
 
