@@ -15,7 +15,9 @@ import { route } from "../commands/index.ts";
 import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
-import { memoryLog, testBot, type TestBotOptions } from "./helpers/bot.ts";
+import { loadConfig, uploadsDir } from "../bot/config.ts";
+import { redactUrl } from "../bot/state/redis-link.ts";
+import { memoryLog, testBot, type TestBotOptions, testConfig } from "./helpers/bot.ts";
 import { cardActionEvent, feishuRequest, messageEvent } from "./helpers/events.ts";
 import { type BotProcess, startBotProcess } from "./helpers/process.ts";
 import { type RedisServer, skipRedisTests, startRedis } from "./helpers/redis.ts";
@@ -45,6 +47,33 @@ const SPECS = [
   { organ: "宁海县西店镇人民政府", year: 2025, cells: balancedCells(6) },
 ];
 const store = new ReportStore(SPECS.map((s, i) => parseReport(renderReport(s), { file: `${i}.txt` })).filter(isReport));
+
+describe("configuration for replicas", () => {
+  it.each([
+    ["REDIS_URL without a scheme", { REDIS_URL: "10.0.0.5:6379" }, /REDIS_URL 应形如 redis:\/\/主机:6379/],
+    ["REDIS_TAKEOVER_MS under a second", { REDIS_TAKEOVER_MS: "500" }, /REDIS_TAKEOVER_MS 至少 1000/],
+    ["REDIS_TAKEOVER_MS not a number", { REDIS_TAKEOVER_MS: "soon" }, /REDIS_TAKEOVER_MS 必须是毫秒数/],
+  ])("%s is refused with a clear line", (_name, env, message) => {
+    const loaded = loadConfig(env);
+    expect("errors" in loaded && loaded.errors.join("\n")).toMatch(message);
+  });
+
+  it.each([
+    ["one process: DATA_DIR/uploads, and no Redis", {}, join("d", "uploads")],
+    ["replicas: REPORTS_DIR/.uploads, a folder every replica mounts", { REDIS_URL: "redis://10.0.0.5:6379" }, join("r", ".uploads")],
+    ["UPLOADS_DIR wins", { REDIS_URL: "rediss://:pw@redis.internal:6380/2", UPLOADS_DIR: "/shared/up" }, "/shared/up"],
+  ])("uploads wait in: %s", (_name, env, want) => {
+    const config = testConfig({ DATA_DIR: "d", REPORTS_DIR: "r", REDIS_TAKEOVER_MS: "", ...env });
+    expect(uploadsDir(config)).toBe(want);
+    expect(config.REDIS_TAKEOVER_MS).toBe(20_000);
+  });
+
+  it("a password in REDIS_URL is never shown", () => {
+    expect(redactUrl("redis://:s3cret@10.0.0.5:6379/0")).toBe("redis://:***@10.0.0.5:6379/0");
+    expect(redactUrl("rediss://bot:s3cret@host:6380")).toBe("rediss://bot:***@host:6380");
+    expect(redactUrl("redis://host:6379")).toBe("redis://host:6379");
+  });
+});
 
 describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
   let redis: RedisServer;
