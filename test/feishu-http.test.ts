@@ -103,7 +103,7 @@ describe("what node:http is not given goes to axios, with a deadline", () => {
     ["a Buffer body", { method: "POST", url: "/x", data: Buffer.from("x") }],
   ])("%s", async (_, opts) => {
     const { inst, calls } = recordingAxios();
-    expect(await feishuHttpInstance(inst, 1234).request(opts)).toEqual({ code: 0, via: "axios" });
+    expect(await feishuHttpInstance(inst, 1234).request(opts as object)).toEqual({ code: 0, via: "axios" });
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ ...opts, timeout: 1234 });
     expect((calls[0] as { signal?: unknown }).signal).toBeInstanceOf(AbortSignal);
