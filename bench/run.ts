@@ -44,7 +44,7 @@ const whData = mkdtempSync(join(tmpdir(), "nianbao-wh-"));
 const { store } = await loadReports({ reportsDir: BUNDLED_REPORTS, dataDir: whData });
 const w = await benchWebhook(root, store, whData, 500, 10);
 console.log(
-  `webhook: ${w.sent} encrypted+signed events at ${w.rate}/s on loopback (${w.sent - w.unique} re-deliveries): ack p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, failed ${w.failed}, replies ${w.replies} for ${w.unique} unique events (${w.answeredOnce ? "each answered once" : "NOT each answered once"})`,
+  `webhook: ${w.sent} encrypted+signed events at ${w.rate}/s on loopback (${w.sent - w.unique} re-deliveries; ack latency of the ${w.measured} after ${w.warmupSeconds} s of warm-up): ack p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, failed ${w.failed}, bot CPU ${w.cpuMsPerEvent.toFixed(2)} ms per event, replies ${w.replies} for ${w.unique} unique events (${w.answeredOnce ? "each answered once" : "NOT each answered once"})`,
 );
 
 const { benchKill9 } = await import("./kill9.ts");

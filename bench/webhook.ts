@@ -23,7 +23,7 @@ function child(root: string, script: string, args: string[]) {
 }
 
 /** The bot as `npm start` wires it (webhook mode, dedupe persisted in dataDir), against the fake Open API. */
-export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6) {
+export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6, warmupSeconds = 2) {
   const fake = child(root, "webhook-fake.ts", []);
   const fakeUrl = await fake.next();
   const config = testConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: "secret-xyz", FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_DOMAIN: fakeUrl, DATA_DIR: dataDir });
@@ -34,8 +34,12 @@ export async function benchWebhook(root: string, store: ReportStore, dataDir: st
   });
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/feishu/events`;
-  const load = child(root, "webhook-load.ts", [url, fakeUrl, String(rate), String(seconds)]);
-  const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; latencies: number[] };
+  const load = child(root, "webhook-load.ts", [url, fakeUrl, String(rate), String(seconds), String(warmupSeconds)]);
+  // The bot's own CPU per event (acks and answers): steadier than latency on a shared machine.
+  const cpu0 = process.cpuUsage();
+  const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; measured: number; latencies: number[] };
+  await bot.work.idle();
+  const cpu = process.cpuUsage(cpu0);
   await bot.close();
   const stats = (await (await fetch(`${fakeUrl}/__stats`)).json()) as { replies: number; uniqueReplies: number };
   server.close();
@@ -44,12 +48,15 @@ export async function benchWebhook(root: string, store: ReportStore, dataDir: st
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))];
   return {
     sent: result.total,
+    measured: result.measured,
+    warmupSeconds,
     unique: result.unique,
     rate: Math.round(result.total / result.seconds),
     p50: pct(50),
     p99: pct(99),
     failed: result.failed,
     replies: stats.replies,
+    cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / result.total,
     answeredOnce: stats.replies === result.unique && stats.uniqueReplies === result.unique,
   };
 }
