@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = mkdtempSync(join(tmpdir(), "nianbao-wh-"));
 const { store } = await loadReports({ reportsDir: BUNDLED_REPORTS, dataDir });
 const redis = process.argv.includes("--redis") ? await startRedis() : null;
-const w = await benchWebhook(root, store, dataDir, 500, 10, { redisUrl: redis?.url() });
+const w = await benchWebhook(root, store, dataDir, 500, 10, 2, { redisUrl: redis?.url() });
 await redis?.close();
 const { p50, p99, ...rest } = w;
 console.log({ state: redis ? "redis" : "embedded", p50: p50.toFixed(2), p99: p99.toFixed(2), ...rest });

@@ -26,7 +26,7 @@ function child(root: string, script: string, args: string[]) {
  * The bot as `npm start` wires it (webhook mode, dedupe persisted in dataDir — or, with
  * `redisUrl`, in Redis as a replica would keep it), against the fake Open API.
  */
-export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6, o: { redisUrl?: string } = {}) {
+export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6, warmupSeconds = 2, o: { redisUrl?: string } = {}) {
   const fake = child(root, "webhook-fake.ts", []);
   const fakeUrl = await fake.next();
   const config = testConfig({
@@ -45,8 +45,12 @@ export async function benchWebhook(root: string, store: ReportStore, dataDir: st
   });
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/feishu/events`;
-  const load = child(root, "webhook-load.ts", [url, fakeUrl, String(rate), String(seconds)]);
-  const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; latencies: number[] };
+  const load = child(root, "webhook-load.ts", [url, fakeUrl, String(rate), String(seconds), String(warmupSeconds)]);
+  // The bot's own CPU per event (acks and answers): steadier than latency on a shared machine.
+  const cpu0 = process.cpuUsage();
+  const result = JSON.parse(await load.next()) as { total: number; unique: number; failed: number; seconds: number; measured: number; latencies: number[] };
+  await bot.work.idle();
+  const cpu = process.cpuUsage(cpu0);
   await bot.close();
   const stats = (await (await fetch(`${fakeUrl}/__stats`)).json()) as { replies: number; uniqueReplies: number };
   server.close();
@@ -55,12 +59,15 @@ export async function benchWebhook(root: string, store: ReportStore, dataDir: st
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))];
   return {
     sent: result.total,
+    measured: result.measured,
+    warmupSeconds,
     unique: result.unique,
     rate: Math.round(result.total / result.seconds),
     p50: pct(50),
     p99: pct(99),
     failed: result.failed,
     replies: stats.replies,
+    cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / result.total,
     answeredOnce: stats.replies === result.unique && stats.uniqueReplies === result.unique,
   };
 }

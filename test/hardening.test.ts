@@ -4,7 +4,10 @@
  * files made here. No timing asserts: work is bounded by the pool's own limits and counted.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { serve } from "@hono/node-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, REDACT_PATHS } from "../bot/log.ts";
 import { FileReminders } from "../bot/state/embedded.ts";
@@ -168,6 +171,40 @@ describe("bodies and downloads are counted while they stream", () => {
     const res = await h.bot.http.request("/feishu/events", { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it.each([
+    ["chunked, no Content-Length", false],
+    ["a Content-Length of 500 MB", true],
+  ])("over a real socket (%s): 413, the connection closed, the rest never pulled off the socket", async (_, declare) => {
+    const h = await harness();
+    const server = await new Promise<ReturnType<typeof serve>>((r) => {
+      const s = serve({ fetch: h.bot.http.fetch, port: 0, hostname: "127.0.0.1" }, () => r(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    const limit = 500 * 1024 * 1024;
+    let sent = 0;
+    const status = await new Promise<number | string>((resolve) => {
+      const headers: Record<string, string> = declare ? { "content-length": String(limit) } : { "content-type": "application/json" };
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/feishu/events", method: "POST", headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", (e) => resolve(e.message));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (sent < limit) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    server.close();
+    expect(status).toBe(413);
+    // What the socket buffers held when the server stopped reading: far from 500 MB.
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
   });
 
   it("readBody returns a body under the limit whole", async () => {

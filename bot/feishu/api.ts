@@ -12,11 +12,10 @@
  * socket), so a call that never answers frees its slot. A download is counted while it streams
  * and stopped at MAX_DOWNLOAD_BYTES. Failures are logged without secrets.
  */
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { type Logger, silentLogger } from "../log.ts";
+import { feishuHttpInstance, type HttpInstance } from "./http.ts";
 
 /** What the chat is told when a call fails, and why. */
 export class FeishuApiError extends Error {
@@ -127,32 +126,6 @@ export interface FeishuApiOptions {
 }
 
 type Res = { code?: number; msg?: string; data?: unknown; bot?: { open_id?: string } };
-type HttpInstance = NonNullable<ConstructorParameters<typeof lark.Client>[0]["httpInstance"]>;
-
-/**
- * The SDK's HTTP instance with a default timeout on every request (the SDK sets none) and
- * keep-alive connections (the SDK opens a new connection, and a new TLS session, per request).
- */
-function withTimeout(base: HttpInstance, ms: number): HttpInstance {
-  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
-  // axios's `timeout` only watches an idle socket; the signal bounds the whole exchange.
-  const t = <O extends object | undefined>(opts: O) => {
-    const o = (opts ?? {}) as { timeout?: number; signal?: AbortSignal };
-    return { timeout: ms, httpAgent, httpsAgent, ...o, signal: o.signal ?? AbortSignal.timeout(o.timeout ?? ms) };
-  };
-  return {
-    request: (opts) => base.request(t(opts)),
-    get: (url, opts) => base.get(url, t(opts)),
-    delete: (url, opts) => base.delete(url, t(opts)),
-    head: (url, opts) => base.head(url, t(opts)),
-    options: (url, opts) => base.options(url, t(opts)),
-    post: (url, data, opts) => base.post(url, data, t(opts)),
-    put: (url, data, opts) => base.put(url, data, t(opts)),
-    patch: (url, data, opts) => base.patch(url, data, t(opts)),
-  };
-}
-
 /** The JSON body of an error response, whatever shape axios left it in. */
 function errorBody(data: unknown): { code?: number; msg?: string; error?: { permission_violations?: { subject?: string }[] } } {
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
@@ -183,7 +156,7 @@ export function createFeishuApi(opts: FeishuApiOptions): FeishuApi {
     cache,
     logger: quietLogger,
     // The SDK's instance unwraps response data in an interceptor, which its own type does not show.
-    httpInstance: withTimeout(lark.defaultHttpInstance as unknown as HttpInstance, timeoutMs),
+    httpInstance: feishuHttpInstance(lark.defaultHttpInstance as unknown as HttpInstance, timeoutMs),
   });
   const log = opts.log ?? silentLogger();
   const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));

@@ -1,8 +1,9 @@
 /**
  * The durable work journal of the embedded state: one append-only file of JSON lines in
- * DATA_DIR, flushed to disk (fdatasync) before `accept` resolves, so an event is acked only once
- * its work would survive kill -9. Appends that arrive while a flush is running are written
- * together by the next one (group commit): one fdatasync per batch, not per event.
+ * DATA_DIR, on disk before `accept` resolves, so an event is acked only once its work would
+ * survive kill -9: the file is opened with O_DSYNC, so a write returns once its data is on disk
+ * (fdatasync's guarantee, in one call instead of two). Appends that arrive while a write is
+ * running are written together by the next one (group commit): one write per batch, not per event.
  *
  * Records: {a: key, k, c, p, t, n?} accepted (n: runs started before a rewrite), {s: key} a run
  * started, {f: key, o, t} finished, {x: key, e} a finished key kept for dedupe until e.
@@ -13,6 +14,7 @@
  * any other unreadable line, or a folder where the file should be, is set aside as
  * `<file>.corrupt-<time>` and logged with how many records were lost; the readable ones are kept.
  */
+import { constants } from "node:fs";
 import { copyFile, type FileHandle, mkdir, open, readFile, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
@@ -22,6 +24,9 @@ import type { Job, Outcome, WorkStore } from "./state.ts";
 
 /** Feishu re-sends an unacknowledged event for about 7.1 hours: keys are kept 8. */
 export const DEDUPE_TTL_MS = 8 * 60 * 60 * 1000;
+
+/** Append, and each write on disk when it returns. */
+const APPEND_DURABLE = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
 
 const record = z.union([
   z.object({ a: z.string(), k: z.string(), c: z.string(), p: z.unknown(), t: z.number(), n: z.number().optional() }),
@@ -140,7 +145,6 @@ export class WorkJournal implements WorkStore {
       try {
         if (!this.fh) throw new Error("工作日志已关闭");
         await this.fh.write(batch.join(""));
-        await this.fh.datasync();
         this.linesInFile += batch.length;
         for (const w of waiters) w.resolve();
       } catch (e) {
@@ -174,7 +178,7 @@ export class WorkJournal implements WorkStore {
     const dir = await open(dirname(this.path), "r");
     await dir.sync().finally(() => dir.close());
     await this.fh?.close();
-    this.fh = await open(this.path, "a");
+    this.fh = await open(this.path, APPEND_DURABLE);
     this.linesInFile = out.length;
   }
 

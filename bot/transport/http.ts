@@ -9,6 +9,7 @@
  * signature and must be answered with its challenge within 1 s.
  */
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { Hono } from "hono";
 import type { Listeners } from "../app.ts";
 import { decryptEvent, SIGNATURE_WINDOW_MS, signatureOk, timestampFresh, tokenOk } from "../feishu/crypto.ts";
@@ -35,16 +36,50 @@ export interface HttpTransportOptions {
 
 type Verified = { ok: true; body: Record<string, unknown> } | { ok: false; status: 400 | 401 | 413; message: string };
 
+/** What @hono/node-server passes as the app's env: the Node request under the Fetch one. */
+type NodeBindings = { incoming?: IncomingMessage };
+
 /**
  * The body, counted while it streams: past `max` bytes reading stops (the rest is never
- * buffered) and null is returned — whether or not a Content-Length was sent.
+ * buffered) and null is returned — whether or not a Content-Length was sent. Served by
+ * @hono/node-server, the Node request is read directly: building the Fetch Request's body
+ * stream costs more than everything else the ack does.
  */
-export async function readBody(req: Request, max: number): Promise<Uint8Array | null> {
+export async function readBody(req: Request, max: number, incoming?: IncomingMessage): Promise<Uint8Array | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) {
-    await req.body?.cancel().catch(() => {});
+    if (!incoming) await req.body?.cancel().catch(() => {});
     return null;
   }
+  return incoming ? readIncoming(incoming, max) : readStream(req, max);
+}
+
+function readIncoming(incoming: IncomingMessage, max: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = (v: Uint8Array | null) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", onError);
+      resolve(v);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > max) {
+        // Stop reading: the 413 closes the connection, so the rest is never pulled off the socket.
+        incoming.pause();
+        done(null);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    const onError = (e: Error) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", onError);
+      reject(e);
+    };
+    incoming.on("data", onData).on("end", onEnd).on("error", onError);
+  });
+}
+
+async function readStream(req: Request, max: number): Promise<Uint8Array | null> {
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -69,8 +104,8 @@ export async function readBody(req: Request, max: number): Promise<Uint8Array | 
 }
 
 /** Read, size-check, decrypt and authenticate one Feishu POST. */
-async function verify(req: Request, o: WebhookAuth, now: () => Date): Promise<Verified | { challenge: string }> {
-  const raw = await readBody(req, MAX_BODY_BYTES);
+async function verify(req: Request, incoming: IncomingMessage | undefined, o: WebhookAuth, now: () => Date): Promise<Verified | { challenge: string }> {
+  const raw = await readBody(req, MAX_BODY_BYTES, incoming);
   if (!raw) return { ok: false, status: 413, message: "请求体超过 1 MB" };
   let body: Record<string, unknown>;
   try {
@@ -122,11 +157,12 @@ export function createHttpApp(o: HttpTransportOptions) {
   const feishuRoute = (path: string, auth: WebhookAuth) =>
     app.post(path, async (c) => {
       const log = o.log.child({ req: randomUUID().slice(0, 8), path });
-      const v = await verify(c.req.raw, auth, o.now);
+      const v = await verify(c.req.raw, (c.env as NodeBindings | undefined)?.incoming, auth, o.now);
       if ("challenge" in v) return c.json({ challenge: v.challenge });
       if (!v.ok) {
         log.warn({ status: v.status }, `拒绝 ${path}：${v.message}`);
-        return c.json({ error: v.message }, v.status);
+        // An oversized body is left unread: closing the connection is the only way to stop it.
+        return c.json({ error: v.message }, v.status, v.status === 413 ? { connection: "close" } : undefined);
       }
       const env = envelope.safeParse(v.body);
       if (!env.success) {
