@@ -28,6 +28,9 @@ export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 2000, maxDelayMs: 60_0
 /** Runs after a job's failures; past this many starts without a finish, a resumed job is given up. */
 export const MAX_STARTS = 3;
 
+/** How often a replica looks for work left by a silent one (see WorkStore.takeOver). */
+export const TAKE_OVER_EVERY_MS = 2000;
+
 /**
  * Said to the transport: refuse the event with 503 (Feishu re-sends it) — while shutting down, or
  * while the shared state cannot be reached (answering without dedupe could answer twice).
@@ -67,7 +70,7 @@ export class Work {
   private takeOverTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: { store: WorkStore; queue: ChatQueue; handlers: JobHandlers; log: Logger; retry?: RetryPolicy; takeOverEveryMs?: number },
+    private readonly deps: { store: WorkStore; queue: ChatQueue; handlers: JobHandlers; log: Logger; retry?: RetryPolicy },
   ) {
     this.delays = retryDelays(deps.retry ?? DEFAULT_RETRY);
   }
@@ -107,7 +110,7 @@ export class Work {
           })
           .catch((e) => this.deps.log.error({ err: errText(e) }, `检查失联副本的工作失败：${errText(e)}`))
           .finally(() => (busy = false));
-      }, this.deps.takeOverEveryMs ?? 2000);
+      }, TAKE_OVER_EVERY_MS);
       this.takeOverTimer.unref();
     }
     return jobs.length;

@@ -185,6 +185,21 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     expect(b.records.some((r) => r.level === 50)).toBe(false);
   }, 120_000);
 
+  it("a replica stopped (as on SIGTERM) with work queued hands it over at once: the other answers it, once each", async () => {
+    const url = redis.url(++db);
+    const a = await replica(url);
+    const b = await replica(url);
+    fake.stall("reply", 200, 100_000);
+    const evs = Array.from({ length: 40 }, (_, i) => messageEvent({ text: "/帮助", chatId: `oc_t${i % 10}` }));
+    for (const ev of evs) expect((await a.send(ev)).status).toBe(200);
+    await a.bot.close(100);
+    expect(a.logs.join("\n")).toMatch(/\d+ 项未完成的工作已交出/);
+    // Well before the 20 s after which a silent replica's work is taken over.
+    await until(() => evs.every((ev) => repliesTo(ev.event.message.message_id) > 0), "the other replica to answer the handed-over work", 800);
+    for (const ev of evs) expect(repliesTo(ev.event.message.message_id)).toBe(1);
+    expect(b.logs.join("\n")).toMatch(/接手其他副本已确认未完成的 \d+ 项工作/);
+  }, 60_000);
+
   it("reminders over a simulated January with both replicas ticking: each sent exactly once", async () => {
     const url = redis.url(++db);
     const clock = { t: Date.parse("2026-01-01T00:00:00+08:00") };

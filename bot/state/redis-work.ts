@@ -22,7 +22,7 @@ import { DEDUPE_TTL_MS } from "./journal.ts";
 import type { RedisLink } from "./redis-link.ts";
 import type { Job, Outcome, WorkStore } from "./state.ts";
 
-/** A replica silent this long has its jobs taken over: with a check every 2 s, within 30 s of going silent. */
+/** A replica silent this long has its jobs taken over: with Work's check every 2 s, within 30 s of going silent. */
 export const TAKE_OVER_AFTER_MS = 20_000;
 const GROUP = "replicas";
 /** Consumers that left nothing pending are removed from the group after this long. */
@@ -243,6 +243,7 @@ export class RedisWork implements WorkStore {
     for (let i = 0; i < ids.length; i += 500) {
       await this.o.link.eval(RELEASE, [this.stream], [GROUP, this.o.consumer, this.takeOverAfterMs, ...ids.slice(i, i + 500)]);
     }
+    if (ids.length) this.o.log.info({ jobs: ids.length }, `${ids.length} 项未完成的工作已交出，其他副本（或本副本重启后）随即接手`);
     this.held.clear();
   }
 }
