@@ -195,7 +195,10 @@ export class RedisWork implements WorkStore {
         continue;
       }
       const { k, kind, chat, t } = f.data;
+      // Already running here (its renewals failed while Redis was away): not run a second time.
+      const mine = this.held.has(k);
       this.held.set(k, c.id);
+      if (mine) continue;
       jobs.push({ key: k, kind, chat, payload, acceptedAt: t, starts: counts[i] ?? 0 });
     }
     return jobs.sort((a, b) => a.acceptedAt - b.acceptedAt);

@@ -132,6 +132,13 @@ return n
 `;
 
 const hashReply = z.record(z.string(), z.string());
+const jsonOrUndefined = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+};
 
 export class RedisReminders implements ReminderStore {
   private readonly subs: string;
@@ -160,12 +167,7 @@ export class RedisReminders implements ReminderStore {
   private values<T>(reply: unknown, schema: z.ZodType<T>, what: string): T[] {
     const out: T[] = [];
     for (const [field, raw] of Object.entries(hashReply.parse(reply))) {
-      let parsed: ReturnType<typeof schema.safeParse>;
-      try {
-        parsed = schema.safeParse(JSON.parse(raw));
-      } catch {
-        parsed = { success: false } as ReturnType<typeof schema.safeParse>;
-      }
+      const parsed = schema.safeParse(jsonOrUndefined(raw));
       if (parsed.success) out.push(parsed.data);
       else this.log.error({ field }, `Redis 里的一项${what}格式不对，已忽略：${raw.slice(0, 200)}`);
     }
