@@ -200,6 +200,26 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     expect(b.logs.join("\n")).toMatch(/接手其他副本已确认未完成的 \d+ 项工作/);
   }, 60_000);
 
+  it("a job three replicas went silent holding (it took each down) is given up by the next, and the chat told", async () => {
+    const url = redis.url(++db);
+    const ev = messageEvent({ text: "/帮助", chatId: "oc_poison" });
+    fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_poison", chatType: "p2p", msgType: "text", content: ev.event.message.content });
+    const first = await openRedisState({ url, log: memoryLog().log, uploadsDir: tmp() });
+    expect(await first.work.accept({ key: `msg:${ev.event.message.message_id}`, kind: "message", chat: "oc_poison", payload: ev.event, acceptedAt: Date.now() })).toBe(true);
+    // As if delivered to three replicas that each died with it: its delivery count, and silent since.
+    const raw = createClient({ url });
+    await raw.connect();
+    closers.push(() => raw.close());
+    const [[id]] = (await raw.sendCommand(["XPENDING", "nianbao:work", "replicas", "-", "+", "1"])) as [string][];
+    await raw.sendCommand(["XCLAIM", "nianbao:work", "replicas", "gone", "0", id, "IDLE", "60000", "RETRYCOUNT", "3", "JUSTID"]);
+    closers.push(() => first.close());
+    const h = await replica(url);
+    await h.idle();
+    expect(fake.cards()).toEqual([]);
+    expect(fake.texts()[0]).toContain("服务多次中断");
+    expect(h.logs.join("\n")).toContain("任务已启动 3 次都没有完成");
+  });
+
   it("reminders over a simulated January with both replicas ticking: each sent exactly once", async () => {
     const url = redis.url(++db);
     const clock = { t: Date.parse("2026-01-01T00:00:00+08:00") };

@@ -13,6 +13,7 @@
  * - finish: XACK and XDEL (the stream keeps unfinished work only); the dedupe key stays until it expires.
  * - close: what is still held is marked idle for `takeOverAfterMs` (XCLAIM … IDLE), so another
  *   replica (or this one, restarted) takes it over at once.
+ * - A job's `starts` is its delivery count less one: how many replicas went silent holding it.
  *
  * Everything read back is checked with zod; an entry that is not a job is logged and dropped.
  */
@@ -48,8 +49,17 @@ return id
 const FINISH = `
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
-redis.call('HDEL', KEYS[2], ARGV[3])
 return 1
+`;
+
+/** How many times each entry was delivered (to the replica that accepted it, then to each that took it over). */
+const DELIVERIES = `
+local out = {}
+for i = 2, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  out[i - 1] = p[1] and p[1][4] or 0
+end
+return out
 `;
 
 /** Renew the idle time of entries still this consumer's; returns those another replica took. */
@@ -66,12 +76,15 @@ end
 return lost
 `;
 
-/** Entries still this consumer's are marked idle for ARGV[3] ms: the next takeOver anywhere takes them. */
+/**
+ * Entries still this consumer's are marked idle for ARGV[3] ms, so the next takeOver anywhere
+ * takes them; their delivery count is taken back by one, as a handover is not a crash.
+ */
 const RELEASE = `
 for i = 4, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
   if p[1] and p[1][2] == ARGV[2] then
-    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', ARGV[3], 'JUSTID')
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', ARGV[3], 'RETRYCOUNT', math.max(0, p[1][4] - 1), 'JUSTID')
   end
 end
 return 1
@@ -99,12 +112,10 @@ export class RedisWork implements WorkStore {
   private readonly heartbeat: NodeJS.Timeout;
   private lastForget = 0;
   private readonly stream: string;
-  private readonly starts: string;
   readonly takeOverAfterMs: number;
 
   constructor(private readonly o: RedisWorkOptions) {
     this.stream = o.link.key("work");
-    this.starts = o.link.key("work:starts");
     this.takeOverAfterMs = o.takeOverAfterMs ?? TAKE_OVER_AFTER_MS;
     this.heartbeat = setInterval(() => void this.touch(), Math.max(200, Math.floor(this.takeOverAfterMs / 4)));
     this.heartbeat.unref();
@@ -129,16 +140,19 @@ export class RedisWork implements WorkStore {
     return true;
   }
 
-  async started(key: string): Promise<void> {
-    await this.o.link.command(["HINCRBY", this.starts, key, "1"]);
-  }
+  /**
+   * Nothing to write: the stream counts deliveries — one when accepted, one more each time a
+   * silent replica's job is taken over — and a job taken over from MAX_STARTS replicas that each
+   * went silent holding it is given up (Work). Retries within a live replica do not count.
+   */
+  async started(_key: string): Promise<void> {}
 
   async finish(key: string, _outcome: Outcome): Promise<void> {
     const id = this.held.get(key);
     if (id === undefined) return;
     this.held.delete(key);
     try {
-      await this.o.link.eval(FINISH, [this.stream, this.starts], [GROUP, id, key]);
+      await this.o.link.eval(FINISH, [this.stream], [GROUP, id]);
     } catch (e) {
       // Done here, not yet recorded: no longer renewed, and recorded by a later heartbeat.
       this.unrecorded.set(key, id);
@@ -181,7 +195,7 @@ export class RedisWork implements WorkStore {
     }
     await this.forgetGoneConsumers();
     if (!claimed.length) return [];
-    const counts = z.array(z.coerce.number().nullable()).parse(await link.command(["HMGET", this.starts, ...claimed.map((c) => c.fields.k ?? "")]));
+    const deliveries = z.array(z.number()).parse(await link.eval(DELIVERIES, [this.stream], [GROUP, ...claimed.map((c) => c.id)]));
     const jobs: Job[] = [];
     for (const [i, c] of claimed.entries()) {
       const f = jobFields.safeParse(c.fields);
@@ -191,7 +205,7 @@ export class RedisWork implements WorkStore {
         payload = JSON.parse(f.data.p);
       } catch (e) {
         log.error({ entry: c.id }, `工作队列里的记录 ${c.id} 不是有效的任务（${errText(e)}），已丢弃`);
-        await link.eval(FINISH, [this.stream, this.starts], [GROUP, c.id, c.fields.k ?? ""]);
+        await link.eval(FINISH, [this.stream], [GROUP, c.id]);
         continue;
       }
       const { k, kind, chat, t } = f.data;
@@ -199,7 +213,8 @@ export class RedisWork implements WorkStore {
       const mine = this.held.has(k);
       this.held.set(k, c.id);
       if (mine) continue;
-      jobs.push({ key: k, kind, chat, payload, acceptedAt: t, starts: counts[i] ?? 0 });
+      // Every delivery before this one was to a replica that went silent holding it.
+      jobs.push({ key: k, kind, chat, payload, acceptedAt: t, starts: Math.max(0, (deliveries[i] ?? 1) - 1) });
     }
     return jobs.sort((a, b) => a.acceptedAt - b.acceptedAt);
   }
@@ -208,7 +223,7 @@ export class RedisWork implements WorkStore {
   private async touch() {
     for (const [key, id] of this.unrecorded) {
       try {
-        await this.o.link.eval(FINISH, [this.stream, this.starts], [GROUP, id, key]);
+        await this.o.link.eval(FINISH, [this.stream], [GROUP, id]);
         this.unrecorded.delete(key);
       } catch {
         break;

@@ -2,7 +2,7 @@
  * The state shared by several replicas of the bot, in one Redis (REDIS_URL), keys under
  * `nianbao:`:
  * - work — the work journal as a Stream with a consumer group (./redis-work.ts); `dedupe:<key>`
- *   the event dedupe (SET NX PX, 8 h); `work:starts` runs started per unfinished job;
+ *   the event dedupe (SET NX PX, 8 h);
  * - `card:<button>` — card-button claims (SET NX PX), so a second click on any replica waits;
  * - `subscriptions`, `deadlines` — hashes of reminder subscriptions and local deadlines, one
  *   field per chat and scope (per date and scope), the value JSON;
