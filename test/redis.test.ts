@@ -195,7 +195,7 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     await a.bot.close(100);
     expect(a.logs.join("\n")).toMatch(/\d+ 项未完成的工作已交出/);
     // Well before the 20 s after which a silent replica's work is taken over.
-    await until(() => evs.every((ev) => repliesTo(ev.event.message.message_id) > 0), "the other replica to answer the handed-over work", 800);
+    await until(() => evs.every((ev) => repliesTo(ev.event.message.message_id) > 0), "the other replica to answer the handed-over work", 1200);
     for (const ev of evs) expect(repliesTo(ev.event.message.message_id)).toBe(1);
     expect(b.logs.join("\n")).toMatch(/接手其他副本已确认未完成的 \d+ 项工作/);
   }, 60_000);
@@ -292,7 +292,7 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     expect(text(fake.message(card.messageId)!.card)).toContain("已加入资料库");
     expect(ask(b)).toBe(15);
     // Replica A does not watch the folder here: only the signal through Redis can tell it.
-    await until(() => ask(a) === 15, "the other replica to read the new report", 500);
+    await until(() => ask(a) === 15, "the other replica to read the new report", 1500);
     expect(a.logs.join("\n")).toContain("另一副本更新了资料库");
   }, 60_000);
 
