@@ -17,7 +17,7 @@ import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport } from "../parser/index.ts";
 import { loadConfig, uploadsDir } from "../bot/config.ts";
 import { redactUrl } from "../bot/state/redis-link.ts";
-import { memoryLog, testBot, type TestBotOptions, testConfig } from "./helpers/bot.ts";
+import { memoryLog, testBot, type TestBotOptions, testConfig, userSent } from "./helpers/bot.ts";
 import { cardActionEvent, feishuRequest, messageEvent } from "./helpers/events.ts";
 import { type BotProcess, startBotProcess } from "./helpers/process.ts";
 import { type RedisServer, skipRedisTests, startRedis } from "./helpers/redis.ts";
@@ -134,11 +134,7 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     const url = redis.url(++db);
     const reportsDir = sharedReports();
     const [a, b] = await Promise.all([processReplica(url, reportsDir), processReplica(url, reportsDir)]);
-    const evs = Array.from({ length: 2000 }, (_, i) => messageEvent({ text: "/帮助", chatId: `oc_${i % 50}` }));
-    for (const ev of evs) {
-      const m = ev.event.message;
-      fake.userSent({ messageId: m.message_id, chatId: m.chat_id, chatType: "p2p", msgType: "text", content: m.content });
-    }
+    const evs = Array.from({ length: 2000 }, (_, i) => userSent(fake, messageEvent({ text: "/帮助", chatId: `oc_${i % 50}` })));
     const statuses: number[] = [];
     await pool(evs, 32, async (ev, i) => {
       const [first, other] = i % 2 ? [a, b] : [b, a];
@@ -167,11 +163,7 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
     const env = { REDIS_TAKEOVER_MS: "2000" };
     const [a, b] = await Promise.all([processReplica(url, reportsDir, env), processReplica(url, reportsDir, env)]);
     fake.stall("reply", 100, 100_000);
-    const evs = Array.from({ length: 200 }, (_, i) => messageEvent({ text: "/帮助", chatId: `oc_k${i % 20}` }));
-    for (const ev of evs) {
-      const m = ev.event.message;
-      fake.userSent({ messageId: m.message_id, chatId: m.chat_id, chatType: "p2p", msgType: "text", content: m.content });
-    }
+    const evs = Array.from({ length: 200 }, (_, i) => userSent(fake, messageEvent({ text: "/帮助", chatId: `oc_k${i % 20}` })));
     const statuses = await Promise.all(evs.map((ev) => post(a.url, ev)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     a.child.kill("SIGKILL");
@@ -202,8 +194,7 @@ describe.skipIf(skipRedisTests())("two replicas on one Redis", () => {
 
   it("a job three replicas went silent holding (it took each down) is given up by the next, and the chat told", async () => {
     const url = redis.url(++db);
-    const ev = messageEvent({ text: "/帮助", chatId: "oc_poison" });
-    fake.userSent({ messageId: ev.event.message.message_id, chatId: "oc_poison", chatType: "p2p", msgType: "text", content: ev.event.message.content });
+    const ev = userSent(fake, messageEvent({ text: "/帮助", chatId: "oc_poison" }));
     const first = await openRedisState({ url, log: memoryLog().log, uploadsDir: tmp() });
     expect(await first.work.accept({ key: `msg:${ev.event.message.message_id}`, kind: "message", chat: "oc_poison", payload: ev.event, acceptedAt: Date.now() })).toBe(true);
     // As if delivered to three replicas that each died with it: its delivery count, and silent since.
