@@ -11,7 +11,7 @@ import { type CommandContext, define } from "./command.ts";
 import { figureFromKey, figureKey, figureLabel, figureValue, summable } from "./figures.ts";
 import { unreadProblem } from "./query.ts";
 import { figureKeySchema, yearSchema } from "./schemas.ts";
-import { type Question, understand } from "./understand.ts";
+import { namedOrgans, type Question, understand, yearsNamed } from "./understand.ts";
 
 const scopeArgs = {
   level: z.enum(["province", "city", "county", "township", "department"]).optional(),
@@ -26,13 +26,27 @@ export function readScope(q: Question): { level?: OrganLevel; area?: string } {
   if (/乡镇|街道|各镇|各乡/.test(q.unread)) out.level = "township";
   else if (/部门|各局|委办局|单位部门/.test(q.unread)) out.level = "department";
   else if (/县区政府|区县政府|县级政府|县区/.test(q.unread)) out.level = "county";
-  const place = q.mentions.find((m) => m.kind === "organ" && !m.organ.body);
-  if (place && place.kind === "organ") out.area = place.organ.places[place.organ.places.length - 1];
+  const place = namedOrgans(q).find((o) => !o.body);
+  if (place) out.area = place.places[place.places.length - 1];
   else {
     const written = /([\p{Script=Han}]{2,8}?(?:省|市|县|区|旗|州))/u.exec(q.unread.replace(/全[县区市省]/g, ""))?.[1];
     if (written) out.area = written;
   }
   return out;
+}
+
+/**
+ * The scope of an area question; 「全县」 with no county named is the library's one county, or
+ * the user picks which (never every county added up).
+ */
+function scopeOrChoice<A extends Record<string, unknown>>(command: string, q: Question, ctx: CommandContext, args: A): { args: A & ReturnType<typeof readScope> } | { answer: Answer } {
+  const scope = readScope(q);
+  const whole = /全([县区市省旗])/.exec(q.text);
+  if (!whole || scope.area) return { args: { ...args, ...scope } };
+  const areas = [...new Set(ctx.store.organs.flatMap((o) => o.places.filter((p) => p.endsWith(whole[1]))))].sort();
+  if (areas.length === 1) return { args: { ...args, ...scope, area: areas[0] } };
+  if (!areas.length) return { answer: errorAnswer(command, `资料库里没有哪个${whole[1]}的单位，请说明地区`, [`已收录 ${ctx.store.organs.length} 个单位`]) };
+  return { answer: choiceAnswer(command, `「全${whole[1]}」指哪个${whole[1]}？请选一个`, areas.slice(0, 12).map((area) => ({ label: area, command, args: { ...args, ...scope, area } }))) };
 }
 
 export function inScope(o: Organ, scope: { level?: OrganLevel; area?: string }): boolean {
@@ -50,7 +64,7 @@ function latestYear(store: ReportStore, now: Date): number {
 /** Year and figure of a question over many organs, or the answer that says what is missing. */
 function readYearAndFigure(command: string, text: string, ctx: CommandContext, requireFigure: boolean): { answer: Answer } | { q: Question; year: number; figure: string } {
   const q = understand(text, ctx.store, ctx.now);
-  const years = [...new Set(q.years.flatMap((y) => (y.kind === "year" ? [y.year] : [])))];
+  const years = yearsNamed(q);
   const problem = q.unknownWords.length ? unreadProblem(q) : null;
   if (problem) return { answer: errorAnswer(command, problem) };
   if (years.length > 1) return { answer: errorAnswer(command, "一次问到了几个年份，请只说一个", [`例如：/${command} ${years[0]} 依申请数`]) };
@@ -81,7 +95,8 @@ export const ranking = define({
     const r = readYearAndFigure("排行", text, ctx, true);
     if ("answer" in r) return r;
     const top = /前\s*(\d+)|top\s*(\d+)/i.exec(text);
-    return { args: { year: r.year, figure: r.figure, top: top ? Number(top[1] ?? top[2]) : undefined, ascending: /最少|最低|倒数/.test(text), ...readScope(r.q) } };
+    const args = { year: r.year, figure: r.figure, top: top ? Number(top[1] ?? top[2]) : undefined, ascending: /最少|最低|倒数/.test(text) };
+    return scopeOrChoice("排行", r.q, ctx, args);
   },
   run: ({ year, figure: fk, top, ascending, level, area }, ctx) => {
     const figure = figureFromKey(fk)!;
@@ -134,7 +149,7 @@ export const total = define({
   read: (text, ctx) => {
     const r = readYearAndFigure("合计", text, ctx, true);
     if ("answer" in r) return r;
-    return { args: { year: r.year, figure: r.figure, ...readScope(r.q) } };
+    return scopeOrChoice("合计", r.q, ctx, { year: r.year, figure: r.figure });
   },
   run: ({ year, figure: fk, level, area }, ctx) => {
     const figure = figureFromKey(fk)!;

@@ -3,6 +3,7 @@
  * read into a command with structured arguments (an Invocation); a button or menu item carries
  * one already. Either way the arguments are checked by the command's schema, then it runs.
  */
+import { splitPlaces } from "../parser/index.ts";
 import { type Answer, errorAnswer, makeAnswer } from "./answer.ts";
 import type { CommandContext, CommandDef, Invocation } from "./command.ts";
 import { readScope } from "./area-commands.ts";
@@ -56,6 +57,19 @@ export function invokeText(cmd: CommandDef, text: string, ctx: CommandContext): 
   return invoke({ command: cmd.name, args: read.args as Record<string, unknown> }, ctx, read.notes ?? []);
 }
 
+const WHOLE_AREA = /全[县区市省旗]|各单位|所有单位|全部单位/;
+
+/**
+ * Words that only say which organs (宁海县 各乡镇, 部门): a sum over them is still one figure. A
+ * place alone is not (「宁海县依申请数合计」 asks for 宁海县's own report, which may be missing).
+ */
+function onlyScopeWords(unread: string): boolean {
+  const words = unread.split(" ").filter(Boolean);
+  const scope = words.filter((w) => SCOPE_WORD.test(w));
+  return words.every((w) => SCOPE_WORD.test(w) || splitPlaces(w) !== null) && (scope.length > 0 || words.length === 0);
+}
+const SCOPE_WORD = /^(?:各|全|所有|全部)?(?:乡镇|街道|镇|乡|部门|单位|县区|区县)$/;
+
 /** The command a free-text question is. */
 export function intentOf(text: string, q: Question): string {
   const organs = namedOrgans(q);
@@ -68,13 +82,15 @@ export function intentOf(text: string, q: Question): string {
   if (INTENTS.unpublished.test(text)) return "未发布";
   if (INTENTS.audit.test(text) && !organNamed) return "审查";
   if (INTENTS.checks.test(text)) return "校验";
-  if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN" || y.kind === "range")) return "趋势";
+  // 「近三年」 asks for a trend; 「2021年到2023年」 without 趋势 is several years of one figure, asked like two years are.
+  if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN")) return "趋势";
   if (organs.length >= 2 && (INTENTS.compare.test(text) || q.terms.some((m) => m.terms.some((t) => t.t === "versus")))) return "对比";
   // An area with 乡镇/部门 (「宁海县哪个乡镇申请最多」) is a scope, not the organ asked about.
-  const scoped = organs.length === 1 && !organs[0].body && readScope(q).level !== undefined;
+  // So is a government with 全县/各单位 (「沭阳县全县依申请数合计」): the area, not its own report.
+  const scoped = organs.length === 1 && !organs[0].body && (readScope(q).level !== undefined || WHOLE_AREA.test(text));
   if (INTENTS.ranking.test(text) && (organs.length === 0 || scoped)) return "排行";
   if (INTENTS.total.test(text) && (organs.length === 0 || scoped)) return "合计";
-  if ((organs.length === 0 && !organNamed) && figure && /一共|总共|合计|加起来|共计/.test(text) && !q.unread) return "合计";
+  if (organs.length === 0 && !organNamed && figure && /一共|总共|合计|加起来|共计/.test(text) && onlyScopeWords(q.unread)) return "合计";
   if (organNamed && !figure && !q.baseYear) return "报告";
   if (!organNamed && !figure) return "unknown";
   return "查询";

@@ -12,7 +12,7 @@ import { reviewInLibrary } from "./review-commands.ts";
 import { unreadProblem } from "./query.ts";
 import { figureKeySchema, organKeySchema, yearSchema } from "./schemas.ts";
 import { latestYear, pickOrgan, pickReport, pickYear } from "./select.ts";
-import { namedOrgans, type Question, understand } from "./understand.ts";
+import { namedOrgans, understand, yearsNamed } from "./understand.ts";
 
 const NEW_APPLICATIONS = "B:new:total";
 
@@ -35,7 +35,7 @@ export const report = define({
     const y = "args" in year ? year.args.year : undefined;
     const picked = pickOrgan("报告", q, ctx.store, (o) => ({ label: ctx.store.displayName(o), command: "报告", args: { organ: o.key, year: y } }), y);
     if ("answer" in picked) return picked;
-    if ("answer" in year) return { answer: choiceAnswer("报告", "一次问到了几个年份，请选一个", yearsOf(q).map((x) => ({ label: `${ctx.store.displayName(picked.organ)} ${x} 年`, command: "报告", args: { organ: picked.organ.key, year: x } }))) };
+    if ("answer" in year) return { answer: choiceAnswer("报告", "一次问到了几个年份，请选一个", yearsNamed(q).map((x) => ({ label: `${ctx.store.displayName(picked.organ)} ${x} 年`, command: "报告", args: { organ: picked.organ.key, year: x } }))) };
     return { args: { organ: picked.organ.key, year: y }, notes: picked.notes };
   },
   run: ({ organ: key, year }, ctx, notes) => {
@@ -68,7 +68,6 @@ export const report = define({
   },
 });
 
-const yearsOf = (q: Question) => [...new Set(q.years.flatMap((y) => (y.kind === "year" ? [y.year] : [])))];
 
 // ---------------------------------------------------------------- /趋势
 

@@ -11,7 +11,7 @@ import { type CommandContext, define } from "./command.ts";
 import { aColumns, type Figure, figureCells, figureFromKey, figureKey, figureLabel, figureValue, percent } from "./figures.ts";
 import { organKeySchema, figureKeySchema, yearSchema } from "./schemas.ts";
 import { pickOrgan, pickReport, pickYear } from "./select.ts";
-import { namedOrgans, type Question, understand } from "./understand.ts";
+import { namedOrgans, type Question, understand, yearsNamed } from "./understand.ts";
 
 /** A place written somewhere in the question (宁海县, 江苏省): it says where, not which figure. */
 const PLACE_WORD = /^[\p{Script=Han}]{1,10}(?:省|市|县|区|旗|州|盟)$|^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)$/u;
@@ -83,7 +83,7 @@ export function readQuery(text: string, ctx: CommandContext, q: Question = under
   }
   if ("answer" in yearRead) {
     const fig = firstFigure ? figureKey(firstFigure) : "B:new:total";
-    const years = q.years.flatMap((y) => (y.kind === "year" ? [y.year] : []));
+    const years = yearsNamed(q);
     return {
       answer: choiceAnswer("查询", `一次问到了 ${new Set(years).size} 个年份，请选一个`, [
         ...[...new Set(years)].map((y) => queryAction(`${name} ${y} 年 ${firstFigure ? figureLabel(firstFigure) : ""}`.trim(), { organ: organ.key, year: y, figure: fig })),
@@ -98,6 +98,8 @@ export function readQuery(text: string, ctx: CommandContext, q: Question = under
   if (figureRead.kind === "choice") {
     const report = organ.reports.get(year ?? Math.max(...organ.reports.keys()));
     const options = report ? figureRead.options.filter((f) => !("absent" in figureCells(f, report.template, report))) : figureRead.options;
+    // 「行政许可多少」 of a 2021 report: its template has one column, so that is the one asked.
+    if (figureRead.oneOf && options.length === 1) return { args: { organ: organ.key, year, figure: figureKey(options[0]) }, notes };
     return {
       answer: choiceAnswer(
         "查询",

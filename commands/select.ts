@@ -4,10 +4,10 @@
  * said so), and the answers to give when one of them cannot be settled.
  */
 import type { Organ, ReportStore } from "../index/store.ts";
-import type { Report } from "../parser/index.ts";
+import { chainsOf, placeAgrees, type Report, splitPlaces } from "../parser/index.ts";
 import { type Action, type Answer, choiceAnswer, errorAnswer } from "./answer.ts";
 import type { Read } from "./command.ts";
-import type { Question } from "./understand.ts";
+import { type Question, yearsNamed } from "./understand.ts";
 
 /** Organ picked for a command, or the answer explaining why none can be. */
 export type OrganPick = { organ: Organ; notes: string[] } | { answer: Answer };
@@ -22,6 +22,50 @@ export function unknownName(q: Question): string {
 }
 
 export function pickOrgan(command: string, q: Question, store: ReportStore, retry: Retry, year?: number): OrganPick {
+  const picked = pickNamedOrgan(command, q, store, retry, year);
+  if ("answer" in picked) return picked;
+  const conflict = placeConflict(command, q, picked.organ, store, retry);
+  return conflict ? { answer: conflict } : picked;
+}
+
+/**
+ * Places the user wrote beside the name (宁海 in 宁海西店镇, 江苏省 in 洪泽区（江苏省）) must be the
+ * organ's: one that is another place (北京市 for 上海市人民政府办公厅, 四川 for 桦川县悦来镇) means an
+ * organ the data does not have; one the data cannot confirm is asked, never assumed. Words there
+ * that are not places are words the bot did not read.
+ */
+function placeConflict(command: string, q: Question, organ: Organ, store: ReportStore, retry: Retry): Answer | null {
+  const name = store.displayName(organ);
+  const own = [...organ.places, ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
+  const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
+  for (const word of written) {
+    const pieces = splitPlaces(word);
+    if (!pieces) return errorAnswer(command, `没看懂「${word}」，为免答错，请换个说法（例如用年报上的单位全称）`, [`例如：${name} 依申请数`]);
+    for (const piece of pieces) {
+      const agrees = placeAgrees(piece, own);
+      if (agrees === false) {
+        const where = own.length ? `资料库里的「${name}」在${whereOf(own)}，不在${piece}` : `资料库里只有「${name}」，不是${piece}的`;
+        return errorAnswer(command, `资料库里没有${piece}的这个单位的年报`, [where], ["不会用其他地方的数字代替"]);
+      }
+      if (agrees === undefined) {
+        return choiceAnswer(command, `无法确认资料库里的「${name}」是否在「${piece}」（年报没有写明所属地区），如果指的就是它，请点：`, [retry(organ)]);
+      }
+    }
+  }
+  return null;
+}
+
+/** A word that reads as a place name (it ends in a level word, or is a province). */
+const PLACE_LIKE = /^[\p{Script=Han}]{1,10}(?:省|市|县|区|旗|州|盟)$|^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)$/u;
+
+/** Where an organ is, by the division list when it knows (江苏省淮安市), else as printed. */
+function whereOf(places: string[]): string {
+  const chain = places.flatMap(chainsOf)[0];
+  const outer = chain ? [...chain.filter((x) => !places.includes(x)), ...places] : places;
+  return [...new Set(outer)].join("");
+}
+
+function pickNamedOrgan(command: string, q: Question, store: ReportStore, retry: Retry, year?: number): OrganPick {
   const organs = [...new Set(q.mentions.flatMap((m) => (m.kind === "organ" ? [m.organ] : [])))];
   if (organs.length >= 1) return { organ: organs[0], notes: [] };
   const several = q.mentions.find((m) => m.kind === "several");
@@ -91,7 +135,7 @@ export function pickReport(command: string, organ: Organ, year: number | undefin
 
 /** The one year a question asks for; several years are a choice; none is undefined. */
 export function pickYear(command: string, q: Question, retry: (year: number) => Action): Read<{ year?: number }> {
-  const years = [...new Set(q.years.flatMap((y) => (y.kind === "year" ? [y.year] : [])))];
+  const years = yearsNamed(q);
   if (years.length > 1) return { answer: choiceAnswer(command, `一次问到了 ${years.length} 个年份，请选一个`, years.map(retry)) };
   return { args: { year: years[0] } };
 }

@@ -25,6 +25,14 @@ export type YearWord =
   /** 2021到2024年 */
   | { kind: "range"; from: number; to: number; text: string; start: number };
 
+/** The years a question names, a range spelled out (2021到2023年 → 2021, 2022, 2023; at most ten). */
+export function yearsNamed(q: Question): number[] {
+  const out = q.years.flatMap((y) =>
+    y.kind === "year" ? [y.year] : y.kind === "range" ? Array.from({ length: Math.min(10, Math.max(0, y.to - y.from + 1)) }, (_, i) => y.from + i) : [],
+  );
+  return [...new Set(out)];
+}
+
 export interface Question {
   /** The question as read: NFKC, Simplified, lower-case Latin, compact. */
   text: string;
@@ -48,13 +56,15 @@ export interface Question {
 }
 
 /** Punctuation separates words; 、 and / and + are words of the vocabulary. */
-const PUNCTUATION = /[\s,，。.?？!！:：;；"'“”‘’()（）\[\]【】《》<>「」『』~～…·]+/g;
+const PUNCTUATION = /[\s:："'“”‘’()（）\[\]【】《》<>「」『』~～…·]+/g;
+/** Where one clause ends and another may begin (「依申请数，予以公开多少」 asks two things). */
+const CLAUSE_END = /\s*[,，。?？!！;；]+\s*|\.(?!\d)/g;
 
 /** The question normalised for reading: one form of every character, no spaces inside Chinese. */
 export function normalizeQuestion(raw: string): string {
   const text = toSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC")).toLowerCase();
   // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
-  return text.replace(PUNCTUATION, " ").replace(/ +/g, " ").trim();
+  return text.replace(CLAUSE_END, " | ").replace(PUNCTUATION, " ").replace(/ +/g, " ").replace(/^[ |]+|[ |]+$/g, "");
 }
 
 const RELATIVE: [RegExp, number][] = [
@@ -175,9 +185,11 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
 }
 
 /** Organs named (found or assumed from a typing mistake), without repeats. */
+/** Organs a question names, a name with one typing mistake included (it is read as that organ). */
 export function namedOrgans(q: Question): Organ[] {
   const out: Organ[] = [];
   for (const m of q.mentions) if (m.kind === "organ" && !out.includes(m.organ)) out.push(m.organ);
+  if (q.nearMisses.length === 1 && !out.includes(q.nearMisses[0].organ)) out.push(q.nearMisses[0].organ);
   return out;
 }
 

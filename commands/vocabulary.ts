@@ -18,6 +18,8 @@ export type Term =
   | { t: "aCol"; column: string }
   /** A bare 其他: which 其他 depends on what else is named. */
   | { t: "other" }
+  /** 没公开, 被拒: 不予公开 alone, or with 无法提供 and 不予处理 (and 其他处理). */
+  | { t: "notDisclosed" }
   | { t: "openRate" }
   | { t: "share" }
   | { t: "correctionRate" }
@@ -30,6 +32,8 @@ export type Term =
   | { t: "and" }
   /** 比, 对比: two organs side by side, or a year against another. */
   | { t: "versus" }
+  /** The end of a clause (，？；): what follows may be another question. */
+  | { t: "break" }
   /** Words understood to carry no figure (多少, 几件 …). */
   | { t: "filler" };
 
@@ -49,7 +53,9 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "carried over"], [row("carried_over")]],
   [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
   [["部分公开", "部分予以公开", "区分处理", "partially disclosed", "partly disclosed"], [row("partial")]],
-  [["不予公开", "拒绝公开", "不公开", "没公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
+  [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
+  // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
+  [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开"], [{ t: "notDisclosed" }]],
   [["国家秘密", "涉密"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止"], [row("denied.law_forbidden")]],
   [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
@@ -133,7 +139,8 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "差了", "相差"], [{ t: "diff" }]],
   [["一共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
-  [["和", "加上", "加", "与", "及", "以及", "跟", "同", "、", "+", "and", "plus"], [{ t: "and" }]],
+  [["和", "加上", "加", "与", "及", "以及", "跟", "同", "、", "+", "and", "plus", "还有", "另外", "以及还有"], [{ t: "and" }]],
+  [["|"], [{ t: "break" }]],
   [["比", "相比", "比较", "对比", "vs", "versus"], [{ t: "versus" }]],
   [["其他"], [{ t: "other" }]],
   // ---- words that carry no figure: anything else a question says and the bot cannot read gets no number
@@ -144,7 +151,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "帮我", "帮忙", "麻烦", "看看", "看一下", "看下", "告诉我", "一下", "我想知道", "想知道", "知道", "想问", "问一下", "问下", "请", "谢谢", "我", "我们",
       "你", "您", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "该年", "那年", "中", "里", "里面", "当中", "其中", "一项", "该", "这",
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
-      "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还", "还有",
+      "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
       "有没有", "有无", "是否", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
@@ -285,8 +292,8 @@ export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
 
 export type FigureRead =
   | { kind: "figure"; figure: Figure; change?: "growth" | "diff" }
-  /** Several figures could be meant: the user chooses. */
-  | { kind: "choice"; options: Figure[]; why: string }
+  /** Several figures could be meant: the user chooses; `oneOf`: the one a report's template has, when it has one. */
+  | { kind: "choice"; options: Figure[]; why: string; oneOf?: boolean }
   | { kind: "none" };
 
 interface Parts {
@@ -301,10 +308,11 @@ interface Parts {
   openRate: boolean;
   share: boolean;
   correctionRate: boolean;
+  notDisclosed: boolean;
 }
 
 function partsOf(terms: Term[]): Parts {
-  const p: Parts = { bRows: [], bCols: [], apps: false, cGroups: [], cResults: [], aItems: [], aCols: [], other: false, openRate: false, share: false, correctionRate: false };
+  const p: Parts = { bRows: [], bCols: [], apps: false, cGroups: [], cResults: [], aItems: [], aCols: [], other: false, openRate: false, share: false, correctionRate: false, notDisclosed: false };
   const add = <T>(list: T[], x: T) => (list.includes(x) ? undefined : list.push(x));
   for (const t of terms) {
     if (t.t === "bRow") add(p.bRows, t.row);
@@ -318,6 +326,7 @@ function partsOf(terms: Term[]): Parts {
     else if (t.t === "openRate") p.openRate = true;
     else if (t.t === "share") p.share = true;
     else if (t.t === "correctionRate") p.correctionRate = true;
+    else if (t.t === "notDisclosed") p.notDisclosed = true;
   }
   return p;
 }
@@ -330,7 +339,11 @@ function narrowRows(rows: string[]): string[] {
   return rows.filter((r) => !rows.some((o) => o !== r && o.startsWith(`${r}.`)));
 }
 
-type One = { figure: Figure } | { choice: Figure[]; why: string } | null;
+/**
+ * A choice between figures: `several` when they are all named (they can be added up); `oneOf`
+ * when one of them is meant and a report's template may have only one (then it is that one).
+ */
+type One = { figure: Figure } | { choice: Figure[]; why: string; several?: true; oneOf?: true } | null;
 
 /** One figure from the words of one part of a question. */
 function oneFigure(p: Parts): One {
@@ -339,15 +352,24 @@ function oneFigure(p: Parts): One {
     // 「复议纠错率」 names table C only; 「律所申请予以公开」 table B; anything else mixed is two figures.
     return { choice: [], why: "同时提到了不同表格的项目" };
   }
-  const table = tables[0] ?? (p.apps || p.openRate ? "B" : "");
+  const table = tables[0] ?? (p.apps || p.openRate || p.notDisclosed ? "B" : "");
+  if (p.notDisclosed) {
+    if (table !== "B" || p.bRows.length) return { choice: [], why: "「没公开」和其他项目一起问，不清楚指哪一项" };
+    const column = p.bCols[0] ?? "total";
+    const b = (row: string): Figure => ({ kind: "B", row, column });
+    return {
+      choice: [b("denied"), { kind: "sum", parts: [b("denied"), b("unable"), b("not_processed")] }, { kind: "sum", parts: [b("denied"), b("unable"), b("not_processed"), b("other_handling")] }],
+      why: "「没公开」可以只指不予公开，也可以包括无法提供、不予处理（和其他处理）",
+    };
+  }
   if (table === "C") {
     let groups = p.cGroups;
     // 「复议后起诉」 and 「行政复议」 both in one phrase list: the specific group wins.
-    if (groups.length > 1 && groups.includes("litigation")) groups = groups.filter((g) => g !== "litigation");
-    if (groups.length > 1) return { choice: groups.map((g) => ({ kind: "C", group: g, result: p.cResults[0] ?? "total" })), why: "同时提到了几类复议、诉讼" };
+    if (groups.some((g) => g.startsWith("litigation.")) && groups.includes("litigation")) groups = groups.filter((g) => g !== "litigation");
+    if (groups.length > 1) return { choice: groups.map((g) => ({ kind: "C", group: g, result: p.cResults[0] ?? "total" })), why: "同时提到了几类复议、诉讼", several: true };
     if (p.other && !p.cResults.includes("other")) p.cResults.push("other");
     const results = p.cResults.length > 1 && p.cResults.includes("total") ? p.cResults.filter((r) => r !== "total") : p.cResults;
-    if (results.length > 1) return { choice: results.map((r) => ({ kind: "C", group: groups[0] ?? "review", result: r })), why: "同时提到了几种结果" };
+    if (results.length > 1) return { choice: results.map((r) => ({ kind: "C", group: groups[0] ?? "review", result: r })), why: "同时提到了几种结果", several: true };
     const result = results[0] ?? "total";
     if (groups.length === 0) {
       return { choice: C_GROUPS.map((g) => ({ kind: "C", group: g, result })), why: "没有说明是行政复议还是哪一类行政诉讼" };
@@ -358,7 +380,7 @@ function oneFigure(p: Parts): One {
     return { figure: base };
   }
   if (table === "A") {
-    if (p.aItems.length > 1) return { choice: p.aItems.map((i) => ({ kind: "A", item: i, column: defaultAColumn(i) ?? aColumns(i)[0] })), why: "同时提到了几个事项" };
+    if (p.aItems.length > 1) return { choice: p.aItems.map((i) => ({ kind: "A", item: i, column: defaultAColumn(i) ?? aColumns(i)[0] })), why: "同时提到了几个事项", several: true };
     if (p.aItems.length === 0) {
       const options = ["rules", "normative"].flatMap((i) => p.aCols.filter((c) => aColumns(i).includes(c)).map((c) => ({ kind: "A", item: i, column: c }) as Figure));
       return { choice: options, why: "没有说明是规章还是规范性文件" };
@@ -369,8 +391,9 @@ function oneFigure(p: Parts): One {
     if (foreign) return { choice: [], why: `「${figureLabel({ kind: "A", item: it, column: aColumns(it)[0] }).replace(/(处理决定数量|本年.*|上一年.*|采购.*)$/, "")}」没有这一列（${foreign === "amount" ? "金额" : figureLabel({ kind: "A", item: "rules", column: foreign }).replace(/^规章/, "")}）` };
     const cols = p.aCols;
     if (cols.length > 1) return { choice: cols.map((c) => ({ kind: "A", item: it, column: c })), why: "同时提到了几列" };
+    // No column named: 「行政处罚」 means its decisions (domain.md §4.2); 规章 has no such default.
     const column = cols[0] ?? defaultAColumn(it);
-    if (!column) return { choice: aColumns(it).map((c) => ({ kind: "A", item: it, column: c })), why: "没有说明是哪一列" };
+    if (!column) return { choice: aColumns(it).map((c) => ({ kind: "A", item: it, column: c })), why: "没有说明是哪一列", oneOf: true };
     return { figure: { kind: "A", item: it, column } };
   }
   if (table === "B") {
@@ -380,7 +403,7 @@ function oneFigure(p: Parts): One {
       if (rows.includes("other_handling")) rows = rows.map((r) => (r === "other_handling" ? "other_handling.misc" : r));
       else if (!p.bCols.includes("other_org")) return { choice: [], why: "「其他」指哪一项不清楚" };
     }
-    if (rows.length > 1) return { choice: rows.map((r) => ({ kind: "B", row: r, column: p.bCols[0] ?? "total" })), why: "同时提到了几项" };
+    if (rows.length > 1) return { choice: rows.map((r) => ({ kind: "B", row: r, column: p.bCols[0] ?? "total" })), why: "同时提到了几项", several: true };
     const cols = p.bCols;
     if (cols.length > 1) return { choice: cols.map((c) => ({ kind: "B", row: rows[0] ?? "new", column: c })), why: "同时提到了几类申请人" };
     const column = cols[0] ?? "total";
@@ -409,34 +432,88 @@ function defaultAColumn(it: string): string | undefined {
   return undefined;
 }
 
+/** A unit the question asks in (几件, 多少万元, 百分之几): a figure in another unit is not what was asked. */
+type AskedUnit = "count" | "amount" | "percent";
+const COUNT_WORDS = /^(?:多少|几)?[件个起次回宗]$|^(?:多少|几)(?:件|个|起|次|回|宗)$/;
+function unitOfPhrase(phrase: string, terms: Term[]): AskedUnit | null {
+  if (terms.some((t) => t.t !== "filler")) return /百分/.test(phrase) ? "percent" : null;
+  if (COUNT_WORDS.test(phrase)) return "count";
+  if (/^(?:多少)?万?元$|^多少钱$/.test(phrase)) return "amount";
+  if (/百分|%/.test(phrase)) return "percent";
+  return null;
+}
+
+const NESTING_WORDS = new Set(["其中", "中", "里", "里面", "当中"]);
+const FIGURE_TERMS = new Set<Term["t"]>(["bRow", "bCol", "apps", "cGroup", "cResult", "aItem", "aCol", "other", "openRate", "share", "correctionRate", "notDisclosed"]);
+
 /**
  * The figure named by the words found in a question. Figures joined by 和/加/、 with 一共/合计
  * are added up; with 各/分别 (or nothing) they are several questions, which the user picks from.
+ * A clause end between two named figures (「依申请数，予以公开多少」, 「复议几件？诉讼呢？」) is two
+ * questions too, unless what follows is inside the first (「新收申请，其中予以公开的」). The unit
+ * asked must be the figure's: 「行政处罚多少万元」 has no answer, 「同比增加多少件」 is a difference.
  */
 export function composeFigure(matches: TermMatch[]): FigureRead {
   const groups: Term[][] = [[]];
   let sum = false;
   let each = false;
   let change: "growth" | "diff" | undefined;
+  let growthWord = false;
+  let diffWord = false;
+  const units = new Set<AskedUnit>();
+  let clauseEnded = false;
   for (const m of matches) {
+    const unit = unitOfPhrase(m.phrase, m.terms);
+    if (unit) units.add(unit);
+    if (m.terms.some((t) => t.t === "break")) {
+      clauseEnded = true;
+      continue;
+    }
+    if (clauseEnded) {
+      if (NESTING_WORDS.has(m.phrase)) clauseEnded = false;
+      else if (m.terms.some((t) => FIGURE_TERMS.has(t.t))) {
+        if (groups[groups.length - 1].some((t) => FIGURE_TERMS.has(t.t))) groups.push([]);
+        clauseEnded = false;
+      }
+    }
     for (const t of m.terms) {
       if (t.t === "and") groups.push([]);
       else if (t.t === "sum") sum = true;
       else if (t.t === "each") each = true;
-      else if (t.t === "growth") change = "growth";
-      else if (t.t === "diff") change ??= "diff";
-      else if (t.t !== "filler" && t.t !== "versus") groups[groups.length - 1].push(t);
+      else if (t.t === "growth") growthWord = true;
+      else if (t.t === "diff") diffWord = true;
+      else if (t.t !== "filler" && t.t !== "versus" && t.t !== "break") groups[groups.length - 1].push(t);
     }
   }
+  // 「同比增加多少件」 is a difference; 「同比增长」 and 「增长了百分之几」 a growth rate.
+  if (growthWord || diffWord) change = (diffWord || units.has("count")) && !units.has("percent") ? "diff" : "growth";
   const figures: One[] = groups.filter((g) => g.length > 0).map((g) => oneFigure(partsOf(g)));
   if (figures.length === 0 || figures.every((f) => f === null)) return { kind: "none" };
   const found = figures.filter((f): f is NonNullable<One> => f !== null);
-  const choices = found.filter((f): f is { choice: Figure[]; why: string } => "choice" in f);
-  if (choices.length) return { kind: "choice", options: dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure]))), why: choices[0].why };
-  const list = dedupe(found.map((f) => (f as { figure: Figure }).figure));
+  const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
+  const addable = sum && !each && !change;
+  // 「行政复议行政诉讼一共多少」: several named in one phrase, added up when asked to.
+  const named = dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure])));
+  // Only figures in the unit asked: 「行政处罚多少万元」 leaves none, 「行政许可几件」 drops no column.
+  const list = named.filter((f) => !unitMismatch(f, units, change));
+  if (!list.length && named.length) return { kind: "choice", options: [], why: unitMismatch(named[0], units, change)! };
+  if (choices.length && !(addable && choices.every((c) => c.several))) {
+    const oneOf = found.length === 1 && choices[0].oneOf === true && !change;
+    return { kind: "choice", options: list, why: choices[0].why, ...(oneOf ? { oneOf } : {}) };
+  }
   if (list.length === 1) return { kind: "figure", figure: list[0], change };
-  if (sum && !each && !change && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
+  if (addable && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
   return { kind: "choice", options: list, why: "一次问到了几项" };
+}
+
+/** Why a figure is not in the unit asked, or null. */
+function unitMismatch(f: Figure, units: Set<AskedUnit>, change: "growth" | "diff" | undefined): string | null {
+  const amount = f.kind === "A" && f.column === "amount";
+  const rate = f.kind === "openRate" || f.kind === "share" || change === "growth";
+  const label = figureLabel(f);
+  if (units.has("amount") && !amount) return `「${label}」是${rate ? "比例" : "件数"}，没有金额`;
+  if (units.has("count") && amount) return `「${label}」是金额，不是件数`;
+  return null;
 }
 
 function dedupe(fs: Figure[]): Figure[] {

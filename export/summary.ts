@@ -28,6 +28,11 @@ export interface ExportOrgan {
   /** Full name, e.g. 宁海县西店镇人民政府 (this year's report's name when it has one). */
   name: string;
   region: string | null;
+  /**
+   * The area asked for that holds the organ when neither its region nor its name says so
+   * (西店镇 is in 宁海县 by the division list): the workbook it is split into.
+   */
+  area?: string;
   /** This year's report; null when the organ has none this year. */
   report: ExportReport | null;
   /** Whether the organ has last year's report: one without this year's is listed in 未发布. */
@@ -60,11 +65,12 @@ export { inArea };
 export function exportInput(organs: Iterable<OrganWithReports>, year: number, areas: string[] = []): ExportInput {
   const out: ExportOrgan[] = [];
   for (const o of organs) {
-    if (areas.length && !areas.some((a) => inArea(o, a))) continue;
+    const area = areas.find((a) => inArea(o, a));
+    if (areas.length && !area) continue;
     const report = o.reports.get(year) ?? null;
     const hasPreviousReport = o.reports.has(year - 1);
     if (!report && !hasPreviousReport) continue;
-    out.push({ name: report?.organ ?? o.name, region: o.region, report, hasPreviousReport });
+    out.push({ name: report?.organ ?? o.name, region: o.region, ...(area && { area }), report, hasPreviousReport });
   }
   return { year, areas, organs: out };
 }
@@ -306,7 +312,7 @@ const UNKNOWN_REGION = "未注明地区";
 
 function place(o: ExportOrgan): Placed {
   const n = splitOrganName(o.name);
-  return { organ: o, level: organLevel(n), splitRegion: o.region ?? (n.places.length > 1 ? n.places[0] : UNKNOWN_REGION) };
+  return { organ: o, level: organLevel(n), splitRegion: o.region ?? (n.places.length > 1 ? n.places[0] : (o.area ?? UNKNOWN_REGION)) };
 }
 
 /** Region, then level (governments before departments before townships), then name. */

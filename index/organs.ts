@@ -10,7 +10,8 @@
  * contradict the organ's (「北京市悦来镇」 is not 桦川县悦来镇) and a name that goes on into a
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
-import { abbreviations, organInfoOfReport, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
+import { confusable } from "./similar-chars.ts";
+import { abbreviations, organInfoOfReport, placeWithin, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
 
 export interface Organ {
   /** Stable key: region and canonical name; survives a title printed with or without its region. */
@@ -282,17 +283,23 @@ export class OrganIndex {
     found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const taken = new Array<boolean>(text.length).fill(false);
     const out: Mention[] = [];
+    // A name refused because the place in front contradicts it (「苏州市人民政府办公厅」 is not 上海's)
+    // is not read again from a shorter name inside it (「政府办公厅」).
+    const refused: { start: number; end: number }[] = [];
     for (const f of found) {
       if (taken.slice(f.start, f.end).some(Boolean)) continue;
+      if (refused.some((r) => f.start >= r.start && f.end <= r.end)) continue;
       const m = this.read(text, f.start, f.end, f.entries, reader);
-      if (!m) continue;
+      if (m === "elsewhere") refused.push(f);
+      if (!m || m === "elsewhere") continue;
       taken.fill(true, m.start, m.end);
       out.push(m);
     }
     return out.sort((a, b) => a.start - b.start);
   }
 
-  private read(text: string, start: number, end: number, entries: AliasEntry[], reader: NameReader): Mention | null {
+  /** The mention, null when the name is not read here, "elsewhere" when the place in front names another organ. */
+  private read(text: string, start: number, end: number, entries: AliasEntry[], reader: NameReader): Mention | null | "elsewhere" {
     const alias = text.slice(start, end);
     const after = text.slice(end);
     // 「淮安区」 is not 淮安市: a level word right after a bare name that did not include one.
@@ -300,7 +307,7 @@ export class OrganIndex {
     const before = placeBefore(text.slice(0, start));
     const outerOf = (e: AliasEntry) => e.organ.places.slice(0, Math.max(0, e.organ.places.length - e.covers));
     const fits = entries.filter((e) => !before || samePlace(outerOf(e).at(-1), before) !== false);
-    if (!fits.length) return null;
+    if (!fits.length) return "elsewhere";
     const top = Math.max(...fits.map((e) => e.weight));
     let best = fits.filter((e) => e.weight === top);
     const child = childAfter(text, end, reader, (name) => this.byAlias.has(name));
@@ -324,8 +331,10 @@ export class OrganIndex {
 
   /**
    * One-character typos of an organ's name (「平谭综合实验区」, 「西殿镇」): organs whose printed or
-   * rule-made name is one substitution, insertion or deletion away from part of `text`, never in
-   * the level word (「淮安区」 is another place than 淮安市, not a typo).
+   * rule-made name is one substitution away from part of `text` by a character that sounds or
+   * looks alike (index/similar-chars.ts; 「西周镇」 is another town than 西店镇), or one character
+   * missing or added inside a long name — never another level word (「淮安区」 is another place
+   * than 淮安市, not a typo).
    */
   nearMisses(text: string): { organ: Organ; typed: string; alias: string }[] {
     const index = this.typos();
@@ -337,7 +346,7 @@ export class OrganIndex {
           const typed = run.slice(i, i + len);
           for (const key of deletions(typed)) {
             for (const alias of index.get(key) ?? []) {
-              if (!oneEdit(typed, alias) || !levelKept(typed, alias)) continue;
+              if (!oneEdit(typed, alias) || !plausibleTypo(typed, alias)) continue;
               // A character added or missing at an end is another word, not a typo: 「淮安市政府办」 names the
               // office, and 「淮安市政」 is only the start of 「淮安市政府办」.
               if (typed.length === alias.length + 1 && (typed.startsWith(alias) || typed.endsWith(alias))) continue;
@@ -386,12 +395,24 @@ function oneEdit(a: string, b: string): boolean {
   return a.length - i - j <= 1 && b.length - i - j <= 1;
 }
 
-/** The edit is not in the level character that ends a place: 淮安区 / 淮安市 are two places, not a typo. */
-function levelKept(typed: string, alias: string): boolean {
+/**
+ * Whether a one-character edit of `alias` into `typed` is a slip rather than another name: a
+ * substitution by a confusable character (never by another level character: 淮安区 / 淮安市 are
+ * two places), or a character missing or added inside a name of five or more characters that
+ * keeps its level character.
+ */
+function plausibleTypo(typed: string, alias: string): boolean {
   const level = splitPlace(alias).level;
-  if (!level) return true;
-  const end = level.endsWith("街道") ? "街道" : level.slice(-1);
-  return typed.endsWith(end) && typed.length > end.length;
+  const levelEnd = !level ? "" : level.endsWith("街道") ? "街道" : level.slice(-1);
+  if (typed.length === alias.length) {
+    let i = 0;
+    while (typed[i] === alias[i]) i++;
+    if (!confusable(typed[i], alias[i])) return false;
+    const inLevelEnd = levelEnd !== "" && i >= alias.length - levelEnd.length;
+    return !inLevelEnd || !LEVEL_CHARS.has(typed[i]);
+  }
+  if (Math.min(typed.length, alias.length) < 5) return false;
+  return !levelEnd || (typed.endsWith(levelEnd) && typed.length > levelEnd.length);
 }
 
 /**
@@ -443,8 +464,9 @@ function childAfter(text: string, end: number, reader: NameReader, known: (name:
   const m = ORGAN_ENDINGS.exec(rest);
   if (!m) return 0;
   const run = m[1];
-  // 「李楼镇西店镇」: another organ of the data, not something under the first.
-  for (let len = run.length; len >= 2; len--) if (known(rest.slice(0, len)) && !skip) return 0;
+  // 「李楼镇西店镇」: another organ of the data, not something under the first — but 「淮安市淮安区」
+  // is a district of 淮安市 whose name only begins with a name of the data (淮安).
+  for (let len = run.length; len >= 2; len--) if (known(rest.slice(0, len)) && !skip && !LEVEL_START.test(rest.slice(len))) return 0;
   const term = reader.termAt(text, end + skip);
   if (term && (term.joins || term.length >= run.length)) return 0;
   if (reader.allTerms(run)) return 0;
@@ -461,11 +483,18 @@ export function sameOrgan(a: Organ, b: Organ): boolean {
 
 /**
  * Whether an organ is in an area a user named (宁海县, 平潭综合实验区) or is the organ named: one of
- * its places is that place (by name or core: 宁海 = 宁海县), or its region or name contains it.
+ * its places is that place (by name or core: 宁海 = 宁海县), its region or name contains it, or
+ * China's division list puts it there for certain.
  */
 export function inArea(o: { name: string; region: string | null; places?: string[] }, area: string): boolean {
   const a = area.trim();
   if (!a) return false;
   const c = splitPlace(a).core;
-  return (o.places ?? []).some((p) => p === a || (c.length >= 2 && splitPlace(p).core === c)) || (o.region ?? "").includes(a) || o.name.includes(a);
+  return (
+    (o.places ?? []).some((p) => p === a || (c.length >= 2 && splitPlace(p).core === c)) ||
+    (o.region ?? "").includes(a) ||
+    o.name.includes(a) ||
+    // A township printed without its county, when the division list has it in one place only.
+    (c.length >= 2 && !!o.places?.length && placeWithin(a, o.places))
+  );
 }
