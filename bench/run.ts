@@ -47,6 +47,16 @@ console.log(
   `webhook: ${w.sent} encrypted+signed events at ${w.rate}/s on loopback (${w.sent - w.unique} re-deliveries; ack latency of the ${w.measured} after ${w.warmupSeconds} s of warm-up): ack p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, failed ${w.failed}, bot CPU ${w.cpuMsPerEvent.toFixed(2)} ms per event, replies ${w.replies} for ${w.unique} unique events (${w.answeredOnce ? "each answered once" : "NOT each answered once"})`,
 );
 
+const { hasRedisServer, startRedis } = await import("../test/helpers/redis.ts");
+if (hasRedisServer()) {
+  const redis = await startRedis();
+  const wr = await benchWebhook(root, store, mkdtempSync(join(tmpdir(), "nianbao-wh-redis-")), 500, 10, 2, { redisUrl: redis.url() });
+  await redis.close();
+  console.log(
+    `webhook on Redis (REDIS_URL, redis-server on loopback): ${wr.sent} events at ${wr.rate}/s (${wr.sent - wr.unique} re-deliveries; ack latency of the ${wr.measured} after ${wr.warmupSeconds} s of warm-up): ack p50 ${wr.p50.toFixed(2)} ms, p99 ${wr.p99.toFixed(2)} ms, failed ${wr.failed}, bot CPU ${wr.cpuMsPerEvent.toFixed(2)} ms per event, replies ${wr.replies} for ${wr.unique} unique events (${wr.answeredOnce ? "each answered once" : "NOT each answered once"})`,
+  );
+} else console.log("webhook on Redis: skipped, redis-server is not installed (apt-get install -y redis-server)");
+
 const { benchKill9 } = await import("./kill9.ts");
 const k = await benchKill9(root);
 console.log(

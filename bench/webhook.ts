@@ -22,11 +22,22 @@ function child(root: string, script: string, args: string[]) {
   return { p, next };
 }
 
-/** The bot as `npm start` wires it (webhook mode, dedupe persisted in dataDir), against the fake Open API. */
-export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6, warmupSeconds = 2) {
+/**
+ * The bot as `npm start` wires it (webhook mode, dedupe persisted in dataDir — or, with
+ * `redisUrl`, in Redis as a replica would keep it), against the fake Open API.
+ */
+export async function benchWebhook(root: string, store: ReportStore, dataDir: string, rate = 500, seconds = 6, warmupSeconds = 2, o: { redisUrl?: string } = {}) {
   const fake = child(root, "webhook-fake.ts", []);
   const fakeUrl = await fake.next();
-  const config = testConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: "secret-xyz", FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_DOMAIN: fakeUrl, DATA_DIR: dataDir });
+  const config = testConfig({
+    FEISHU_APP_ID: APP_ID,
+    FEISHU_APP_SECRET: "secret-xyz",
+    FEISHU_VERIFICATION_TOKEN: TOKEN,
+    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+    FEISHU_DOMAIN: fakeUrl,
+    DATA_DIR: dataDir,
+    REDIS_URL: o.redisUrl,
+  });
   const api = createFeishuApi({ appId: APP_ID, appSecret: "secret-xyz", domain: fakeUrl });
   const bot = await createBot(config, store, { api, botOpenId: "ou_bot", log: silentLogger() });
   const server = await new Promise<ReturnType<typeof serve>>((r) => {

@@ -9,13 +9,14 @@ import { parseInWorker } from "../index/parse-pool.ts";
 import type { ParseResult } from "../parser/index.ts";
 import { createListeners, type Listeners } from "./app.ts";
 import { reminderCard } from "./cards.ts";
-import { type Config, feishuMode } from "./config.ts";
+import { type Config, feishuMode, uploadsDir } from "./config.ts";
 import type { FeishuApi } from "./feishu/api.ts";
 import { lines, type Logger } from "./log.ts";
 import { Library } from "./library.ts";
 import { ChatQueue } from "./queue.ts";
 import { loadCalendar, ReminderScheduler, ReminderSettings, readRoster } from "./reminders.ts";
 import { openEmbeddedState } from "./state/embedded.ts";
+import { openRedisState } from "./state/redis.ts";
 import type { BotState } from "./state/state.ts";
 import { createHttpApp } from "./transport/http.ts";
 import { createUploads } from "./uploads.ts";
@@ -26,7 +27,7 @@ export interface BotOptions {
   botOpenId: string;
   log: Logger;
   now?: () => Date;
-  /** Where work, dedupe, reminders and uploads are kept; the embedded store under DATA_DIR by default. */
+  /** Where work, dedupe, reminders and uploads are kept; by default Redis if REDIS_URL is set, else the embedded store under DATA_DIR. */
   state?: BotState;
   concurrency?: number;
   retry?: RetryPolicy;
@@ -41,7 +42,11 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
   const now = o.now ?? (() => new Date());
   const { api, log } = o;
   const parse = o.parse ?? parseInWorker;
-  const state = o.state ?? (await openEmbeddedState({ dataDir: config.DATA_DIR, log, now: () => now().getTime() }));
+  const state =
+    o.state ??
+    (config.REDIS_URL
+      ? await openRedisState({ url: config.REDIS_URL, log, uploadsDir: uploadsDir(config), takeOverAfterMs: config.REDIS_TAKEOVER_MS })
+      : await openEmbeddedState({ dataDir: config.DATA_DIR, log, now: () => now().getTime(), uploadsDir: config.UPLOADS_DIR }));
   const library = new Library(store, { reportsDir: config.REPORTS_DIR, dataDir: config.DATA_DIR, log: log.child({ component: "library" }), parse });
   const settings = await ReminderSettings.load(state.reminders, log.child({ component: "reminders" }));
   const reminders = { settings, calendar: loadCalendar(config.DATA_DIR, lines(log, "warn")), roster: readRoster(config.ROSTER_FILE) };
@@ -59,7 +64,11 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
     reportsDir: config.REPORTS_DIR,
     pending: state.uploads,
     store: () => library.store,
-    reload: () => library.reload(),
+    // The other replicas read REPORTS_DIR again when told; a failed signal leaves them to their own watch.
+    reload: async () => {
+      await library.reload();
+      await state.reports.changed().catch((e) => log.warn(`没能通知其他副本重新载入资料库：${(e as Error).message}`));
+    },
     parse,
     now,
     log: log.child({ component: "uploads" }),
@@ -79,6 +88,7 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
     reminders,
   });
   work = new Work({ store: state.work, queue, handlers: listeners.handlers, log, retry: o.retry });
+  const stopReloadSignal = state.reports.onChange(() => void library.reload().catch((e) => log.error(`重新载入年报失败：${(e as Error).message}`)));
   const mode = feishuMode(config);
   /** The long connection, once started, so /healthz can report it. */
   let connection: { state(): string } | null = null;
@@ -89,14 +99,16 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
     log,
     health: async () => {
       const s = library.store;
+      const { ok: stateOk, ...stateHealth } = await state.health();
       return {
-        ok: work!.isAccepting,
+        // Without its state (Redis lost) the bot takes no new work: 503, and the load balancer looks elsewhere.
+        ok: work!.isAccepting && stateOk !== false,
         mode,
         ...(connection ? { connection: connection.state() } : {}),
         reports: s.reports.length,
         organs: s.organs.length,
         work: work!.inFlight,
-        ...(await state.health()),
+        ...stateHealth,
       };
     },
   });
@@ -107,6 +119,7 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
    */
   async function close(ms = DRAIN_MS) {
     scheduler.stop();
+    stopReloadSignal();
     library.close();
     const left = await work!.drain(ms);
     if (left) log.info({ jobs: left }, `停止时还有 ${left} 项工作未完成，已留在工作日志，下次启动时续做`);

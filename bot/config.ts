@@ -3,6 +3,7 @@
  * clear message per bad value.
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { BUNDLED_REPORTS } from "./cli-args.ts";
 
@@ -36,6 +37,21 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "LOG_LEVEL 只能是 error、warn、info、debug 等" }).default("info"),
   REPORTS_DIR: z.string().min(1).default(BUNDLED_REPORTS),
   DATA_DIR: z.string().min(1).default("./data"),
+  /**
+   * Several replicas: the Redis they share (work, dedupe, claims, reminders, the reload signal).
+   * Unset: one process, state under DATA_DIR.
+   */
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, "REDIS_URL 应形如 redis://主机:6379（TLS 用 rediss://，带密码 redis://:密码@主机:6379）")),
+  /** A replica silent this long (ms) has its acked, unfinished work taken over by another. */
+  REDIS_TAKEOVER_MS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ message: "REDIS_TAKEOVER_MS 必须是毫秒数" }).int("REDIS_TAKEOVER_MS 必须是整数").min(1000, "REDIS_TAKEOVER_MS 至少 1000").max(600_000, "REDIS_TAKEOVER_MS 至多 600000").default(20_000),
+  ),
+  /**
+   * Where checked files wait for 加入资料库: DATA_DIR/uploads by default; with REDIS_URL,
+   * REPORTS_DIR/.uploads (a folder every replica sees).
+   */
+  UPLOADS_DIR: optional(z.string()),
   ROSTER_FILE: optional(z.string()),
   BOT_ADMINS: z
     .string()
@@ -53,6 +69,11 @@ export function hasFeishu(c: Config): boolean {
 /** The transport in effect (see FEISHU_MODE). */
 export function feishuMode(c: Config): "webhook" | "ws" {
   return c.FEISHU_MODE ?? (c.FEISHU_VERIFICATION_TOKEN || c.FEISHU_ENCRYPT_KEY ? "webhook" : "ws");
+}
+
+/** Where checked files wait for 加入资料库 (see UPLOADS_DIR). */
+export function uploadsDir(c: Pick<Config, "UPLOADS_DIR" | "REDIS_URL" | "REPORTS_DIR" | "DATA_DIR">): string {
+  return c.UPLOADS_DIR ?? (c.REDIS_URL ? join(c.REPORTS_DIR, ".uploads") : join(c.DATA_DIR, "uploads"));
 }
 
 /** KEY=value lines; quotes stripped; existing environment variables win. */

@@ -28,6 +28,8 @@ const SECRET_KEYS = [
   "FEISHU_APP_SECRET",
   "FEISHU_ENCRYPT_KEY",
   "FEISHU_VERIFICATION_TOKEN",
+  // May carry the Redis password.
+  "REDIS_URL",
   "x-lark-signature",
 ];
 

@@ -5,6 +5,8 @@
  * queue slot while it waits — for up to about ten minutes; then it is given up: logged with its
  * message id and, when possible, the chat is told. On start, unfinished jobs are resumed; a job
  * whose runs keep taking the process down (started three times, never finished) is given up.
+ * With several replicas (a store with takeOver), the jobs of a replica gone silent are taken
+ * over every few seconds and run here like resumed ones.
  * Replies carry a uuid derived from the event, so a resumed or repeated run never posts twice.
  */
 import { errText, type Logger } from "./log.ts";
@@ -26,10 +28,16 @@ export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 2000, maxDelayMs: 60_0
 /** Runs after a job's failures; past this many starts without a finish, a resumed job is given up. */
 export const MAX_STARTS = 3;
 
-/** Said to the transport while shutting down: refuse the event (Feishu re-sends it). */
+/** How often a replica looks for work left by a silent one (see WorkStore.takeOver). */
+export const TAKE_OVER_EVERY_MS = 2000;
+
+/**
+ * Said to the transport: refuse the event with 503 (Feishu re-sends it) — while shutting down, or
+ * while the shared state cannot be reached (answering without dedupe could answer twice).
+ */
 export class Draining extends Error {
-  constructor() {
-    super("正在停止，不再接收新事件");
+  constructor(message = "正在停止，不再接收新事件") {
+    super(message);
   }
 }
 
@@ -59,6 +67,8 @@ export class Work {
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
+  private takeOverTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly deps: { store: WorkStore; queue: ChatQueue; handlers: JobHandlers; log: Logger; retry?: RetryPolicy },
   ) {
@@ -80,9 +90,34 @@ export class Work {
     return fresh;
   }
 
-  /** Queue every unfinished job of the journal (at start). */
+  /** Queue every unfinished job of the journal (at start); from then on, take over silent replicas' jobs. */
   async resume(): Promise<number> {
     const jobs = await this.deps.store.unfinished();
+    await this.adopt(jobs);
+    if (jobs.length) this.deps.log.info({ jobs: jobs.length }, `续做上次未完成的 ${jobs.length} 项工作`);
+    const { store } = this.deps;
+    if (store.takeOver && !this.takeOverTimer) {
+      let busy = false;
+      this.takeOverTimer = setInterval(() => {
+        if (busy || !this.accepting) return;
+        busy = true;
+        void store
+          .takeOver!()
+          .then(async (taken) => {
+            if (!taken.length || !this.accepting) return;
+            this.deps.log.warn({ jobs: taken.length }, `接手其他副本已确认未完成的 ${taken.length} 项工作（该副本已失联）`);
+            await this.adopt(taken);
+          })
+          .catch((e) => this.deps.log.error({ err: errText(e) }, `检查失联副本的工作失败：${errText(e)}`))
+          .finally(() => (busy = false));
+      }, TAKE_OVER_EVERY_MS);
+      this.takeOverTimer.unref();
+    }
+    return jobs.length;
+  }
+
+  /** Queue jobs accepted earlier (by this process before a restart, or by a replica gone silent). */
+  private async adopt(jobs: Job[]) {
     for (const job of jobs) {
       const log = this.jobLog(job);
       if ((job.starts ?? 0) >= MAX_STARTS) {
@@ -92,8 +127,6 @@ export class Work {
       }
       this.schedule(job, 0);
     }
-    if (jobs.length) this.deps.log.info({ jobs: jobs.length }, `续做上次未完成的 ${jobs.length} 项工作`);
-    return jobs.length;
   }
 
   private jobLog(job: Job) {
@@ -113,7 +146,8 @@ export class Work {
       await withTimeout(this.deps.handlers.run(job, log), this.policy.runTimeoutMs, `处理超过 ${Math.round(this.policy.runTimeoutMs / 1000)} 秒`);
       await this.finish(job, "done", log);
     } catch (e) {
-      const transient = e instanceof RunTimeout || this.deps.handlers.transient(e);
+      // Draining here: the shared state is away for now (Redis lost), so the run is tried again later.
+      const transient = e instanceof RunTimeout || e instanceof Draining || this.deps.handlers.transient(e);
       if (transient && attempt < this.delays.length && this.accepting) {
         const wait = this.delays[attempt];
         log.warn({ attempt: attempt + 1, wait_ms: wait, err: errText(e) }, `处理失败（第 ${attempt + 1} 次），${wait} ms 后重试：${errText(e)}`);
@@ -166,6 +200,7 @@ export class Work {
    */
   async drain(ms: number): Promise<number> {
     this.accepting = false;
+    if (this.takeOverTimer) clearInterval(this.takeOverTimer);
     for (const [, t] of this.waiting) {
       clearTimeout(t);
       this.settle();

@@ -3,8 +3,9 @@
  * - journal.jsonl — the work journal and event dedupe (./journal.ts);
  * - reminders.json — subscriptions and local deadlines;
  * - reminders-sent.json — reminders sent (and failed attempts);
- * - uploads/<id>/ — checked files waiting for 加入资料库, with meta.json.
- * Card-button claims live in memory: a claim only guards work in this process.
+ * - uploads/<id>/ — checked files waiting for 加入资料库, with meta.json (UPLOADS_DIR if set).
+ * Card-button claims live in memory: a claim only guards work in this process. REPORTS_DIR has
+ * one reader, which watches it itself: the reload signal has no one else to tell.
  *
  * Every file is validated when read; a damaged one is moved aside (`*.corrupt-<time>`), logged
  * with what was lost, and a safe default taken. Write failures are logged, never thrown from a
@@ -25,6 +26,8 @@ export interface EmbeddedOptions {
   now?: () => number;
   /** How long an event key is kept for dedupe (8 h by default: Feishu re-sends for about 7.1 h). */
   dedupeTtlMs?: number;
+  /** Where checked files wait for 加入资料库; DATA_DIR/uploads by default. */
+  uploadsDir?: string;
 }
 
 export async function openEmbeddedState(o: EmbeddedOptions): Promise<BotState & { journal: WorkJournal }> {
@@ -36,7 +39,8 @@ export async function openEmbeddedState(o: EmbeddedOptions): Promise<BotState & 
     work: journal,
     cards: new MemoryClaims(now),
     reminders: new FileReminders(o.dataDir, o.log.child({ component: "reminders" }), now),
-    uploads: new FolderUploads(join(o.dataDir, "uploads"), o.log.child({ component: "uploads" })),
+    uploads: new FolderUploads(o.uploadsDir ?? join(o.dataDir, "uploads"), o.log.child({ component: "uploads" })),
+    reports: { changed: async () => {}, onChange: () => () => {} },
     health: async () => ({ state: "embedded", journal: journal.size }),
     close: () => journal.close(),
   };

@@ -1,9 +1,9 @@
 /**
  * Everything the bot keeps between events, behind one interface: the durable work journal
  * (which is also event dedupe), card-button claims, reminder subscriptions, local deadlines and
- * reminders sent, and uploads waiting for 加入资料库. `npm start` uses the embedded
- * implementation under DATA_DIR (./embedded.ts); another implementation (Redis, for several
- * replicas) implements the same interfaces and nothing that calls them changes.
+ * reminders sent, uploads waiting for 加入资料库, and the signal that REPORTS_DIR changed.
+ * `npm start` uses the embedded implementation under DATA_DIR (./embedded.ts); with REDIS_URL
+ * set, several replicas share one Redis (./redis.ts), and nothing that calls them changes.
  *
  * Every method is async, so an implementation over the network fits; the embedded one answers
  * from memory and writes files.
@@ -41,6 +41,12 @@ export interface WorkStore {
   finish(key: string, outcome: Outcome): Promise<void>;
   /** Jobs accepted and not finished, oldest first: resumed at start. */
   unfinished(): Promise<Job[]>;
+  /**
+   * Several replicas: jobs another replica accepted and then went silent on (it died, or lost the
+   * store), now this one's to run — each handed to one replica only. Work asks every few seconds.
+   * One process alone has no such jobs and leaves this out.
+   */
+  takeOver?(): Promise<Job[]>;
 }
 
 export interface ClaimStore {
@@ -100,13 +106,22 @@ export interface UploadStore {
   prune(cutoffMs: number): Promise<void>;
 }
 
+/** REPORTS_DIR is shared by the replicas: one that adds a report tells the others to read it again. */
+export interface ReportsSignal {
+  /** This process changed REPORTS_DIR (and has read it again): tell the others. */
+  changed(): Promise<void>;
+  /** Calls `reload` when another process says REPORTS_DIR changed; returns what stops it. */
+  onChange(reload: () => void): () => void;
+}
+
 export interface BotState {
   work: WorkStore;
   cards: ClaimStore;
   reminders: ReminderStore;
   uploads: UploadStore;
-  /** What /healthz says about the store. */
-  health(): Promise<Record<string, unknown>>;
+  reports: ReportsSignal;
+  /** What /healthz says about the store; `ok: false` when it cannot be reached (no new work is taken then). */
+  health(): Promise<Record<string, unknown> & { ok?: boolean }>;
   /** Writes what is pending and releases files. */
   close(): Promise<void>;
 }

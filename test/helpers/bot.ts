@@ -53,6 +53,8 @@ export interface TestBotOptions {
   sleep?: (ms: number) => Promise<void>;
   retry?: RetryPolicy;
   parse?: (bytes: Uint8Array, file: string) => Promise<ParseResult>;
+  /** More configuration (REDIS_URL, …). */
+  env?: Record<string, string>;
 }
 
 /** Make a user's message known to Feishu (the bot may then reply to it, read it). */
@@ -74,6 +76,7 @@ export async function testBot(fake: FakeFeishu, o: TestBotOptions) {
     DATA_DIR: o.dataDir,
     REPORTS_DIR: o.reportsDir ?? o.dataDir,
     BOT_ADMINS: (o.admins ?? []).join(","),
+    ...o.env,
   });
   const api = createFeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: fake.url, sleep: o.sleep ?? (async () => {}), timeoutMs: o.apiTimeoutMs, log });
   const bot = await createBot(config, o.store, { api, botOpenId: fake.botOpenId, log, now: o.now, retry: o.retry ?? FAST_RETRY, parse: o.parse });
