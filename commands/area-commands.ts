@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { inArea } from "../index/organs.ts";
-import { LEVEL_LABELS, type OrganLevel } from "../parser/index.ts";
+import { LEVEL_LABELS, type OrganLevel, placeCore } from "../parser/index.ts";
 import { type Answer, type Cell, choiceAnswer, errorAnswer, fmt, issueSummary, makeAnswer, numberAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";
 import { figureFromKey, figureKey, figureLabel, figureValue, summable } from "./figures.ts";
@@ -52,6 +52,12 @@ function scopeOrChoice<A extends Record<string, unknown>>(command: string, q: Qu
 export function inScope(o: Organ, scope: { level?: OrganLevel; area?: string }): boolean {
   if (scope.level && o.level !== scope.level) return false;
   return !scope.area || inArea(o, scope.area);
+}
+
+/** The area's own government (平潭综合实验区 for 「平潭全区」), not a unit inside it. */
+function isAreaGovernment(o: Organ, area: string): boolean {
+  const own = o.places.at(-1);
+  return !o.body && o.level !== "township" && own !== undefined && placeCore(own) === placeCore(area);
 }
 
 const scopeLabel = (s: { level?: OrganLevel; area?: string }) => `${s.area ?? ""}${s.level ? LEVEL_LABELS[s.level] : "各单位"}`;
@@ -174,6 +180,22 @@ export const total = define({
     const withIssues = rows.filter((r) => r[2] && r[1] !== null).length;
     const lines = sure ? [] : [`以下单位的数字无法确定，合计不完整：${unknown.join("、")}`];
     if (withIssues) lines.push(`⚠ ${withIssues} 个单位的年报自身校验有问题，见「说明」列`);
+    if (organs.length === 1 && scope.area && isAreaGovernment(organs[0], scope.area)) {
+      // 「平潭全区共收到多少申请」 where the data holds only the zone's own report: that report's number, said so.
+      const [only] = organs;
+      const r = only.reports.get(year)!;
+      const v = figureValue(r, figure);
+      const name = ctx.store.displayName(only);
+      return makeAnswer({
+        kind: "total",
+        command: "合计",
+        title: `${year} 年${name}${label}：${v.value === null ? "不确定" : fmt(v.value, v.unit || unit)}`,
+        answers: [numberAnswer(r, only, name, { key: fk, label }, v)],
+        lines: [`资料库里${scopeLabel(scope)}只有「${name}」一份年报，以上是这份年报里的数字，不是多个单位相加`, ...lines],
+        table: { columns: ["单位", label, "说明"], rows },
+        tone: withIssues || !sure ? "warn" : "ok",
+      });
+    }
     return makeAnswer({
       kind: "total",
       command: "合计",

@@ -4,6 +4,7 @@
  * said so), and the answers to give when one of them cannot be settled.
  */
 import type { Organ, ReportStore } from "../index/store.ts";
+import { misprintedPlace } from "../index/organs.ts";
 import { chainsOf, placeAgrees, type Report, splitPlaces } from "../parser/index.ts";
 import { type Action, type Answer, choiceAnswer, errorAnswer } from "./answer.ts";
 import type { Read } from "./command.ts";
@@ -36,7 +37,8 @@ export function pickOrgan(command: string, q: Question, store: ReportStore, retr
  */
 function placeConflict(command: string, q: Question, organ: Organ, store: ReportStore, retry: Retry): Answer | null {
   const name = store.displayName(organ);
-  const own = [...organ.places, ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
+  // A place the report misprints (沐阳县) is checked as the division list spells it (沭阳县, in 宿迁).
+  const own = [...organ.places.map((p) => misprintedPlace(p) ?? p), ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
   const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
   for (const word of written) {
     const pieces = splitPlaces(word);

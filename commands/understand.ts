@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/index.ts";
-import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -99,7 +99,8 @@ export function readYears(text: string, now: Date): YearWord[] {
   if (latest && !lastN) out.push({ kind: "latest", text: latest[0], start: latest.index });
   for (const [re, back] of RELATIVE) {
     const m = re.exec(text);
-    if (m && !out.some((y) => overlaps(y, m.index, m[0].length))) out.push({ kind: "year", year: thisYear - back, text: m[0], start: m.index });
+    // 「结转上年」, 「上年遗留的」 name a row of table B, not the year before.
+    if (m && !out.some((y) => overlaps(y, m.index, m[0].length)) && !phraseCovers(text, m.index, m.index + m[0].length)) out.push({ kind: "year", year: thisYear - back, text: m[0], start: m.index });
   }
   return out.sort((a, b) => a.start - b.start);
 }
@@ -177,7 +178,10 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const nameText = (blank(rest, terms.filter((m) => !m.terms.every((t) => t.t === "filler") || m.end - m.start > 1)).match(/[\p{Script=Han}]+/gu) ?? []).join(" ");
   // 「比2023年增长」: the year after 比 is the base, not the year asked; 同比 and 比去年 mean the year before.
   const change = figure.kind === "figure" && figure.change;
-  const baseWord = change ? years.find((y) => text[y.start - 1] === "比" || text.slice(y.start - 2, y.start) === "较") : undefined;
+  // 「比2023年」, 「较2021年」, 「与2021年相比」.
+  const baseWord = change
+    ? years.find((y) => /[比较]$/.test(text.slice(0, y.start).trimEnd()) || (/[与和跟同]$/.test(text.slice(0, y.start).trimEnd()) && /^\s*(?:相比|比)/.test(text.slice(y.start + y.text.length))))
+    : undefined;
   const q: Question = { text, years: years.filter((y) => y !== baseWord), mentions, nearMisses, figure, terms, unread, regionWords, nameText, unknownWords };
   if (baseWord?.kind === "year" && !/^(?:去年|上一?年度?|前年|大前年)$/.test(baseWord.text)) q.baseYear = baseWord.year;
   else if (baseWord || (change && /同比|较上年|较去年/.test(text))) q.baseYear = -1;

@@ -50,7 +50,7 @@ const FILLER: Term = { t: "filler" };
 const NAMES: [phrases: string[], terms: Term[]][] = [
   // ---- table B rows
   [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
-  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "carried over"], [row("carried_over")]],
+  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "上年遗留", "上年度遗留", "往年遗留", "往年剩下", "往年剩下来", "往年剩余", "往年积压", "上年剩下", "去年剩下", "上年剩余", "去年剩余", "以前年度结转", "上年未办结", "上年度未办结", "carried over", "carried over from last year", "brought forward"], [row("carried_over")]],
   [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
   [["部分公开", "部分予以公开", "区分处理", "partially disclosed", "partly disclosed"], [row("partial")]],
   [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
@@ -63,10 +63,10 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["三类内部事务", "内部事务"], [row("denied.internal_affairs")]],
   [["四类过程性信息", "过程性信息"], [row("denied.process_info")]],
   [["行政执法案卷", "执法案卷"], [row("denied.enforcement_file")]],
-  [["行政查询事项", "查询事项", "查询类"], [row("denied.query_matter")]],
+  [["行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
   [["无法提供", "提供不了", "没法提供"], [row("unable")]],
-  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息"], [row("unable.not_held")]],
-  [["需要另行制作", "需另行制作", "另行制作", "没有现成信息"], [row("unable.needs_creation")]],
+  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息"], [row("unable.not_held")]],
+  [["需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工"], [row("unable.needs_creation")]],
   [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
   [["不予处理", "不处理"], [row("not_processed")]],
   [["信访举报投诉", "信访", "举报投诉"], [row("not_processed.petition")]],
@@ -76,11 +76,12 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["确认或重新出具", "重新出具", "要求确认"], [row("not_processed.confirm")]],
   [["其他处理"], [row("other_handling")]],
   [["逾期不补正", "无正当理由逾期不补正", "不补正"], [row("other_handling.overdue_correction")]],
-  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费"], [row("other_handling.unpaid_fee")]],
-  [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量"], [row("total")]],
+  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费"], [row("other_handling.unpaid_fee")]],
+  [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量", "处理了", "办理了", "答复了", "办了", "办理", "处理"], [row("total")]],
   [
     [
-      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年",
+      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年", "顺延到下一年", "顺延到下年", "顺延至下一年度", "顺延", "拖到下一年", "拖到明年", "延续到下一年", "结转至下一年度", "结转至下年度",
+      "下一年度办理", "下年度办理", "下一年办理", "下年办理", "明年办理", "还剩", "剩下", "剩余", "没答复", "未答复", "尚未答复", "还没答复",
       "转到下一年", "继续办理", "未办结", "没办结", "没办完", "还没办完", "跨年", "carried forward", "carried forward to next year",
     ],
     [row("carried_forward")],
@@ -88,39 +89,40 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   // ---- table B columns
   [["自然人", "个人", "公民", "群众", "老百姓", "natural persons", "natural person", "individuals"], [col("natural_person")]],
   [["商业企业", "企业", "公司", "companies", "company", "enterprises", "businesses"], [col("commercial")]],
-  [["科研机构", "高校", "研究所", "科研院所", "research institutions"], [col("research")]],
+  [["科研机构", "高校", "研究所", "科研院所", "research institutions", "research institutes", "research institute"], [col("research")]],
   [["社会公益组织", "公益组织", "社会组织", "ngo"], [col("social_org")]],
   [["法律服务机构", "律师事务所", "律所", "律师", "law firms", "law firm", "lawyers"], [col("legal_service")]],
   [["其他组织"], [col("other_org")]],
   [["法人或其他组织", "法人和其他组织", "法人及其他组织", "法人", "单位申请"], [col("org")]],
-  [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "applications", "application", "requests"], [APPS]],
+  [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "受理量", "受理数", "受理件数", "收到量", "applications", "application", "requests", "applications received"], [APPS]],
   // ---- table C
-  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews"], [group("review")]],
-  [["未经复议直接起诉", "直接起诉", "直接向法院起诉"], [group("litigation.direct")]],
-  [["复议后起诉", "经复议后起诉", "复议后再起诉"], [group("litigation.after_review")]],
-  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "被告", "lawsuits", "lawsuit", "litigation"], [group("litigation")]],
-  [["结果维持", "维持", "upheld"], [result("upheld")]],
-  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "corrected"], [result("corrected")]],
+  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases"], [group("review")]],
+  [["未经复议直接起诉", "直接起诉", "直接向法院起诉", "直接被起诉", "直接被诉", "直接被告", "未经复议", "未经过复议", "没经过复议", "没经复议", "不经复议"], [group("litigation.direct")]],
+  [["复议后起诉", "经复议后起诉", "复议后再起诉", "复议后又起诉", "复议后又被起诉", "复议后被起诉", "复议后再被起诉", "复议之后起诉", "复议之后又起诉"], [group("litigation.after_review")]],
+  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
+  [["结果维持", "维持", "upheld", "won"], [result("upheld")]],
+  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "corrected", "lost"], [result("corrected")]],
   [["其他结果"], [result("other")]],
   [["尚未审结", "未审结", "还没审结", "在审", "还在审", "pending"], [result("pending")]],
-  [["败诉"], [group("litigation"), result("corrected")]],
+  [["败诉", "告输", "告输了", "输了官司", "官司输了"], [group("litigation"), result("corrected")]],
   [["胜诉"], [group("litigation"), result("upheld")]],
   // ---- table A
   [["规章"], [item("rules")]],
   [["行政规范性文件", "规范性文件", "红头文件"], [item("normative")]],
   [["行政许可", "许可", "licensing", "licences", "licenses"], [item("licensing")]],
   [["其他对外管理服务事项", "对外管理服务事项"], [item("other_services")]],
-  [["行政处罚", "处罚", "penalty", "penalties"], [item("penalty")]],
+  [["行政处罚", "处罚", "penalty", "penalties", "administrative penalty", "administrative penalties"], [item("penalty")]],
   [["罚了", "罚款"], [item("penalty"), aCol("decisions")]],
   [["批了", "审批数", "审批了"], [item("licensing"), aCol("decisions")]],
-  [["行政强制", "强制措施", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
+  [["行政强制", "行政强制措施", "强制措施", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
   [["行政事业性收费项目", "行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
-  [["收费金额", "本年收费金额", "收费", "收了多少钱", "fees"], [item("fees"), aCol("amount")]],
+  [["收费金额", "本年收费金额", "收费", "收了多少钱", "收了多少万元", "收了多少万", "规费", "fees"], [item("fees"), aCol("amount")]],
   [["政府集中采购", "集中采购", "采购", "procurement"], [item("procurement")]],
+  [["采购项目", "采购项目数"], [item("procurement"), aCol("count")]],
   [["采购金额", "采购总金额"], [item("procurement"), aCol("amount")]],
   [["本年新制作数量", "本年新制作", "新制作数量", "新制作"], [aCol("made")]],
   [["本年新公开数量", "本年新公开", "新公开数量", "新公开"], [aCol("published")]],
-  [["对外公开总数量", "对外公开总数", "公开总数量", "公开总数"], [aCol("total")]],
+  [["对外公开总数量", "对外公开总数", "公开总数量", "公开总数", "对外公开"], [aCol("total")]],
   [["上一年项目数量", "上一年项目数", "上年项目数量", "上年项目数"], [aCol("prev_items")]],
   [["本年增/减", "本年增减", "增/减", "增减"], [aCol("change")]],
   [["本年处理决定数量", "处理决定数量", "处理决定数", "处理决定", "决定数量", "决定数", "决定", "decisions", "decision"], [aCol("decisions")]],
@@ -130,18 +132,20 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
   [["现行有效件数", "现行有效", "有效", "in force"], [aCol("in_force")]],
   // ---- derived figures and how figures combine
-  [["公开率", "依申请公开率", "disclosure rate"], [{ t: "openRate" }]],
+  [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate"], [{ t: "openRate" }]],
   [["占比", "比例", "比重", "百分比", "share"], [{ t: "share" }]],
   [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
   [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
   [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
-  [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比"], [{ t: "growth" }]],
-  [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "差了", "相差"], [{ t: "diff" }]],
-  [["一共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
+  [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了"], [{ t: "growth" }]],
+  [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差"], [{ t: "diff" }]],
+  [["一共", "一共有", "共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
-  [["和", "加上", "加", "与", "及", "以及", "跟", "同", "、", "+", "and", "plus", "还有", "另外", "以及还有"], [{ t: "and" }]],
+  [["和", "与", "及", "以及", "跟", "同", "、", "and", "还有", "另外", "以及还有"], [{ t: "and" }]],
+  // 「复议维持加纠正」: 加 between two figures is their sum.
+  [["加上", "加", "+", "plus"], [{ t: "and" }, { t: "sum" }]],
   [["|"], [{ t: "break" }]],
-  [["比", "相比", "比较", "对比", "vs", "versus"], [{ t: "versus" }]],
+  [["比", "相比", "比较", "对比", "较", "相较", "vs", "versus"], [{ t: "versus" }]],
   [["其他"], [{ t: "other" }]],
   // ---- words that carry no figure: anything else a question says and the bot cannot read gets no number
   [
@@ -152,8 +156,9 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "你", "您", "年报", "年度报告", "报告", "年度", "全年", "本年度", "本年", "当年", "该年", "那年", "中", "里", "里面", "当中", "其中", "一项", "该", "这",
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
-      "都", "共", "一共有", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
+      "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
+      "有没有", "有无", "是否", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
       "please", "did", "does", "do", "many", "much", "got", "get", "were", "by",
@@ -254,6 +259,19 @@ export function nameEndsAt(text: string, at: number): boolean {
   return false;
 }
 
+/** Whether a name of the vocabulary longer than the span covers it (「上年」 inside 「结转上年」, 「上年遗留」). */
+export function phraseCovers(text: string, start: number, end: number): boolean {
+  const { longest } = phraseIndex();
+  for (let from = Math.max(0, end - longest); from <= start; from++) {
+    let covers = false;
+    namesAt(text, from, (length) => {
+      if (from + length >= end && length > end - start) covers = true;
+    });
+    if (covers) return true;
+  }
+  return false;
+}
+
 export interface TermMatch {
   start: number;
   end: number;
@@ -336,7 +354,9 @@ const REVIEW_RESULTS: ReviewKey[] = ["upheld", "corrected", "other", "pending", 
 
 /** A part of a row wins over its group (「个人隐私不予公开」 is the 个人隐私 row of 不予公开). */
 function narrowRows(rows: string[]): string[] {
-  return rows.filter((r) => !rows.some((o) => o !== r && o.startsWith(`${r}.`)));
+  // 「结转到下一年度办理的」, 「顺延到下一年答复的」: the verb describes the carried-forward row, it is not 办理结果总计.
+  const verbOfCarried = rows.includes("carried_forward") ? ["total"] : [];
+  return rows.filter((r) => !verbOfCarried.includes(r) && !rows.some((o) => o !== r && o.startsWith(`${r}.`)));
 }
 
 /**
@@ -438,7 +458,7 @@ const COUNT_WORDS = /^(?:多少|几)?[件个起次回宗]$|^(?:多少|几)(?:件
 function unitOfPhrase(phrase: string, terms: Term[]): AskedUnit | null {
   if (terms.some((t) => t.t !== "filler")) return /百分/.test(phrase) ? "percent" : null;
   if (COUNT_WORDS.test(phrase)) return "count";
-  if (/^(?:多少)?万?元$|^多少钱$/.test(phrase)) return "amount";
+  if (/^(?:多少)?万?元$|^多少钱$|^(?:多少)?万$/.test(phrase)) return "amount";
   if (/百分|%/.test(phrase)) return "percent";
   return null;
 }
@@ -487,7 +507,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   }
   // 「同比增加多少件」 is a difference; 「同比增长」 and 「增长了百分之几」 a growth rate.
   if (growthWord || diffWord) change = (diffWord || units.has("count")) && !units.has("percent") ? "diff" : "growth";
-  const figures: One[] = groups.filter((g) => g.length > 0).map((g) => oneFigure(partsOf(g)));
+  const figures: One[] = inheritContext(groups.filter((g) => g.length > 0)).map((g) => oneFigure(partsOf(g)));
   if (figures.length === 0 || figures.every((f) => f === null)) return { kind: "none" };
   const found = figures.filter((f): f is NonNullable<One> => f !== null);
   const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
@@ -504,6 +524,25 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   if (list.length === 1) return { kind: "figure", figure: list[0], change };
   if (addable && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
   return { kind: "choice", options: list, why: "一次问到了几项" };
+}
+
+/**
+ * 「复议维持加纠正」, 「律所申请的予以公开和部分公开」, 「规章制发和废止」: a figure after 和/加 that names
+ * only a result, a row or a column takes the group, applicant or item of the one before it.
+ */
+function inheritContext(groups: Term[][]): Term[][] {
+  const out: Term[][] = [];
+  for (const g of groups) {
+    const prev = out[out.length - 1];
+    const has = (terms: Term[], t: Term["t"]) => terms.some((x) => x.t === t);
+    const only = (...kinds: Term["t"][]) => g.every((x) => kinds.includes(x.t));
+    let next = g;
+    if (prev && only("cResult") && has(prev, "cGroup") && has(prev, "cResult")) next = [...prev.filter((x) => x.t === "cGroup"), ...g];
+    else if (prev && only("bRow") && has(prev, "bCol") && has(prev, "bRow")) next = [...prev.filter((x) => x.t === "bCol"), ...g];
+    else if (prev && only("aCol") && has(prev, "aItem") && has(prev, "aCol")) next = [...prev.filter((x) => x.t === "aItem"), ...g];
+    out.push(next);
+  }
+  return out;
 }
 
 /** Why a figure is not in the unit asked, or null. */

@@ -11,7 +11,7 @@
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
 import { confusable } from "./similar-chars.ts";
-import { abbreviations, organInfoOfReport, placeWithin, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
+import { abbreviations, isKnownPlace, knownPlaceNames, organInfoOfReport, placeWithin, splitPlaces, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
 
 export interface Organ {
   /** Stable key: region and canonical name; survives a title printed with or without its region. */
@@ -137,7 +137,7 @@ function makeOrgan(d: Draft): Organ {
 const stripGovernment = (name: string) => name.replace(/(?:人民政府|党工委管委会|管理委员会|管委会|街道办事处|办事处)$/, "").replace(/政府$/, "");
 
 /** Every name of an organ with its weight and how many places it includes. */
-export function organAliases(o: Organ): { alias: string; weight: number; covers: number }[] {
+function aliasesAsPrinted(o: Organ): { alias: string; weight: number; covers: number }[] {
   const out = new Map<string, { weight: number; covers: number }>();
   const add = (alias: string, weight: number, covers: number) => {
     if (alias.length < 2) return;
@@ -167,6 +167,15 @@ export function organAliases(o: Organ): { alias: string; weight: number; covers:
       add(c + lv, DERIVED, 1);
       for (const g of GOVERNMENT_FORMS) add(c + lv + g, DERIVED, 1);
     }
+    // 「淮安市府」, 「县府」: 府 for the government of a city, county or district.
+    if (/[市县区]$/.test(level)) add(`${inner}府`, DERIVED, 1);
+    // A zone (综合实验区, 开发区, 新区) is run by its 管委会: 「平潭管委会」, 「平潭实验区管委会」.
+    if (level.length >= 2 && level.endsWith("区")) {
+      for (const g of ZONE_GOVERNMENT_FORMS) {
+        if (c.length >= 2) add(c + g, DERIVED, 1);
+        for (const lv of levelForms) if (lv.length >= 2) add(c + lv + g, DERIVED, 1);
+      }
+    }
     if (c.length >= 2) {
       add(c, LOOSE, 1);
       add(`${c}政府`, LOOSE, 1);
@@ -183,9 +192,65 @@ export function organAliases(o: Organ): { alias: string; weight: number; covers:
     if (c.length >= 2) add(c + b, DERIVED, 1);
     for (const lv of [level, ...levelForms]) if (lv) add(lv.slice(-1) + b, LOOSE, 1);
     if (province) add(province[1] + b, LOOSE, 1);
+    // 「府办公厅」 is only ever said after its place (市府办公厅, 沪府办), never alone.
+    if (b.startsWith("府")) continue;
     add(b, full && b.length >= 4 ? LOOSE : BARE, 0);
   }
   return [...out].map(([alias, v]) => ({ alias, ...v }));
+}
+
+/**
+ * An organ's names, and the same names with its place as the division list spells it when the
+ * report misprints it (沐阳县 for 沭阳县: users type the real name).
+ */
+export function organAliases(o: Organ): { alias: string; weight: number; covers: number }[] {
+  const printed = aliasesAsPrinted(o);
+  const inner = o.places[o.places.length - 1];
+  const fixed = inner ? misprintedPlace(inner) : null;
+  if (!fixed) return printed;
+  const from = splitPlace(inner).core;
+  const to = splitPlace(fixed).core;
+  const seen = new Set(printed.map((a) => a.alias));
+  const out = [...printed];
+  for (const a of printed) {
+    if (!a.alias.includes(from)) continue;
+    const alias = a.alias.replace(from, to);
+    if (!seen.has(alias)) out.push({ alias, weight: Math.min(a.weight, DERIVED), covers: a.covers }), seen.add(alias);
+  }
+  return out;
+}
+
+/** Known places by their name with one character left out (as 「*」), for finding a misprint's original. */
+let placesByGap: Map<string, string[]> | null = null;
+
+/**
+ * The real county (or city, province) a printed one misprints: the place is not in the division list, and exactly one
+ * place of the list with the same level word differs from it by one confusable character
+ * (沐阳县 → 沭阳县). Null otherwise.
+ */
+export function misprintedPlace(place: string): string | null {
+  const { core, level } = splitPlace(place);
+  // Counties and above only: the list is complete there, while a town missing from it (new, renamed)
+  // may well be one character from a listed one, and must not take that town's name.
+  if (core.length < 2 || !level || /[镇乡]$|街道$|苏木$/.test(level) || isKnownPlace(place)) return null;
+  if (!placesByGap) {
+    placesByGap = new Map();
+    for (const name of knownPlaceNames()) {
+      for (let i = 0; i < name.length; i++) {
+        const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
+        const list = placesByGap.get(key);
+        if (list) list.push(name);
+        else placesByGap.set(key, [name]);
+      }
+    }
+  }
+  const found = new Set<string>();
+  for (let i = 0; i < core.length; i++) {
+    for (const name of placesByGap.get(`${place.slice(0, i)}*${place.slice(i + 1)}`) ?? []) {
+      if (name !== place && name.endsWith(level) && confusable(place[i], name[i])) found.add(name);
+    }
+  }
+  return found.size === 1 ? [...found][0] : null;
 }
 
 /** A level word's shorter forms that are still level words: 综合实验区 → 实验区, 区. */
@@ -200,8 +265,9 @@ function levelVariants(level: string): string[] {
 
 function bodyForms(body: string): string[] {
   const forms = new Set([body, ...abbreviations(body)]);
-  // 人民政府办公厅 is also 政府办公厅.
+  // 人民政府办公厅 is also 政府办公厅 and 府办公厅 (「市府办公厅」).
   if (body.startsWith("人民政府")) forms.add(body.slice(2));
+  if (body.startsWith("人民政府") && body.length > 4) forms.add(body.slice(3));
   return [...forms];
 }
 
@@ -448,17 +514,29 @@ const endsWithProvince = (before: string) => PROVINCES.some(([p]) => before.ends
 function standsAlone(text: string, start: number, end: number, reader: NameReader): boolean {
   const prev = text[start - 1];
   const okBefore =
-    !prev || !HAN.test(prev) || placeBefore(text.slice(0, start)) !== null || endsWithProvince(text.slice(0, start)) || (reader.termBefore?.(text, start) ?? false);
+    !prev ||
+    !HAN.test(prev) ||
+    placeBefore(text.slice(0, start)) !== null ||
+    endsWithProvince(text.slice(0, start)) ||
+    (reader.termBefore?.(text, start) ?? false) ||
+    // not 「秦安」 before 「县民政局」: there the place is 秦安县, written whole.
+    (!LEVEL_START.test(text[start]) && placesRightBefore(text.slice(0, start)));
   const next = text[end];
   const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的";
   return okBefore && okAfter;
+}
+
+/** 「淮安洪泽」, 「宿迁沭阳」: the Chinese run in front is places of the division list written without level words. */
+function placesRightBefore(before: string): boolean {
+  const run = /[\p{Script=Han}]{2,12}$/u.exec(before)?.[0];
+  return run !== undefined && splitPlaces(run) !== null;
 }
 
 /** Length of a child organ's name right after a known name (skipping 「的」), or 0. */
 function childAfter(text: string, end: number, reader: NameReader, known: (name: string) => boolean): number {
   // 「淮安市政府办」: the government's office, not the government.
   const office = /^(?:办公室|办公厅|办)/.exec(text.slice(end));
-  if (office && /政府$/.test(text.slice(0, end))) return office[0].length;
+  if (office && /府$/.test(text.slice(0, end))) return office[0].length;
   const skip = text[end] === "的" ? 1 : 0;
   const rest = text.slice(end + skip);
   const m = ORGAN_ENDINGS.exec(rest);

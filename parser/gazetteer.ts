@@ -64,6 +64,11 @@ export function chainsOf(place: string): string[][] {
   return idx.get(place) ?? idx.get(placeCore(place)) ?? [];
 }
 
+/** Every name and core the division list knows (provinces to townships). */
+export function knownPlaceNames(): IterableIterator<string> {
+  return index().keys();
+}
+
 /** Whether a place name is in the division list (by name, or by core down to counties). */
 export function isKnownPlace(place: string): boolean {
   return chainsOf(place).length > 0;

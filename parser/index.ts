@@ -25,6 +25,6 @@ export type { Provenance } from "./tables.ts";
 // The cell grammar (ids, rows, labels, template and table names) and the grammar of organ names.
 export * from "./template.ts";
 export * from "./organ-name.ts";
-export { chainsOf, isKnownPlace, placeAgrees, placeCore, placeWithin, splitPlaces } from "./gazetteer.ts";
+export { chainsOf, isKnownPlace, knownPlaceNames, placeAgrees, placeCore, placeWithin, splitPlaces } from "./gazetteer.ts";
 export { looksTraditional, toSimplified } from "./traditional.ts";
 export { type Equation, type EquationCheck, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";

@@ -293,6 +293,21 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     // 没公开 has a narrow and a broad meaning; 全县 with no county named is not every county.
     ["洪泽区2024年没公开的多少", null, /「没公开」可以只指不予公开/],
     ["全区2024年依申请数合计", null, /「全区」指哪个区/],
+    // The report misprints its own place (沐阳县): users type the real name, and its province and city agree.
+    ["宿迁沭阳县2025年依申请数", 713, /沐阳县人民政府 2025 年/],
+    ["泗阳县2025年依申请数", null, /没有找到「泗阳县」/],
+    // Places written without level words in front of a name; 管委会 and 府 for a government.
+    ["江苏淮安洪泽2024年依申请数", 95, /洪泽区 2024 年/],
+    ["平潭管委会2024年依申请数", 218, /平潭综合实验区 2024 年/],
+    ["淮安市府2024年行政复议几件", 351, /行政复议总计/],
+    ["淮安市府办2024年依申请数", null, /没有「淮安市府办」的年报/],
+    // A verb after 结转 describes the row; a result after 加 keeps the group before it; 上年 inside a row's name is no year.
+    ["上海市科委2024年拖到明年办理的有几件", 1, /结转下年度继续办理/],
+    ["淮安市2024年复议维持加纠正多少", 136, /合计/],
+    ["平潭2024年上年遗留的申请有几件", 0, /上年结转/],
+    ["平潭2022年依申请数较2021年增长多少件", 4, /2022 比 2021/],
+    // 全区 where the data holds only the zone's own report: that report's number, said so.
+    ["平潭2022年全区共收到申请多少件", 74, /只有「平潭综合实验区」一份年报/],
   ] as const)("%s", (q, value, says) => {
     const a = ask(store, q);
     expect(a.text).toMatch(says);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupOrgans, type Mention, OrganIndex } from "../index/organs.ts";
+import { groupOrgans, type Mention, misprintedPlace, OrganIndex } from "../index/organs.ts";
 import type { Report } from "../parser/index.ts";
 import { abbreviations, organLevel, splitOrganName } from "../parser/organ-name.ts";
 
@@ -167,5 +167,18 @@ describe("names in a question", () => {
     expect(index.nearMisses("西店乡")).toEqual([]);
     expect(index.nearMisses("淮安市政府办")).toEqual([]);
     expect(index.nearMisses("淮安市政")).toEqual([]);
+  });
+});
+
+describe("a place the report misprints", () => {
+  it.each([
+    ["沐阳县", "沭阳县"], // 沐 for 沭: looks alike; 沭阳县 is in 宿迁
+    ["沭阳县", null], // a real place is never a misprint
+    ["泗阳县", null],
+    ["平谭县", "平潭县"], // 谭 for 潭: sounds alike
+    ["西点镇", null], // towns are never corrected: one missing from the list may be a real town
+    ["李楼镇", null],
+  ])("%s → %s", (printed, real) => {
+    expect(misprintedPlace(printed)).toBe(real);
   });
 });
