@@ -5,7 +5,7 @@
  */
 import type { Organ, ReportStore } from "../index/store.ts";
 import { misprintedPlace } from "../index/organs.ts";
-import { chainsOf, placeAgrees, type Report, splitPlaces } from "../parser/index.ts";
+import { chainsOf, placeAgrees, placeCore, type Report, splitPlaces } from "../parser/index.ts";
 import { type Action, type Answer, choiceAnswer, errorAnswer } from "./answer.ts";
 import type { Read } from "./command.ts";
 import { type Question, yearsNamed } from "./understand.ts";
@@ -49,12 +49,25 @@ function placeConflict(command: string, q: Question, organ: Organ, store: Report
         const where = own.length ? `资料库里的「${name}」在${whereOf(own)}，不在${piece}` : `资料库里只有「${name}」，不是${piece}的`;
         return errorAnswer(command, `资料库里没有${piece}的这个单位的年报`, [where], ["不会用其他地方的数字代替"]);
       }
-      if (agrees === undefined) {
+      if (agrees === undefined && !reportNamesPlace(organ, piece)) {
         return choiceAnswer(command, `无法确认资料库里的「${name}」是否在「${piece}」（年报没有写明所属地区），如果指的就是它，请点：`, [retry(organ)]);
       }
     }
   }
   return null;
+}
+
+/**
+ * The organ's own reports name the place (「渭临政办函」 and 「临渭区」 in 阎村镇's report): evidence
+ * the division list alone cannot give when several places bear the organ's name.
+ */
+function reportNamesPlace(organ: Organ, place: string): boolean {
+  const c = placeCore(place);
+  if (c.length < 2) return false;
+  for (const r of organ.reports.values()) {
+    if (r.narrative.some((s) => s.text.includes(c))) return true;
+  }
+  return false;
 }
 
 /** A word that reads as a place name (it ends in a level word, or is a province). */
@@ -92,7 +105,8 @@ function pickNamedOrgan(command: string, q: Question, store: ReportStore, retry:
   }
   if (q.nearMisses.length === 1) {
     const { organ, typed } = q.nearMisses[0];
-    return { organ, notes: [`没有找到「${typed}」，按「${store.displayName(organ)}」回答`] };
+    const assumed = /[a-z]/.test(typed) ? `「${typed}」按拼音读作「${store.displayName(organ)}」` : `没有找到「${typed}」，按「${store.displayName(organ)}」回答`;
+    return { organ, notes: [assumed] };
   }
   if (q.nearMisses.length > 1) {
     return { answer: choiceAnswer(command, `没有找到「${q.nearMisses[0].typed}」，您是不是要找：`, q.nearMisses.map((n) => retry(n.organ))) };

@@ -147,7 +147,10 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   let mentions = store.organNames.mentions(rest, reader);
   const read = new Array<boolean>(text.length).fill(false);
   for (const s of yearSpans) read.fill(true, s.start, s.end);
-  const nearMisses = mentions.some((m) => m.kind !== "child") ? [] : store.organNames.nearMisses(rest);
+  // A word of the vocabulary is never an organ's name mistyped (「复议」 standing alone).
+  let nearMisses = mentions.some((m) => m.kind !== "child") ? [] : store.organNames.nearMisses(rest).filter((n) => longestNameAt(n.typed, 0)?.length !== n.typed.length);
+  // No Chinese name at all: a place written in pinyin (「pingtan 2024 依申请数」), said so like a typo.
+  if (!mentions.length && !nearMisses.length) nearMisses = store.organNames.pinyinNames(rest);
   // 「平潭综合试验区」 is a typing mistake of 平潭综合实验区, not something under 平潭.
   if (nearMisses.length === 1) {
     const at = rest.indexOf(nearMisses[0].typed);

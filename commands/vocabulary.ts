@@ -56,27 +56,27 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
   [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开"], [{ t: "notDisclosed" }]],
-  [["国家秘密", "涉密"], [row("denied.state_secret")]],
-  [["法律行政法规禁止", "法律法规禁止", "法规禁止"], [row("denied.law_forbidden")]],
+  [["国家秘密", "涉密", "state secrets", "state secret", "classified"], [row("denied.state_secret")]],
+  [["法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law"], [row("denied.law_forbidden")]],
   [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
   [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私"], [row("denied.third_party")]],
-  [["三类内部事务", "内部事务"], [row("denied.internal_affairs")]],
-  [["四类过程性信息", "过程性信息"], [row("denied.process_info")]],
-  [["行政执法案卷", "执法案卷"], [row("denied.enforcement_file")]],
+  [["三类内部事务", "内部事务", "internal affairs"], [row("denied.internal_affairs")]],
+  [["四类过程性信息", "过程性信息", "process information", "deliberative"], [row("denied.process_info")]],
+  [["行政执法案卷", "执法案卷", "enforcement files", "case files"], [row("denied.enforcement_file")]],
   [["行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
-  [["无法提供", "提供不了", "没法提供"], [row("unable")]],
-  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息"], [row("unable.not_held")]],
+  [["无法提供", "提供不了", "没法提供", "unable to provide", "cannot provide"], [row("unable")]],
+  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
   [["需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工"], [row("unable.needs_creation")]],
   [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
-  [["不予处理", "不处理"], [row("not_processed")]],
-  [["信访举报投诉", "信访", "举报投诉"], [row("not_processed.petition")]],
-  [["重复申请"], [row("not_processed.duplicate")]],
-  [["公开出版物", "出版物"], [row("not_processed.publication")]],
+  [["不予处理", "不处理", "not processed"], [row("not_processed")]],
+  [["信访举报投诉", "信访", "举报投诉", "petitions", "complaints"], [row("not_processed.petition")]],
+  [["重复申请", "duplicate applications", "repeated applications"], [row("not_processed.duplicate")]],
+  [["公开出版物", "出版物", "publications"], [row("not_processed.publication")]],
   [["大量反复申请", "大量反复", "滥用申请权"], [row("not_processed.excessive")]],
   [["确认或重新出具", "重新出具", "要求确认"], [row("not_processed.confirm")]],
-  [["其他处理"], [row("other_handling")]],
+  [["其他处理", "other handling"], [row("other_handling")]],
   [["逾期不补正", "无正当理由逾期不补正", "不补正"], [row("other_handling.overdue_correction")]],
-  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费"], [row("other_handling.unpaid_fee")]],
+  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "unpaid fees", "fees not paid"], [row("other_handling.unpaid_fee")]],
   [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量", "处理了", "办理了", "答复了", "办了", "办理", "处理"], [row("total")]],
   [
     [
@@ -96,50 +96,50 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["法人或其他组织", "法人和其他组织", "法人及其他组织", "法人", "单位申请"], [col("org")]],
   [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "受理量", "受理数", "受理件数", "收到量", "applications", "application", "requests", "applications received"], [APPS]],
   // ---- table C
-  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases"], [group("review")]],
+  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases", "reconsideration", "administrative reconsideration"], [group("review")]],
   [["未经复议直接起诉", "直接起诉", "直接向法院起诉", "直接被起诉", "直接被诉", "直接被告", "未经复议", "未经过复议", "没经过复议", "没经复议", "不经复议"], [group("litigation.direct")]],
   [["复议后起诉", "经复议后起诉", "复议后再起诉", "复议后又起诉", "复议后又被起诉", "复议后被起诉", "复议后再被起诉", "复议之后起诉", "复议之后又起诉"], [group("litigation.after_review")]],
   [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
   [["结果维持", "维持", "upheld", "won"], [result("upheld")]],
-  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "corrected", "lost"], [result("corrected")]],
+  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "撤销或者变更", "撤销或变更", "被撤销", "变更", "被变更", "改变", "corrected", "lost", "overturned"], [result("corrected")]],
   [["其他结果"], [result("other")]],
-  [["尚未审结", "未审结", "还没审结", "在审", "还在审", "pending"], [result("pending")]],
+  [["尚未审结", "未审结", "还没审结", "在审", "还在审", "尚在审理", "在审理", "还在审理", "审理中", "正在审理", "还没审完", "没审完", "未审完", "还没结案", "未结案", "pending", "still pending"], [result("pending")]],
   [["败诉", "告输", "告输了", "输了官司", "官司输了"], [group("litigation"), result("corrected")]],
   [["胜诉"], [group("litigation"), result("upheld")]],
   // ---- table A
-  [["规章"], [item("rules")]],
-  [["行政规范性文件", "规范性文件", "红头文件"], [item("normative")]],
+  [["规章", "regulations"], [item("rules")]],
+  [["行政规范性文件", "规范性文件", "红头文件", "normative documents"], [item("normative")]],
   [["行政许可", "许可", "licensing", "licences", "licenses"], [item("licensing")]],
   [["其他对外管理服务事项", "对外管理服务事项"], [item("other_services")]],
-  [["行政处罚", "处罚", "penalty", "penalties", "administrative penalty", "administrative penalties"], [item("penalty")]],
+  [["行政处罚", "处罚", "penalty", "penalties", "administrative penalty", "administrative penalties", "fines"], [item("penalty")]],
   [["罚了", "罚款"], [item("penalty"), aCol("decisions")]],
   [["批了", "审批数", "审批了"], [item("licensing"), aCol("decisions")]],
-  [["行政强制", "行政强制措施", "强制措施", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
+  [["行政强制", "行政强制措施", "强制措施", "administrative enforcement", "administrative compulsion", "enforcement measures", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
   [["行政事业性收费项目", "行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
-  [["收费金额", "本年收费金额", "收费", "收了多少钱", "收了多少万元", "收了多少万", "规费", "fees"], [item("fees"), aCol("amount")]],
-  [["政府集中采购", "集中采购", "采购", "procurement"], [item("procurement")]],
+  [["收费金额", "本年收费金额", "收费", "收了多少钱", "收了多少万元", "收了多少万", "规费", "fees", "fee income", "fees collected", "fee revenue"], [item("fees"), aCol("amount")]],
+  [["政府集中采购", "集中采购", "采购", "procurement", "government procurement"], [item("procurement")]],
   [["采购项目", "采购项目数"], [item("procurement"), aCol("count")]],
   [["采购金额", "采购总金额"], [item("procurement"), aCol("amount")]],
   [["本年新制作数量", "本年新制作", "新制作数量", "新制作"], [aCol("made")]],
   [["本年新公开数量", "本年新公开", "新公开数量", "新公开"], [aCol("published")]],
   [["对外公开总数量", "对外公开总数", "公开总数量", "公开总数", "对外公开"], [aCol("total")]],
   [["上一年项目数量", "上一年项目数", "上年项目数量", "上年项目数"], [aCol("prev_items")]],
-  [["本年增/减", "本年增减", "增/减", "增减"], [aCol("change")]],
+  [["本年增/减", "本年增减", "增/减", "增减", "本年增加", "本年增加了", "本年减少", "本年减少了", "本年新增", "增加了几项", "新增了几项", "减少了几项"], [aCol("change")]],
   [["本年处理决定数量", "处理决定数量", "处理决定数", "处理决定", "决定数量", "决定数", "决定", "decisions", "decision"], [aCol("decisions")]],
-  [["采购项目数量", "项目数量", "项目数"], [aCol("count")]],
+  [["采购项目数量", "项目数量", "项目数", "多少个项目", "几个项目", "项目"], [aCol("count")]],
   [["总金额", "金额", "amount"], [aCol("amount")]],
   [["本年制发件数", "制发件数", "制发", "出台", "印发", "发了", "issued"], [aCol("issued")]],
   [["本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
   [["现行有效件数", "现行有效", "有效", "in force"], [aCol("in_force")]],
   // ---- derived figures and how figures combine
   [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate"], [{ t: "openRate" }]],
-  [["占比", "比例", "比重", "百分比", "share"], [{ t: "share" }]],
+  [["占比", "比例", "比重", "百分比", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
   [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
   [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
   [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
   [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了"], [{ t: "growth" }]],
   [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差"], [{ t: "diff" }]],
-  [["一共", "一共有", "共", "合计", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
+  [["一共", "一共有", "共", "合计", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
   [["和", "与", "及", "以及", "跟", "同", "、", "and", "还有", "另外", "以及还有"], [{ t: "and" }]],
   // 「复议维持加纠正」: 加 between two figures is their sum.
@@ -157,7 +157,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -454,7 +454,7 @@ function defaultAColumn(it: string): string | undefined {
 
 /** A unit the question asks in (几件, 多少万元, 百分之几): a figure in another unit is not what was asked. */
 type AskedUnit = "count" | "amount" | "percent";
-const COUNT_WORDS = /^(?:多少|几)?[件个起次回宗]$|^(?:多少|几)(?:件|个|起|次|回|宗)$/;
+const COUNT_WORDS = /^(?:多少|几)?[件个起次回宗项]$|^(?:多少|几)(?:件|个|起|次|回|宗|项)$|^(?:数量|件数|个数|项数|数目)$/;
 function unitOfPhrase(phrase: string, terms: Term[]): AskedUnit | null {
   if (terms.some((t) => t.t !== "filler")) return /百分/.test(phrase) ? "percent" : null;
   if (COUNT_WORDS.test(phrase)) return "count";
@@ -531,16 +531,33 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
  * only a result, a row or a column takes the group, applicant or item of the one before it.
  */
 function inheritContext(groups: Term[][]): Term[][] {
+  const has = (terms: Term[], t: Term["t"]) => terms.some((x) => x.t === t);
+  const only = (terms: Term[], kind: Term["t"]) => terms.every((x) => x.t === kind);
+  // [what a figure names on its own, what it shares with its neighbours]
+  const pairs: [Term["t"], Term["t"]][] = [["cResult", "cGroup"], ["bRow", "bCol"], ["aCol", "aItem"]];
   const out: Term[][] = [];
   for (const g of groups) {
     const prev = out[out.length - 1];
-    const has = (terms: Term[], t: Term["t"]) => terms.some((x) => x.t === t);
-    const only = (...kinds: Term["t"][]) => g.every((x) => kinds.includes(x.t));
-    let next = g;
-    if (prev && only("cResult") && has(prev, "cGroup") && has(prev, "cResult")) next = [...prev.filter((x) => x.t === "cGroup"), ...g];
-    else if (prev && only("bRow") && has(prev, "bCol") && has(prev, "bRow")) next = [...prev.filter((x) => x.t === "bCol"), ...g];
-    else if (prev && only("aCol") && has(prev, "aItem") && has(prev, "aCol")) next = [...prev.filter((x) => x.t === "aItem"), ...g];
-    out.push(next);
+    // 「逾期不补正和其他」: the 其他 of the group named before it; 「维持和其他」: the other result.
+    if (prev && only(g, "other")) {
+      if (prev.some((x) => x.t === "bRow" && x.row.startsWith("other_handling"))) {
+        out.push([...prev.filter((x) => x.t === "bCol"), row("other_handling.misc")]);
+        continue;
+      }
+      if (has(prev, "cResult")) {
+        out.push([...prev.filter((x) => x.t === "cGroup"), result("other")]);
+        continue;
+      }
+    }
+    const pair = prev && pairs.find(([own, shared]) => only(g, own) && has(prev, own) && has(prev, shared));
+    out.push(pair ? [...prev.filter((x) => x.t === pair[1]), ...g] : g);
+  }
+  // 「行政复议和行政诉讼的纠正」, 「规章和规范性文件本年制发的」: what the last figure adds at the end
+  // belongs to each before it that names only the other half.
+  const last = out[out.length - 1];
+  for (let i = 0; i < out.length - 1; i++) {
+    const pair = pairs.find(([own, shared]) => only(out[i], shared) && has(last, own) && has(last, shared));
+    if (pair) out[i] = [...out[i], ...last.filter((x) => x.t === pair[0])];
   }
   return out;
 }

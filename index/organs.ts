@@ -10,6 +10,7 @@
  * contradict the organ's (「北京市悦来镇」 is not 桦川县悦来镇) and a name that goes on into a
  * child (「平潭综合实验区公安局」, 「淮安市清江浦区」) names something the data does not have.
  */
+import { pinyin } from "pinyin-pro";
 import { confusable } from "./similar-chars.ts";
 import { abbreviations, isKnownPlace, knownPlaceNames, organInfoOfReport, placeWithin, splitPlaces, organKeyOf, type OrganLevel, organLevel, PLACE_LEVELS, PROVINCES, type Report, splitOrganName, splitPlace } from "../parser/index.ts";
 
@@ -47,7 +48,7 @@ interface AliasEntry {
 }
 
 const GOVERNMENT_FORMS = ["人民政府", "政府"];
-const ZONE_GOVERNMENT_FORMS = ["管委会", "管理委员会", "党工委管委会"];
+const ZONE_GOVERNMENT_FORMS = ["管委会", "管委", "管理委员会", "党工委管委会"];
 
 const core = (place: string) => splitPlace(place).core;
 
@@ -402,6 +403,52 @@ export class OrganIndex {
    * missing or added inside a long name — never another level word (「淮安区」 is another place
    * than 淮安市, not a typo).
    */
+  /**
+   * Places written in pinyin (「pingtan」, 「Hong Ze」, 「xidianzhen」): the governments and towns
+   * whose place is spelt so, by the place's core or its core with its level word.
+   */
+  pinyinNames(text: string): { organ: Organ; typed: string; alias: string }[] {
+    const index = this.pinyinIndex();
+    const hits = new Map<Organ, { organ: Organ; typed: string; alias: string }>();
+    for (const run of text.match(/[a-z]+(?:[ -][a-z]+)*/g) ?? []) {
+      const words = run.split(/[ -]/);
+      for (let i = 0; i < words.length; i++) {
+        for (let j = i + 1; j <= Math.min(words.length, i + 4); j++) {
+          const typed = words.slice(i, j).join(run[words[i].length] ?? " ");
+          if (!run.includes(typed)) continue;
+          for (const { organ, alias } of index.get(words.slice(i, j).join("")) ?? []) {
+            const prev = hits.get(organ);
+            if (!prev || typed.length > prev.typed.length) hits.set(organ, { organ, typed, alias });
+          }
+        }
+      }
+    }
+    // The longest spelling wins: 「hongze qu」 is not also 「hongze」 of another organ.
+    const longest = Math.max(0, ...[...hits.values()].map((h) => h.typed.length));
+    return [...hits.values()].filter((h) => h.typed.length === longest);
+  }
+
+  private pinyinKeys: Map<string, { organ: Organ; alias: string }[]> | null = null;
+
+  private pinyinIndex(): Map<string, { organ: Organ; alias: string }[]> {
+    if (this.pinyinKeys) return this.pinyinKeys;
+    const index = new Map<string, { organ: Organ; alias: string }[]>();
+    const spell = (han: string) => (pinyin(han, { toneType: "none", type: "array" }) as string[]).join("").toLowerCase();
+    for (const o of this.organs) {
+      const inner = o.places.at(-1);
+      if (o.body || !inner) continue;
+      const { core: c } = splitPlace(inner);
+      if (c.length < 2) continue;
+      for (const alias of new Set([c, inner])) {
+        const key = spell(alias);
+        const list = index.get(key) ?? [];
+        if (!list.some((e) => e.organ === o)) list.push({ organ: o, alias });
+        index.set(key, list);
+      }
+    }
+    return (this.pinyinKeys = index);
+  }
+
   nearMisses(text: string): { organ: Organ; typed: string; alias: string }[] {
     const index = this.typos();
     const hits = new Map<Organ, { organ: Organ; typed: string; alias: string }>();
@@ -425,6 +472,15 @@ export class OrganIndex {
             }
           }
         }
+      }
+    }
+    // A two-character name standing alone (「平谈2023年」): only by a confusable character, and never
+    // when the typed name is itself a real place (泗阳 is not 沭阳).
+    for (const typed of text.match(/(?<!\p{Script=Han})\p{Script=Han}{2}(?!\p{Script=Han})/gu) ?? []) {
+      if (isKnownPlace(typed)) continue;
+      for (const [alias, entries] of this.byAlias) {
+        if (alias.length !== 2 || alias === typed || !oneEdit(typed, alias) || !plausibleTypo(typed, alias)) continue;
+        for (const e of entries) if (e.weight >= LOOSE && !hits.has(e.organ)) hits.set(e.organ, { organ: e.organ, typed, alias });
       }
     }
     return [...hits.values()];
@@ -522,7 +578,7 @@ function standsAlone(text: string, start: number, end: number, reader: NameReade
     // not 「秦安」 before 「县民政局」: there the place is 秦安县, written whole.
     (!LEVEL_START.test(text[start]) && placesRightBefore(text.slice(0, start)));
   const next = text[end];
-  const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的";
+  const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的" || /^全[县区市省旗州]/.test(text.slice(end));
   return okBefore && okAfter;
 }
 
@@ -539,6 +595,8 @@ function childAfter(text: string, end: number, reader: NameReader, known: (name:
   if (office && /府$/.test(text.slice(0, end))) return office[0].length;
   const skip = text[end] === "的" ? 1 : 0;
   const rest = text.slice(end + skip);
+  // 「平潭全区」, 「沭阳县全县」: the whole area, not an organ under it.
+  if (/^全[县区市省旗州]/.test(rest)) return 0;
   const m = ORGAN_ENDINGS.exec(rest);
   if (!m) return 0;
   const run = m[1];

@@ -306,6 +306,18 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["淮安市2024年复议维持加纠正多少", 136, /合计/],
     ["平潭2024年上年遗留的申请有几件", 0, /上年结转/],
     ["平潭2022年依申请数较2021年增长多少件", 4, /2022 比 2021/],
+    // A place in pinyin is read as the government or town spelt so, said so; one the data lacks names nothing.
+    ["pingtan 2024 依申请数", 218, /「pingtan」按拼音读作「平潭综合实验区」/],
+    ["Hong Ze 2024 行政复议", 2, /「hong ze」按拼音读作「洪泽区」/],
+    ["shanghai 2025 依申请数", null, /请说明要查哪个单位/],
+    // Greetings and framing around a question; a two-character name one confusable character off.
+    ["老师好～领导让问一下，平谈2023年予以公开的有几件呢？", 22, /没有找到「平谈」，按「平潭综合实验区」回答/],
+    // A trailing column or result belongs to every figure named before it; 其他 after a row of （六） is its 其他.
+    ["淮安市2024年规章和规范性文件本年制发的加起来", 9, /规章本年制发件数和行政规范性文件本年制发件数合计/],
+    ["淮安市2024年行政复议和行政诉讼的纠正一共多少", 69, /行政复议结果纠正和行政诉讼结果纠正合计/],
+    ["上海市科委2024年逾期不补正和其他这两项加一块多少件", 14, /合计/],
+    // English words for rows and items.
+    ["淮安市2024年 state secrets 不予公开几件", 2, /属于国家秘密/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
     ["平潭2022年全区共收到申请多少件", 74, /只有「平潭综合实验区」一份年报/],
   ] as const)("%s", (q, value, says) => {
