@@ -23,8 +23,9 @@ const scopeArgs = {
 export function readScope(q: Question): { level?: OrganLevel; area?: string } {
   const out: { level?: OrganLevel; area?: string } = {};
   // Only words nobody read as an organ or a figure: 「西店镇」 is an organ, 「办理结果」 a figure.
-  if (/乡镇|街道|各镇|各乡/.test(q.unread)) out.level = "township";
-  else if (/部门|各局|委办局|单位部门/.test(q.unread)) out.level = "department";
+  const words = q.unread.split(" ");
+  if (/乡镇|街道|各镇|各乡/.test(q.unread) || words.some((w) => /^(?:镇|乡|镇街)$/.test(w))) out.level = "township";
+  else if (/部门|各局|委办局|单位部门/.test(q.unread) || words.some((w) => /^(?:局|委|办)$/.test(w))) out.level = "department";
   else if (/县区政府|区县政府|县级政府|县区/.test(q.unread)) out.level = "county";
   const place = namedOrgans(q).find((o) => !o.body);
   if (place) out.area = place.places[place.places.length - 1];
@@ -74,7 +75,17 @@ function readYearAndFigure(command: string, text: string, ctx: CommandContext, r
   const problem = q.unknownWords.length ? unreadProblem(q) : null;
   if (problem) return { answer: errorAnswer(command, problem) };
   if (years.length > 1) return { answer: errorAnswer(command, "一次问到了几个年份，请只说一个", [`例如：/${command} ${years[0]} 依申请数`]) };
-  const year = years[0] ?? latestYear(ctx.store, ctx.now);
+  // No year named: the latest year with a report of the organs asked about (乡镇 may have none this year yet).
+  const scope = readScope(q);
+  const perYear = new Map<number, number>();
+  for (const o of ctx.store.organs) if (inScope(o, scope)) for (const y of o.reports.keys()) perYear.set(y, (perYear.get(y) ?? 0) + 1);
+  const latestInScope = Math.max(0, ...perYear.keys());
+  // A ranking needs two reports of one year: with no year named and only one in the latest, the user picks the year.
+  if (!years.length && command === "排行" && (perYear.get(latestInScope) ?? 0) < 2) {
+    const rankable = [...perYear].filter(([, n]) => n >= 2).map(([y]) => y).sort((a, b) => b - a);
+    return { answer: errorAnswer(command, `请说明年份：${scopeLabel(scope)}最近一年（${latestInScope || "无"}）只有 ${perYear.get(latestInScope) ?? 0} 份年报，排不了名`, rankable.length ? rankable.slice(0, 3).map((y) => `${y}年${text.replace(/\s+/g, "")}`) : [`已有年份：${ctx.store.years().join("、")}`]) };
+  }
+  const year = years[0] ?? (latestInScope || latestYear(ctx.store, ctx.now));
   if (q.figure.kind === "choice") {
     return {
       answer: choiceAnswer(command, `${q.figure.why}，请选一项`, q.figure.options.map((f) => ({ label: `${year} 年 ${figureLabel(f)}${command}`, command, args: { year, figure: figureKey(f), ...readScope(q) } }))),

@@ -8,7 +8,7 @@ import { type Answer, errorAnswer, makeAnswer } from "./answer.ts";
 import type { CommandContext, CommandDef, Invocation } from "./command.ts";
 import { readScope } from "./area-commands.ts";
 import { COMMANDS, EXAMPLE_QUESTIONS, findCommand, menuActions } from "./table.ts";
-import { INTENTS, namedOrgans, type Question, understand } from "./understand.ts";
+import { INTENTS, namedOrgans, type Question, questionOfMessage, understand } from "./understand.ts";
 
 export type { Action, Answer, NumberAnswer, Source, Tone } from "./answer.ts";
 export type { ChatContext, CommandContext, CommandDef, Invocation } from "./command.ts";
@@ -87,7 +87,9 @@ export function intentOf(text: string, q: Question): string {
   if (organs.length >= 2 && (INTENTS.compare.test(text) || q.terms.some((m) => m.terms.some((t) => t.t === "versus")))) return "对比";
   // An area with 乡镇/部门 (「宁海县哪个乡镇申请最多」) is a scope, not the organ asked about.
   // So is a government with 全县/各单位 (「沭阳县全县依申请数合计」): the area, not its own report.
-  const scoped = organs.length === 1 && !organs[0].body && (readScope(q).level !== undefined || WHOLE_AREA.test(text));
+  // 「淮安市政府」 names the government's own report, never the area's units added up.
+  const asGovernment = q.mentions.some((m) => m.kind === "organ" && /(?:政府|管委会?|府)$/.test(m.text));
+  const scoped = organs.length === 1 && !organs[0].body && !asGovernment && (readScope(q).level !== undefined || WHOLE_AREA.test(text));
   if (INTENTS.ranking.test(text) && (organs.length === 0 || scoped)) return "排行";
   if (INTENTS.total.test(text) && (organs.length === 0 || scoped)) return "合计";
   if (organs.length === 0 && !organNamed && figure && /一共|总共|合计|加起来|共计/.test(text) && onlyScopeWords(q.unread)) return "合计";
@@ -128,10 +130,12 @@ export function route(message: string, ctx: CommandContext): Answer {
     if (!cmd) return errorAnswer("帮助", `没有「/${slash.name}」这个命令`, COMMANDS.slice(0, 6).map((c) => c.example).concat("/帮助"));
     return invokeText(cmd, slash.args, ctx);
   }
-  const q = understand(text, ctx.store, ctx.now);
-  const intent = intentOf(text.toLowerCase(), q);
+  // Search words are taken as typed; any other message is read for its question.
+  const asked = INTENTS.search.test(text) ? text : questionOfMessage(text, ctx.store, ctx.now);
+  const q = understand(asked, ctx.store, ctx.now);
+  const intent = intentOf(asked.toLowerCase(), q);
   if (intent === "greeting") return greeting(ctx);
   if (intent === "unknown") return notUnderstood(ctx, q);
   if (intent === "搜索") return invokeText(findCommand(intent)!, INTENTS.search.exec(text)![1], ctx);
-  return invokeText(findCommand(intent)!, text, ctx);
+  return invokeText(findCommand(intent)!, asked, ctx);
 }

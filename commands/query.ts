@@ -69,7 +69,8 @@ export function readQuery(text: string, ctx: CommandContext, q: Question = under
     year,
   );
   if ("answer" in organPick) return organPick;
-  const { organ, notes } = organPick;
+  const { organ } = organPick;
+  const notes = [...organPick.notes, ...(q.assumed ?? [])];
   const named = namedOrgans(q);
   const name = store.displayName(organ);
   if (named.length > 1) {

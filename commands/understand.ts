@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/index.ts";
-import { composeFigure, type FigureRead, longestNameAt, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -53,6 +53,8 @@ export interface Question {
   unknownWords: string[];
   /** The year a change is measured against (「比2023年」); -1 for the year before the one asked (同比, 比去年). */
   baseYear?: number;
+  /** How the question was read when it was not read as typed (「「行政附议」按「行政复议」理解」), said with the answer. */
+  assumed?: string[];
 }
 
 /** Punctuation separates words; 、 and / and + are words of the vocabulary. */
@@ -87,7 +89,7 @@ export function readYears(text: string, now: Date): YearWord[] {
   for (const m of text.matchAll(/([〇零一二三四五六七八九]{4})年度?/g)) {
     out.push({ kind: "year", year: Number([...m[1]].map((c) => CN_NUM[c]).join("")), text: m[0], start: m.index! });
   }
-  for (const m of text.matchAll(/(?<![\d年])(\d{2})年(?!度报告|报)/g)) {
+  for (const m of text.matchAll(/(?<![\d年])(\d{2})年(?:度(?!报告))?(?!度报告|报)/g)) {
     if (Number(m[1]) >= 8) out.push({ kind: "year", year: 2000 + Number(m[1]), text: m[0], start: m.index! });
   }
   const lastN = /(?:近|最近|过去)([一二两三四五六七八九十\d]+)年|这几年|近几年|历年|逐年/.exec(text);
@@ -134,10 +136,90 @@ let last: { raw: string; store: ReportStore; now: number; q: Question } | null =
 /** A question read once: routing and the command it routes to read the same text. */
 export function understand(raw: string, store: ReportStore, now: Date): Question {
   if (last && last.raw === raw && last.store === store && last.now === now.getTime()) return last.q;
-  const q = readQuestion(raw, store, now);
+  const q = readWithRepairs(raw, store, now);
   last = { raw, store, now: now.getTime(), q };
   return q;
 }
+
+/**
+ * A question with words the bot did not read is read again with the slips people make undone:
+ * spaces typed inside words (「行政 复议」, 「洪 泽 区」) and one wrong character in a figure's name
+ * (「行政附议」, 「部份公开」). The repaired reading is used only when it reads every word, and
+ * the answer says how it was read; otherwise the words stay unread and no number is given.
+ */
+function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
+  const q = readQuestion(raw, store, now);
+  if (!q.unread && !q.unknownWords.length) return q;
+  const complete = (r: Question) => !r.unread && !r.unknownWords.length && r.figure.kind !== "none";
+  const compact = raw.replace(/(\p{Script=Han}) +(?=\p{Script=Han})/gu, "$1");
+  const tries: { text: string; assumed: string[] }[] = [];
+  if (compact !== raw) tries.push({ text: compact, assumed: [`按「${normalizeQuestion(compact)}」理解（去掉了词中的空格）`] });
+  for (const base of [raw, compact]) {
+    let text = base;
+    const assumed: string[] = [];
+    // Up to two slips, each in a word nobody read.
+    for (let round = 0; round < 2; round++) {
+      const r = readQuestion(text, store, now);
+      // The run of Chinese holding a word nobody read: the slip may sit across it and a word read
+      // wrongly beside it (「无法提共」 reads 提 and 共, leaving 无法).
+      const unread = r.unread.split(" ").filter(Boolean);
+      const runs = (r.text.match(/\p{Script=Han}+/gu) ?? []).filter((run) => unread.some((w) => run.includes(w)));
+      const fix = runs
+        .map((run) => mistypedName(run))
+        .find((f) => f !== null && unread.some((w) => f.typed.includes(w) || w.includes(f.typed) || overlapping(f.typed, w)));
+      if (!fix || !toSimplified(text.normalize("NFKC")).includes(fix.typed)) break;
+      text = toSimplified(text.normalize("NFKC")).replace(fix.typed, fix.name);
+      assumed.push(`「${fix.typed}」按「${fix.name}」理解`);
+    }
+    if (assumed.length) tries.push({ text, assumed: base === raw ? assumed : [`去掉了词中的空格，${assumed.join("，")}`] });
+  }
+  for (const t of tries) {
+    const r = readQuestion(t.text, store, now);
+    if (complete(r)) return { ...r, assumed: t.assumed };
+  }
+  return q;
+}
+
+/**
+ * The question in a message that also gives context (「刚才省里来电话核对数据，平潭2023年依申请数多少」):
+ * clauses naming no organ, year or figure and asking nothing are left out; a year given only
+ * there is kept. A clause that limits what is counted (不算…, 除了…, 只要…) is never left out,
+ * so a number is never given for less than was asked.
+ */
+export function questionOfMessage(message: string, store: ReportStore, now: Date): string {
+  const clauses = message.split(/[,，。;；!！?？:：\n]+|——+/).map((c) => c.trim()).filter(Boolean);
+  if (clauses.length < 2) return message;
+  const kept: string[] = [];
+  let yearOfContext: string | null = null;
+  for (const clause of clauses) {
+    const q = readQuestion(clause, store, now);
+    const names = q.mentions.length > 0 || q.nearMisses.length > 0 || q.terms.some((m) => m.terms.some((t) => NAMING_TERMS.has(t.t))) || q.unknownWords.length > 0;
+    if (names || ASKS.test(clause) || LIMITS.test(clause)) kept.push(clause);
+    else {
+      // A year said only in a context clause (「我在整理2024年度各单位数据，淮安市政府…」).
+      const y = q.years.find((w) => w.kind === "year");
+      if (y?.kind === "year") yearOfContext = `${y.year}年`;
+    }
+  }
+  if (!kept.length || kept.length === clauses.length) return message;
+  const question = kept.join("，");
+  const hasYear = readYears(normalizeQuestion(question), now).length > 0;
+  return yearOfContext && !hasYear ? `${yearOfContext} ${question}` : question;
+}
+
+/** Terms that name a figure or a change of it (各, 和, 一共 alone name nothing). */
+const NAMING_TERMS = new Set(["bRow", "bCol", "apps", "cGroup", "cResult", "aItem", "aCol", "other", "openRate", "share", "correctionRate", "notDisclosed", "growth", "diff"]);
+
+/** Two words share a character at an end: 「提共」 and 「无法」 do not, 「法提」 and 「无法」 do. */
+function overlapping(a: string, b: string): boolean {
+  for (let k = 1; k < Math.min(a.length, b.length); k++) if (a.endsWith(b.slice(0, k)) || b.endsWith(a.slice(0, k))) return true;
+  return false;
+}
+
+/** Words that ask for a number: a clause with them is part of the question (「能帮忙看一眼吗」 only asks politely). */
+const ASKS = /几|多少|数量|哪|什么|啥|是否|有没有|有无/;
+/** Words that limit what is counted: a clause with them is never context. */
+const LIMITS = /不算|除了|除去|去掉|扣除|不含|不包括|只算|只要|只看|仅|以外|之外|排除|剔除|不计/;
 
 function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const text = normalizeQuestion(raw);

@@ -4,6 +4,7 @@
  * row, column, item or group; and how a question's words compose into one figure.
  * See ../shared/research/domain.md §4.2.
  */
+import { confusable } from "../index/similar-chars.ts";
 import { TEMPLATES } from "../parser/index.ts";
 import { aColumns, B_GROUPS, type CGroup, type Figure, figureKey, figureLabel, type ReviewKey } from "./figures.ts";
 
@@ -50,9 +51,9 @@ const FILLER: Term = { t: "filler" };
 const NAMES: [phrases: string[], terms: Term[]][] = [
   // ---- table B rows
   [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
-  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "上年遗留", "上年度遗留", "往年遗留", "往年剩下", "往年剩下来", "往年剩余", "往年积压", "上年剩下", "去年剩下", "上年剩余", "去年剩余", "以前年度结转", "上年未办结", "上年度未办结", "carried over", "carried over from last year", "brought forward"], [row("carried_over")]],
-  [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
-  [["部分公开", "部分予以公开", "区分处理", "partially disclosed", "partly disclosed"], [row("partial")]],
+  [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "上年遗留", "上年度遗留", "往年遗留", "往年剩下", "往年剩下来", "往年剩余", "往年积压", "上一年没办完", "上年没办完", "去年没办完", "上年度没办完", "上一年未办结", "去年未办结", "还压着", "手上压着", "积压", "上年剩下", "去年剩下", "上年剩余", "去年剩余", "以前年度结转", "上年未办结", "上年度未办结", "carried over", "carried over from last year", "brought forward"], [row("carried_over")]],
+  [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "全部给了", "全给了", "都给了", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
+  [["部分公开", "部分予以公开", "区分处理", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
   [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
   [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开"], [{ t: "notDisclosed" }]],
@@ -81,13 +82,13 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [
     [
       "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年", "顺延到下一年", "顺延到下年", "顺延至下一年度", "顺延", "拖到下一年", "拖到明年", "延续到下一年", "结转至下一年度", "结转至下年度",
-      "下一年度办理", "下年度办理", "下一年办理", "下年办理", "明年办理", "还剩", "剩下", "剩余", "没答复", "未答复", "尚未答复", "还没答复",
+      "下一年度办理", "下年度办理", "下一年办理", "下年办理", "明年办理", "放到下一年", "放到明年", "下一年接着办", "明年接着办", "接着办", "还剩", "剩下", "剩余", "没答复", "未答复", "尚未答复", "还没答复",
       "转到下一年", "继续办理", "未办结", "没办结", "没办完", "还没办完", "跨年", "carried forward", "carried forward to next year",
     ],
     [row("carried_forward")],
   ],
   // ---- table B columns
-  [["自然人", "个人", "公民", "群众", "老百姓", "natural persons", "natural person", "individuals"], [col("natural_person")]],
+  [["自然人", "个人", "公民", "群众", "老百姓", "以个人名义", "natural persons", "natural person", "individuals"], [col("natural_person")]],
   [["商业企业", "企业", "公司", "companies", "company", "enterprises", "businesses"], [col("commercial")]],
   [["科研机构", "高校", "研究所", "科研院所", "research institutions", "research institutes", "research institute"], [col("research")]],
   [["社会公益组织", "公益组织", "社会组织", "ngo"], [col("social_org")]],
@@ -103,9 +104,9 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["结果维持", "维持", "upheld", "won"], [result("upheld")]],
   [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "撤销或者变更", "撤销或变更", "被撤销", "变更", "被变更", "改变", "corrected", "lost", "overturned"], [result("corrected")]],
   [["其他结果"], [result("other")]],
-  [["尚未审结", "未审结", "还没审结", "在审", "还在审", "尚在审理", "在审理", "还在审理", "审理中", "正在审理", "还没审完", "没审完", "未审完", "还没结案", "未结案", "pending", "still pending"], [result("pending")]],
+  [["尚未审结", "未审结", "还没审结", "在审", "还在审", "尚在审理", "在审理", "还在审理", "审理中", "正在审理", "还没审完", "没审完", "未审完", "还没结案", "未结案", "还没出结果", "没出结果", "还没判下来", "没判下来", "还没判", "pending", "still pending"], [result("pending")]],
   [["败诉", "告输", "告输了", "输了官司", "官司输了"], [group("litigation"), result("corrected")]],
-  [["胜诉"], [group("litigation"), result("upheld")]],
+  [["胜诉", "打官司赢了", "官司赢了", "赢了官司"], [group("litigation"), result("upheld")]],
   // ---- table A
   [["规章", "regulations"], [item("rules")]],
   [["行政规范性文件", "规范性文件", "红头文件", "normative documents"], [item("normative")]],
@@ -157,7 +158,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "您好", "你好", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -257,6 +258,44 @@ export function nameEndsAt(text: string, at: number): boolean {
     if (found) return true;
   }
   return false;
+}
+
+/** Names by their text with one character left out (as 「*」): finding a name typed with one wrong character. */
+let namesByGap: Map<string, string[]> | null = null;
+
+/**
+ * The name of the vocabulary a word mistypes by one confusable character (「行政附议」 → 行政复议,
+ * 「诉松」 → 诉讼, 「部份公开」 → 部分公开), with where it stands in the word: the longest such
+ * part of the word, when every name it could be means the same. Null otherwise.
+ */
+export function mistypedName(word: string): { typed: string; name: string } | null {
+  if (!namesByGap) {
+    namesByGap = new Map();
+    for (const name of phraseIndex().byPhrase.keys()) {
+      if (name.length < 2 || !/^\p{Script=Han}+$/u.test(name)) continue;
+      for (let i = 0; i < name.length; i++) {
+        const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
+        const list = namesByGap.get(key);
+        if (list) list.push(name);
+        else namesByGap.set(key, [name]);
+      }
+    }
+  }
+  const { byPhrase } = phraseIndex();
+  for (let len = Math.min(word.length, 10); len >= 2; len--) {
+    for (let at = 0; at + len <= word.length; at++) {
+      const typed = word.slice(at, at + len);
+      const names = new Set<string>();
+      for (let i = 0; i < len; i++) {
+        for (const name of namesByGap.get(`${typed.slice(0, i)}*${typed.slice(i + 1)}`) ?? []) {
+          if (name !== typed && confusable(typed[i], name[i]) && !byPhrase.get(name)!.every((t) => t.t === "filler")) names.add(name);
+        }
+      }
+      const meanings = new Set([...names].map((n) => JSON.stringify(byPhrase.get(n))));
+      if (names.size && meanings.size === 1) return { typed, name: [...names].sort((a, b) => a.localeCompare(b))[0] };
+    }
+  }
+  return null;
 }
 
 /** Whether a name of the vocabulary longer than the span covers it (「上年」 inside 「结转上年」, 「上年遗留」). */

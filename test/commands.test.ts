@@ -318,6 +318,18 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["上海市科委2024年逾期不补正和其他这两项加一块多少件", 14, /合计/],
     // English words for rows and items.
     ["淮安市2024年 state secrets 不予公开几件", 2, /属于国家秘密/],
+    // Context around the question is left out; a clause that limits what is counted, or asks about a word
+    // the bot does not know, is not, and gets no number.
+    ["刚开完会，领导让我核一下数据。平潭2024年行政复议多少件？", 7, /行政复议总计/],
+    ["我在整理2024年度各单位数据，淮安市政府那份年报里行政事业性收费金额是多少万元", 96171.6, /淮安市人民政府 2024 年/],
+    ["平潭2024年行政复议，被驳回的有几件", null, /没看懂「驳」/],
+    ["平潭2024年依申请数，不算律所的", null, /没看懂「不算」/],
+    // A slip in a figure's name or a space inside a word is undone and said so.
+    ["淮安市2024年行政附议多少件", 351, /「附议」按「复议」理解|「行政附议」按「行政复议」理解/],
+    ["平潭2025年无法提共几件", 53, /按「无法提供」理解/],
+    ["洪 泽 区2024年依申请数", 95, /去掉了词中的空格/],
+    // A ranking needs two reports of one year.
+    ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
     ["平潭2022年全区共收到申请多少件", 74, /只有「平潭综合实验区」一份年报/],
   ] as const)("%s", (q, value, says) => {
