@@ -187,7 +187,8 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
  * so a number is never given for less than was asked.
  */
 export function questionOfMessage(message: string, store: ReportStore, now: Date): string {
-  const clauses = message.split(/[,，。;；!！?？:：\n]+|——+/).map((c) => c.trim()).filter(Boolean);
+  // Cut first, as reading does: a message of 100,000 commas must not be read 100,000 times.
+  const clauses = message.slice(0, MAX_QUESTION_CHARS).split(/[,，。;；!！?？:：\n]+|——+/).map((c) => c.trim()).filter(Boolean);
   if (clauses.length < 2) return message;
   const kept: string[] = [];
   let yearOfContext: string | null = null;
