@@ -56,7 +56,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["部分公开", "部分予以公开", "区分处理", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
   [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
-  [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开"], [{ t: "notDisclosed" }]],
+  [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开", "没给", "不给", "没提供"], [{ t: "notDisclosed" }]],
   [["国家秘密", "涉密", "state secrets", "state secret", "classified"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law"], [row("denied.law_forbidden")]],
   [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
@@ -66,7 +66,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["行政执法案卷", "执法案卷", "enforcement files", "case files"], [row("denied.enforcement_file")]],
   [["行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
   [["无法提供", "提供不了", "没法提供", "unable to provide", "cannot provide"], [row("unable")]],
-  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
+  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "我们这里根本没有", "我们这里没有", "这里没有", "根本没有", "我们没有", "本单位没有", "我们这没有", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
   [["需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工"], [row("unable.needs_creation")]],
   [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
   [["不予处理", "不处理", "not processed"], [row("not_processed")]],
