@@ -515,9 +515,8 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.length > 0 && derived.includes(j) && values[j] !== null) res.derived.push(id);
     if (placeholders.length > 0 && placeholders.includes(j) && values[j] === null) {
-      // Printed as is, a blank cell is its own token; the table's equations may still fix it.
-      const token = readings.length === 1 && readings[0].asPrinted ? state.item.toks[j] : undefined;
-      if (token?.kind === "placeholder" && token.raw === "") res.blanks.push(id);
+      // A cell every reading has printed blank: the table's equations may still fix it.
+      if (readings.every((r) => r.blanks.includes(j))) res.blanks.push(id);
       else {
         const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
         res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);

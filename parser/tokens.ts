@@ -19,6 +19,12 @@ export interface NumToken {
   /** A note printed with the cell: 「22（其中修订16件）」 → 「其中修订16件」. */
   note?: string;
   line: number;
+  /**
+   * Printed as a cell of its own: a cell boundary (line break, tab, 「|」, a blank cell) on both
+   * sides. Such a token was set apart by whoever printed it, so it is never cut into cells —
+   * unless its leading zero says it is cells glued together (「01」).
+   */
+  boxed?: boolean;
 }
 
 export interface PlaceholderToken {
@@ -26,6 +32,9 @@ export interface PlaceholderToken {
   raw: string;
   line: number;
 }
+
+/** A cell printed blank: the HTML reader's BLANK_CELL, an empty cell between tabs or pipes, an empty line of a one-cell-per-line table. */
+export const isBlank = (t: CellToken) => t.kind === "placeholder" && t.raw === "";
 
 export interface TextToken {
   kind: "text";
@@ -40,6 +49,13 @@ const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
 const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A)(?=[\s|]|$)/;
 
+/**
+ * 「无」 printed in a cell instead of a number. Like 「—」 and 「/」 it is a placeholder: the
+ * template asks for 0, and a cell printed otherwise is reported as not filled (the placeholder
+ * check says so) rather than read as a number the report did not print.
+ */
+const NONE = "无";
+
 /** The characters a placeholder can start with, to try the pattern only there. */
 const PLACEHOLDER_START = "/—-–－不N";
 
@@ -49,9 +65,59 @@ const PLACEHOLDER_START = "/—-–－不N";
  */
 export const BLANK_CELL = "\uE000";
 
-/** Whether a whole cell's text is a placeholder (/, —, 不适用 …). */
-export const isPlaceholderText = (t: string) => PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length;
+/** Whether a whole cell's text is a placeholder (/, —, 不适用, 无 …). */
+export const isPlaceholderText = (t: string) => t === NONE || (PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length);
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
+
+/**
+ * Words a count is printed with inside its cell (「81件」, 「3个」): part of the cell, not a label
+ * that would end the row. Money keeps its unit (元 / 万元) in the token.
+ */
+const COUNT_UNIT = /^[ \u00a0]?(?:人次|件|个|项|次|宗|起)/;
+
+
+/**
+ * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
+ * separators, decimals, a unit) or a placeholder (「无」 included). The HTML reader and the review's
+ * placeholder rule ask this of a cell; the scanner reads the same grammar.
+ */
+export function isValueText(t: string): boolean {
+  return VALUE_TEXT.test(t) || isPlaceholderText(t);
+}
+
+/** A printed number, not a placeholder: digits (thousands grouped or not), decimals, a unit. */
+export function isNumberText(t: string): boolean {
+  return VALUE_TEXT.test(t);
+}
+
+const VALUE_TEXT = /^[+\-−增减]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|元|万|人次|件|个|项|次|宗|起)?$/;
+
+/** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
+const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
+
+/** Characters that bound a cell printed on its own (besides the start and end of the text). */
+const isCellBoundary = (c: string | undefined) => c === undefined || c === "\n" || c === "\t" || c === "|" || c === BLANK_CELL;
+
+/** Whether the first character before `i` (spaces skipped) bounds a cell. */
+function boundedBefore(s: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k--;
+  return k < 0 || isCellBoundary(s[k]);
+}
+
+/** Whether what follows `j` (spaces skipped) is a cell boundary or another value: 「无」 is then a cell. */
+function beforeValue(s: string, j: number): boolean {
+  let k = j;
+  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
+  return k >= s.length || isCellBoundary(s[k]) || isDigit(s[k]) || s[k] === NONE || (PLACEHOLDER_START.includes(s[k]) && PLACEHOLDER.test(s.slice(k, k + 4)));
+}
+
+/** Whether the first character at or after `j` (spaces skipped) bounds a cell. */
+function boundedAfter(s: string, j: number): boolean {
+  let k = j;
+  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
+  return k >= s.length || isCellBoundary(s[k]);
+}
 
 /** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
 const CELL_NOTE = /^\s*\(\s*((?:其中|含|包括)[^()\n]{0,30}?)\s*\)/;
@@ -126,6 +192,13 @@ export function scan(region: string): Token[] {
         continue;
       }
     }
+    // 「无」 alone in a cell is a placeholder, as 「—」 is.
+    // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
+    if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+      pushCell({ kind: "placeholder", raw: NONE, line });
+      i++;
+      continue;
+    }
     const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : undefined;
     if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
       let j = i;
@@ -136,14 +209,29 @@ export function scan(region: string): Token[] {
       }
       const start = j;
       while (isDigit(s[j])) j++;
-      let int = s.slice(start, j);
+      // An enumerator in brackets （「(3)要求提供公开出版物」, 「①」 once normalised） is label text.
+      if (!signChar && s[i - 1] === "(" && s[j] === ")" && j - start <= 2) {
+        addText(s.slice(start, j));
+        i = j;
+        continue;
+      }
+      // Thousands separators keep one number whole: 「3,985,758」 is one cell, not three.
+      if (j - start <= 3 && s[start] !== "0" && (s[j] === "," || s[j] === "，")) {
+        const groups = THOUSANDS.exec(s.slice(j, j + 64));
+        // 「2,629,0」 is not a grouped number (a list, or cells with commas between them).
+        if (groups && !((s[j + groups[0].length] === "," || s[j + groups[0].length] === "，") && isDigit(s[j + groups[0].length + 1]))) {
+          j += groups[0].length;
+        }
+      }
+      let int = s.slice(start, j).replace(/[,，]/g, "");
       let frac = "";
+      const grouped = int.length !== j - start;
       // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
       // after a row's digits (`…0000372.没有现成信息` is 37|0|0|0|0|0|37 then `2.`).
       // PDF text may put a space before the dot (`1 .本机关…`).
       let k = j;
       while (s[k] === " ") k++;
-      if ((s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
+      if (!grouped && (s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
         const enumDigit = int[int.length - 1];
         if (enumDigit !== "0") {
           int = int.slice(0, -1);
@@ -160,6 +248,17 @@ export function scan(region: string): Token[] {
         j = fs;
         while (isDigit(s[j])) j++;
         frac = s.slice(fs, j);
+        // The same enumerator after an amount: 「…收费18651.063.收到和处理…」 is 18651.06, then 「3.」.
+        k = j;
+        while (s[k] === " ") k++;
+        if (frac.length >= 2 && (s[k] === "." || s[k] === "、") && !isDigit(s[k + 1]) && frac[frac.length - 1] !== "0") {
+          const enumDigit = frac[frac.length - 1];
+          frac = frac.slice(0, -1);
+          pushCell({ kind: "num", raw: s.slice(i, j - 1), sign, int, frac, unit: "", line });
+          addText(`${enumDigit}.`);
+          i = k + 1;
+          continue;
+        }
       }
       let unit: "" | "元" | "万元" = "";
       if (s.startsWith("万元", j)) {
@@ -169,12 +268,18 @@ export function scan(region: string): Token[] {
         unit = "元";
         j += 1;
       }
+      const raw = s.slice(i, j);
+      if (!unit) {
+        const counted = COUNT_UNIT.exec(s.slice(j, j + 3));
+        if (counted) j += counted[0].length;
+      }
       // A note in brackets right after the number is part of the cell, not more cells:
       // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
       let b = j;
       while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
       const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
-      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}) });
+      const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
+      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}) });
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;
