@@ -19,7 +19,7 @@ import {
   TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
+import { type CellToken, isBlank, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -271,6 +271,9 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
   let prev: RowDef | null = null;
   for (const seg of segs) {
     const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    // Blank cells under a label that names no row: a group's heading drawn as a row of its own
+    // (「（三）不予公开」 with empty cells), not a row whose label drifted away.
+    if (labels.length === 0 && seg.toks.every(isBlank)) continue;
     const rows = splitRows(seg.toks, widthOf(labels[labels.length - 1] ?? null));
     const k = rows.length;
     const assigned: (RowDef | null)[] =
@@ -354,7 +357,9 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
   items.forEach((it, i) => {
     const onPath = path.find((n) => n.item === i);
     if (onPath) it.def = defs[onPath.idx];
-    else if (it.def && used.has(it.def)) it.def = null;
+    // Taken by another item; or a row of blanks under the label of a form the table does not
+    // use: the one-row （六） of a table that prints its three sub-rows heads their group there.
+    else if (it.def && (used.has(it.def) || (!order.has(it.def) && it.toks.every(isBlank)))) it.def = null;
   });
   [start, ...path].forEach((n, k) => {
     const next = path[k] as Node | undefined;

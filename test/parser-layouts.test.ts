@@ -58,6 +58,9 @@ const TABLE_C_HTML = (values: string[]) =>
   `<tr>${["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"].map((h) => `<td>${h}</td>`).join("").repeat(2)}</tr>` +
   `<tr>${values.map((v) => `<td>${v === "" ? "&nbsp;" : v}</td>`).join("")}</tr></table>`;
 
+/** A group label on a row of its own, its seven cells blank. */
+const GROUP_ROW = (label: string) => `<tr><td>${label}</td>${"<td>&nbsp;</td>".repeat(7)}</tr>`;
+
 const B_NEW = "一、本年新收政府信息公开申请数量";
 
 const CASES: Case[] = [
@@ -222,6 +225,20 @@ const CASES: Case[] = [
     cells: { ...rowOf("new", [8, 0, 0, 0, 0, 0, 8]), ...rowOf("granted", [5, 0, 0, 0, 0, 0, 5]), ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("total", [8, 0, 0, 0, 0, 0, 8]) },
     edit: (t) => t.replace(/（五）不予处理 (\d)\./g, (_, d: string) => `（五）不予处理 ${String.fromCharCode(0x245f + Number(d))}`),
     want: { ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("not_processed.publication", [0, 0, 0, 0, 0, 0, 0]) },
+  },
+  // ---- false checks on sound reports
+  {
+    name: "table 三 with each group label on a row of its own with blank cells (2021 （六） with its sub-rows)",
+    layout: "html",
+    cells: { ...rowOf("new", [7, 0, 0, 0, 0, 0, 7]), ...rowOf("other_handling.overdue_correction", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("total", [7, 0, 0, 0, 0, 0, 7]) },
+    edit: (t) =>
+      t
+        .replace(/<tr><td>三、本年度办理结果（一）予以公开<\/td>/, `${GROUP_ROW("三、本年度办理结果")}<tr><td>（一）予以公开</td>`)
+        .replace(/<tr><td>（([三四五])）(不予公开|无法提供|不予处理) 1\./g, (_, n: string, g: string) => `${GROUP_ROW(`（${n}）${g}`)}<tr><td>1.`)
+        .replace(/<tr><td>（[三四五]）(?:不予公开|无法提供|不予处理) (\d)\./g, "<tr><td>$1.")
+        .replace(/<tr><td>（六）其他处理<\/td>.*?<\/tr>/, GROUP_ROW("（六）其他处理"))
+        .replace(/<tr><td>（六）其他处理 ([123])\./g, "<tr><td>$1."),
+    want: { ...rowOf("other_handling.overdue_correction", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("granted", [5, 0, 0, 0, 0, 0, 5]), "applications.denied.third_party.total": 0 },
   },
 ];
 
