@@ -91,6 +91,11 @@ export function locateRegions(t: SpacedText): Regions {
       break;
     }
   }
+  // A table printed without its 「第二十条第（x）项」 rows starts at its header (信息内容 | 本年制发件数 …)
+  // or, failing that, at the part's heading 「二、主动公开政府信息情况」 (a sub-heading of 总体情况
+  // such as 「（二）主动公开政府信息情况」 starts prose, whose 「规章0件」 is not a cell).
+  if (aStart < 0) aStart = tableAStart(t, "信息内容", /^信息内容(?:本年|上一年|采购|对外)/, 40);
+  if (aStart < 0) aStart = tableAStart(t, "二、主动公开政府信息情况", /^二、/, 600);
   // The table's corner note or header, rather than 「本年新收」 in prose before the table.
   const from = Math.max(0, aStart);
   const header = firstMatch(t, ["勾稽关系", "申请人情况"], from);
@@ -112,6 +117,15 @@ export function locateRegions(t: SpacedText): Regions {
     regions.a = [aStart, aEnd > aStart ? aEnd : text.length];
   }
   return regions;
+}
+
+/** The first `word` whose text matches `head` and is followed, within `reach`, by the rows 规章 and 规范性文件. */
+function tableAStart(t: SpacedText, word: string, head: RegExp, reach: number): number {
+  for (let at = t.indexOf(word); at >= 0; at = t.indexOf(word, at + 1)) {
+    const after = compact(t.text.slice(at, at + reach + 200));
+    if (head.test(after) && /规章/.test(after.slice(0, reach)) && /规范性文件/.test(after)) return at;
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------- rows

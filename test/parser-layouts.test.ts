@@ -226,6 +226,24 @@ const CASES: Case[] = [
     edit: (t) => t.replace(/（五）不予处理 (\d)\./g, (_, d: string) => `（五）不予处理 ${String.fromCharCode(0x245f + Number(d))}`),
     want: { ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("not_processed.publication", [0, 0, 0, 0, 0, 0, 0]) },
   },
+  {
+    name: "table 二 without its 第二十条第（x）项 rows: found by its header",
+    layout: "html",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+    edit: (t) => t.replace("<p>第二十条第（一）项</p>", ""),
+    want: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+  },
+  {
+    name: "table 二 without 第二十条 rows or header: found under the part's heading, not in 总体情况's prose",
+    layout: "tsv",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15 },
+    edit: (t) =>
+      t
+        .replace("第二十条第（一）项\n", "")
+        .replace(/^信息内容\t本年制发件数.*\n/m, "")
+        .replace("深入推进政务公开。", "深入推进政务公开。\n（二）主动公开政府信息情况。全年新制定规章3件、行政规范性文件4件。"),
+    want: { "active.rules.issued": 0, "active.normative.issued": 2, "active.normative.in_force": 15 },
+  },
   // ---- false checks on sound reports
   {
     name: "table 三 with each group label on a row of its own with blank cells (2021 （六） with its sub-rows)",
