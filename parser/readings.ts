@@ -5,7 +5,7 @@
  * is ambiguous — digits glued together (`713000074`), a cell lost or an extra one — and we
  * list the readings; the table's rules pick among them (see tables.ts).
  */
-import { type CellToken, isBlank, type NumToken, tokenValue } from "./tokens.ts";
+import { type CellToken, isBlank, isSoft, type NumToken, tokenValue } from "./tokens.ts";
 
 export interface Reading {
   values: (number | null)[];
@@ -224,6 +224,8 @@ function edgeTrims(tokens: CellToken[], width: number): CellToken[][] {
  * is a guess, and an unread cell is better than a wrong one.
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+  // Empty lines read as blank cells make the row too long: they were breaks, not cells.
+  if (tokens.length > width && tokens.some(isSoft)) return rowReadings(tokens.filter((t) => !isSoft(t)), width, rules);
   const n = tokens.length;
   // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
   // cells glued together and the row can only be read by splitting it.

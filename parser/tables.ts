@@ -19,7 +19,7 @@ import {
   TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isBlank, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
+import { type CellToken, isBlank, isNoise, isSoft, type NumToken, scan, type Token } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -254,7 +254,9 @@ function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
 }
 
 /** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
-function splitRows(toks: CellToken[], width: number): CellToken[][] {
+function splitRows(all: CellToken[], width: number): CellToken[][] {
+  // Several rows in one group: empty lines between them are breaks between rows, not cells.
+  const toks = all.length > width + 1 && all.some(isSoft) ? all.filter((t) => !isSoft(t)) : all;
   const n = toks.length;
   if (n <= width + 1) return [toks];
   const byLine: CellToken[][] = [];

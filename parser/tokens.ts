@@ -31,10 +31,18 @@ export interface PlaceholderToken {
   kind: "placeholder";
   raw: string;
   line: number;
+  /**
+   * An empty line between two lines of one value each: a blank cell of a table printed one cell
+   * per line, or only a break (a page's gap) — the row's width decides (readings.ts).
+   */
+  soft?: boolean;
 }
 
 /** A cell printed blank: the HTML reader's BLANK_CELL, an empty cell between tabs or pipes, an empty line of a one-cell-per-line table. */
 export const isBlank = (t: CellToken) => t.kind === "placeholder" && t.raw === "";
+
+/** An empty line that is a blank cell only if the row needs it. */
+export const isSoft = (t: CellToken) => t.kind === "placeholder" && t.soft === true;
 
 export interface TextToken {
   kind: "text";
@@ -64,6 +72,9 @@ const PLACEHOLDER_START = "/—-–－不N";
  * never in a report's own text): it keeps the cells after it in their columns.
  */
 export const BLANK_CELL = "\uE000";
+
+/** An empty line that may be a blank cell (see blankLinesAsCells); private use, like BLANK_CELL. */
+const SOFT_BLANK = "\uE001";
 
 /** Whether a whole cell's text is a placeholder (/, —, 不适用, 无 …). */
 export const isPlaceholderText = (t: string) => t === NONE || (PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length);
@@ -128,8 +139,46 @@ const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
 /** Column headers some converters invent (数据1 … 数据6): numbered, but not cells. */
 const NUMBERED_HEADER = /数据\s*\d+/g;
 
+/**
+ * A table printed one cell per line (a Word table pasted into a web editor) writes an empty cell
+ * as an empty line: 「151⏎3⏎⏎⏎⏎⏎154」 is 151 | 3 | four blanks | 154. Empty lines between two
+ * lines that each hold one value become soft blanks — cells when the row needs them, a page's
+ * gap when it does not — unless the text puts empty lines between most of its lines anyway
+ * (double-spaced: then an empty line says nothing about cells). Blanks before a row's first
+ * value or after its last cannot be told from the break between rows and stay unknown.
+ */
+export function blankLinesAsCells(region: string): string {
+  if (!region.includes("\n\n")) return region;
+  const lines = region.split("\n");
+  const lone = lines.map((l) => {
+    const t = l.trim();
+    return t !== "" && (VALUE_TEXT.test(t) || isPlaceholderText(t));
+  });
+  let tight = 0;
+  let loose = 0;
+  let last = -1;
+  lines.forEach((l, i) => {
+    if (l.trim() === "") return;
+    if (last >= 0) i === last + 1 ? tight++ : loose++;
+    last = i;
+  });
+  if (tight <= loose) return region;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (!lone[i]) continue;
+    let j = i + 1;
+    while (j < lines.length && lines[j].trim() === "") j++;
+    if (j > i + 1 && j < lines.length && lone[j]) {
+      for (let k = i + 1; k < j; k++) lines[k] = SOFT_BLANK;
+      changed = true;
+    }
+    i = j - 1;
+  }
+  return changed ? lines.join("\n") : region;
+}
+
 export function scan(region: string): Token[] {
-  const s = region.replace(HEADER_YEAR, "").replace(NUMBERED_HEADER, "数据");
+  const s = blankLinesAsCells(region).replace(HEADER_YEAR, "").replace(NUMBERED_HEADER, "数据");
   const out: Token[] = [];
   let text = "";
   let textLine = 0;
@@ -179,8 +228,8 @@ export function scan(region: string): Token[] {
       continue;
     }
     const c = s[i];
-    if (c === BLANK_CELL) {
-      pushCell({ kind: "placeholder", raw: "", line });
+    if (c === BLANK_CELL || c === SOFT_BLANK) {
+      pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
       i++;
       continue;
     }
