@@ -68,13 +68,14 @@ function* cuts(digits: string, parts: number, budget: { left: number }): Generat
 /**
  * Whether a token may be cut into several cells: it is one run of digits with nothing printed
  * between its cells. A token the text set apart as a cell of its own (on its own line, between
- * tabs or pipes) in a row of several such tokens is one cell — 「151」 on its line is never
- * 1|5|1 — unless its leading zero says it is cells glued together.
+ * tabs or pipes) is one cell — 「151」 on its line is never 1|5|1 — unless its leading zero says
+ * it is cells glued together, or it is the whole of a row whose own equation will check the
+ * cut (a crawled row glued onto a line of its own, 「100010000000000」 for table 四).
  */
-const cuttable = (t: CellToken, n: number) => t.kind === "num" && (!t.boxed || n === 1 || hasLeadingZero(t));
+const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num" && (!t.boxed || hasLeadingZero(t) || (n === 1 && checked));
 
 /** Readings that split glued tokens so the row has exactly `width` cells. */
-function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"]): Reading[] {
+function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined): Reading[] {
   const out: Reading[] = [];
   const values: (number | null)[] = [];
   const units: string[] = [];
@@ -85,7 +86,7 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   const budget = { left: MAX_STEPS * 4 };
   // capacityAfter[i]: cells the tokens after i can hold at most (one per digit).
   const capacityAfter = tokens.map(() => 0);
-  const capacity = (t: CellToken) => (t.kind === "num" && cuttable(t, tokens.length) ? t.int.length : 1);
+  const capacity = (t: CellToken) => (t.kind === "num" && cuttable(t, tokens.length, checked) ? t.int.length : 1);
   for (let i = tokens.length - 2; i >= 0; i--) capacityAfter[i] = capacityAfter[i + 1] + capacity(tokens[i + 1]);
   const walk = (ti: number): void => {
     if (out.length >= MAX_READINGS || ++steps > MAX_STEPS) return;
@@ -252,8 +253,9 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   if (ok.length > 0 || n >= width) return dedupe(ok);
   // As many digits as cells: one digit a cell is the only way to read the run, so it is the row
   // as printed, and a break of the row's rule is the report's own (the checks say so).
-  const digits = tokens.reduce((a, t) => a + (t.kind === "num" && cuttable(t, n) ? t.int.length : 1), 0);
-  return digits === width ? gluedReadings(tokens, width, rules.cellOk, undefined) : [];
+  const checked = rules.prefixOk !== undefined;
+  const digits = tokens.reduce((a, t) => a + (t.kind === "num" && cuttable(t, n, checked) ? t.int.length : 1), 0);
+  return digits === width ? gluedReadings(tokens, width, rules.cellOk, undefined, checked) : [];
 }
 
 /**

@@ -113,6 +113,14 @@ const CASES: Case[] = [
     failing: ["incomplete"],
   },
   {
+    name: "a lone number in its own cell of a row with no equation is not cut to fill the row",
+    template: "2019",
+    layout: "tsv",
+    // 行政许可 has three columns and no rule between them: 1|2|3 would be a guess.
+    edit: textLine("行政许可", "行政许可\t123"),
+    want: { "active.licensing.prev_items": null, "active.licensing.change": null, "active.licensing.decisions": null },
+  },
+  {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
     layout: "lines",
     cells: { ...rowOf("new", [151, 3, 0, 0, 0, 0, 154]), ...rowOf("granted", [151, 3, 0, 0, 0, 0, 154]), ...rowOf("total", [151, 3, 0, 0, 0, 0, 154]) },
