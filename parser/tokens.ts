@@ -84,8 +84,8 @@ const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减":
  * Words a count is printed with inside its cell (「81件」, 「3个」): part of the cell, not a label
  * that would end the row. Money keeps its unit (元 / 万元) in the token.
  */
-const COUNT_UNIT = /^[ \u00a0]?(?:人次|件|个|项|次|宗|起)/;
-
+const COUNT_UNITS = "人次|件|个|项|次|宗|起";
+const COUNT_UNIT = new RegExp(`^[ \u00a0]?(?:${COUNT_UNITS})`);
 
 /**
  * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
@@ -101,7 +101,7 @@ export function isNumberText(t: string): boolean {
   return VALUE_TEXT.test(t);
 }
 
-const VALUE_TEXT = /^[+\-−增减]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|元|万|人次|件|个|项|次|宗|起)?$/;
+const VALUE_TEXT = new RegExp(`^[+\\-−增减]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?$`);
 
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
