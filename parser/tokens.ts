@@ -21,8 +21,8 @@ export interface NumToken {
   line: number;
   /**
    * Printed as a cell of its own: a cell boundary (line break, tab, 「|」, a blank cell) on both
-   * sides. Such a token was set apart by whoever printed it, so it is never cut into cells —
-   * unless its leading zero says it is cells glued together (「01」).
+   * sides. Such a token was set apart by whoever printed it, so it is not cut into cells
+   * (readings.ts: unless its leading zero says it is cells glued together, 「01」).
    */
   boxed?: boolean;
 }
@@ -150,16 +150,15 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
   const lines = region.split("\n");
-  const lone = lines.map((l) => {
-    const t = l.trim();
-    return t !== "" && (VALUE_TEXT.test(t) || isPlaceholderText(t));
-  });
+  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
+  // Lines right after the previous non-empty one, against lines after an empty one.
   let tight = 0;
   let loose = 0;
   let last = -1;
   lines.forEach((l, i) => {
     if (l.trim() === "") return;
-    if (last >= 0) i === last + 1 ? tight++ : loose++;
+    if (last >= 0 && i === last + 1) tight++;
+    else if (last >= 0) loose++;
     last = i;
   });
   if (tight <= loose) return region;
