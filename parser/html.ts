@@ -13,7 +13,7 @@
  */
 import { Parser } from "htmlparser2";
 import { PAGE_META_LABELS } from "./metadata.ts";
-import { BLANK_CELL, isPlaceholderText } from "./tokens.ts";
+import { BLANK_CELL, isValueText } from "./tokens.ts";
 
 /** The part of htmlparser2's DOM this reader uses. */
 interface DomNode {
@@ -71,11 +71,25 @@ const textOf = (n: DomNode): string => {
   return out;
 };
 
-const cellText = (n: DomNode) => collapse(textOf(n)).trim();
+/**
+ * One number inside one cell printed with breaks: a space between thousands (「2 629」) or a line
+ * break of the page's source between two spans (「<span>3</span>⏎<span>3</span>」, which the page
+ * shows as 「3 3」 but was typed as 33). A cell holds one value, so these are one number.
+ */
+const SPLIT_NUMBER = /^[+\-−增减]?\d+(?:(?:[ \t\u00a0]*\n\s*|[ \u00a0]+(?=\d{3}(?:\D|$)))\d+)+(?:\.\d+)?\s*\D{0,2}$/;
+const THOUSANDS_ONLY = /^[+\-−增减]?\d{1,3}(?:[ \u00a0]\d{3})+(?:\.\d+)?\s*\D{0,2}$/;
+
+const cellText = (n: DomNode) => {
+  const raw = textOf(n).trim();
+  // Line breaks of the source inside a number, or spaces that group thousands: one number.
+  if (/\d\s+\d/.test(raw) && ((/\n/.test(raw) && SPLIT_NUMBER.test(raw)) || THOUSANDS_ONLY.test(raw))) return raw.replace(/(\d)\s+(?=\d)/g, "$1");
+  return collapse(raw).trim();
+};
 
 const isTag = (n: DomNode, name?: string) => n.type === "tag" && (name === undefined || n.name === name);
 
-const hidden = (n: DomNode) => /display\s*:\s*none|mso-hide\s*:\s*all/i.test(n.attribs?.style ?? "");
+/** Not shown: styled away, or a row of no height (Word's spacer rows under a table). */
+const hidden = (n: DomNode) => /display\s*:\s*none|mso-hide\s*:\s*all/i.test(n.attribs?.style ?? "") || (n.name === "tr" && n.attribs?.height === "0");
 
 /**
  * Whether an element holds the report (a section title, or a title with its year): then it is
@@ -139,36 +153,60 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
   return grid;
 }
 
-const NUMERIC = /^[+\-−增减]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|元)?$/;
-
 /**
- * A grid as lines. Columns where the table's numbers stand are found from the cells; in a row
- * of data (nothing but numbers, placeholders and blanks there) a blank cell in such a column
- * becomes BLANK_CELL. A cell spanning several positions is written once, where it starts.
+ * A grid as lines. Columns where the table's numbers stand are found from the rows of data; in
+ * such a row (labels, then nothing but numbers, placeholders and blanks) a blank cell where the
+ * numbers stand becomes BLANK_CELL. A cell spanning several positions is written once, where it
+ * starts.
  */
 export function gridLines(grid: GridCell[][]): string[] {
-  const width = Math.max(0, ...grid.map((r) => r.length));
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
   // Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here.
-  const isValue = (t: string) => {
-    const n = /[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t;
-    return NUMERIC.test(n) || isPlaceholderText(n);
-  };
-  // The numbers stand from the first column where any row has one.
-  let valueStart = width;
-  grid.forEach((row, r) => row.forEach((c, j) => starts(r, j) && isValue(c.text) && (valueStart = Math.min(valueStart, j))));
+  const isValue = (t: string) => isValueText(/[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t);
+  // The numbers stand right after the labels of a row of data. A column left blank in every row
+  // (nothing made this year, a township with nothing to report) is still a column: it is found
+  // from the labels, not from the numbers.
+  const rows = grid.map((row, r) => {
+    const own = row.map((_, j) => j).filter((j) => starts(r, j));
+    let lastLabel = -1;
+    own.forEach((j) => row[j].text !== "" && !isValue(row[j].text) && (lastLabel = j));
+    const label = lastLabel >= 0 ? row[lastLabel] : undefined;
+    // Where this row's numbers would start: right after its last label.
+    const labelEnd = label ? label.col + labelSpan(grid, label) : 0;
+    const after = own.filter((j) => j >= labelEnd);
+    // A row of data: after its labels, nothing but values and blanks (at least one value, or a label and blanks).
+    const isData = after.length > 0 && after.every((j) => row[j].text === "" || isValue(row[j].text)) && (label !== undefined || after.some((j) => row[j].text !== ""));
+    return { own, label, labelEnd, after, isData };
+  });
+  let valueStart = Infinity;
+  for (const x of rows) if (x.isData) valueStart = Math.min(valueStart, x.label ? x.labelEnd : x.after[0]);
+  // A table with no number at all (a township with nothing to report, table 四 left blank): a
+  // row of blank cells as wide as the table's widest row is its row of data, not a spacer.
+  const widest = Math.max(0, ...rows.map((x) => x.own.length));
+  const blankData = valueStart === Infinity && widest >= 4;
   const lines: string[] = [];
   grid.forEach((row, r) => {
-    const own = row.map((_, j) => j).filter((j) => starts(r, j));
-    if (own.every((j) => row[j].text === "")) return;
-    // A row of data has nothing but numbers, placeholders and blanks where the numbers stand.
-    const isData = own.every((j) => j < valueStart || row[j].text === "" || isValue(row[j].text));
-    const parts = own.map((j) => (row[j].text === "" && isData && j >= valueStart ? BLANK_CELL : row[j].text)).filter((t) => t !== "");
+    const { own, labelEnd, isData } = rows[r];
+    if (own.every((j) => row[j].text === "")) {
+      if (blankData && own.length === widest) lines.push(own.map(() => BLANK_CELL).join("\t"));
+      return;
+    }
+    // The numbers of a row stand after its own labels (a ragged grid puts them further right in
+    // rows with a group label cell) and not before the table's first value column.
+    const from = Math.max(valueStart, labelEnd);
+    const parts = own.map((j) => (row[j].text === "" && isData && j >= from ? BLANK_CELL : row[j].text)).filter((t) => t !== "");
     lines.push(parts.join("\t"));
   });
   return lines;
+}
+
+/** How many columns a cell spans, from the grid. */
+function labelSpan(grid: GridCell[][], cell: GridCell): number {
+  let n = 0;
+  while (grid[cell.row][cell.col + n] === cell) n++;
+  return n;
 }
 
 /** A table of the page's metadata (索引号 | … | 发布机构 | …) as 「label: value」 lines, or null. */

@@ -60,6 +60,8 @@ const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
 export function normalizeText(raw: string, kind: SourceKind): string {
   let text = kind === "html" ? htmlToText(raw) : raw;
   text = text
+    // NFKC makes 「①」 a bare 「1」, which would read as a cell: keep it an enumerator, 「(1)」.
+    .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)
     .normalize("NFKC")
     .replace(/\r\n?/g, "\n")
     .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "")

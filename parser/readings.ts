@@ -5,14 +5,16 @@
  * is ambiguous — digits glued together (`713000074`), a cell lost or an extra one — and we
  * list the readings; the table's rules pick among them (see tables.ts).
  */
-import { type CellToken, type NumToken, tokenValue } from "./tokens.ts";
+import { type CellToken, isBlank, isSoft, type NumToken, tokenValue } from "./tokens.ts";
 
 export interface Reading {
   values: (number | null)[];
   /** Cells whose value is not printed but follows from a rule of the row. */
   derived: number[];
-  /** Cells printed as a placeholder (/, —, 不适用 …). */
+  /** Cells printed as a placeholder (/, —, 不适用 …) or blank. */
   placeholders: number[];
+  /** Of those, the cells printed blank (an empty cell, not a placeholder sign). */
+  blanks: number[];
   /** True when this is the text as printed, one token per cell. */
   asPrinted: boolean;
   /** Unit printed with each cell (元 / 万元), if any. */
@@ -42,6 +44,7 @@ function direct(tokens: CellToken[]): Reading {
     values: tokens.map(tokenValue),
     derived: [],
     placeholders: tokens.flatMap((t, i) => (t.kind === "placeholder" ? [i] : [])),
+    blanks: tokens.flatMap((t, i) => (isBlank(t) ? [i] : [])),
     asPrinted: true,
     units: tokens.map((t) => (t.kind === "num" ? t.unit : "")),
   };
@@ -62,26 +65,34 @@ function* cuts(digits: string, parts: number, budget: { left: number }): Generat
   }
 }
 
+/**
+ * Whether a token may be cut into several cells: it is one run of digits with nothing printed
+ * between its cells. A token the text set apart as a cell of its own (on its own line, between
+ * tabs or pipes) is one cell — 「151」 on its line is never 1|5|1 — unless its leading zero says
+ * it is cells glued together, or it is the whole of a row whose own equation will check the
+ * cut (a crawled row glued onto a line of its own, 「100010000000000」 for table 四).
+ */
+const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num" && (!t.boxed || hasLeadingZero(t) || (n === 1 && checked));
+
 /** Readings that split glued tokens so the row has exactly `width` cells. */
-function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"]): Reading[] {
+function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined): Reading[] {
   const out: Reading[] = [];
   const values: (number | null)[] = [];
   const units: string[] = [];
   const placeholders: number[] = [];
+  const blanks: number[] = [];
   // Long glued runs have astronomically many cuts: bound the search, not just its results.
   let steps = 0;
   const budget = { left: MAX_STEPS * 4 };
   // capacityAfter[i]: cells the tokens after i can hold at most (one per digit).
   const capacityAfter = tokens.map(() => 0);
-  for (let i = tokens.length - 2; i >= 0; i--) {
-    const next = tokens[i + 1];
-    capacityAfter[i] = capacityAfter[i + 1] + (next.kind === "num" ? next.int.length : 1);
-  }
+  const capacity = (t: CellToken) => (t.kind === "num" && cuttable(t, tokens.length, checked) ? t.int.length : 1);
+  for (let i = tokens.length - 2; i >= 0; i--) capacityAfter[i] = capacityAfter[i + 1] + capacity(tokens[i + 1]);
   const walk = (ti: number): void => {
     if (out.length >= MAX_READINGS || ++steps > MAX_STEPS) return;
     if (ti === tokens.length) {
       if (values.length === width) {
-        out.push({ values: [...values], derived: [], placeholders: [...placeholders], asPrinted: false, units: [...units] });
+        out.push({ values: [...values], derived: [], placeholders: [...placeholders], blanks: [...blanks], asPrinted: false, units: [...units] });
       }
       return;
     }
@@ -91,15 +102,18 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     if (t.kind === "placeholder") {
       if (cellsLeft - 1 < tokensLeft) return;
       placeholders.push(values.length);
+      const blank = isBlank(t);
+      if (blank) blanks.push(values.length);
       values.push(null);
       units.push("");
       walk(ti + 1);
       values.pop();
       units.pop();
       placeholders.pop();
+      if (blank) blanks.pop();
       return;
     }
-    const maxParts = Math.min(t.int.length, cellsLeft - tokensLeft);
+    const maxParts = Math.min(capacity(t), cellsLeft - tokensLeft);
     // The tokens after this one can hold at most one cell per digit: this one takes the rest.
     const minParts = Math.max(1, cellsLeft - capacityAfter[ti]);
     for (let parts = minParts; parts <= maxParts; parts++) {
@@ -152,6 +166,7 @@ export function liftedCellReadings(tokens: CellToken[], width: number, lifted: N
     values,
     derived: [],
     placeholders: base.placeholders.map((p) => columns[p]),
+    blanks: base.blanks.map((p) => columns[p]),
     asPrinted: false,
     units: values.map(() => ""),
   });
@@ -175,35 +190,57 @@ function missingCellReadings(tokens: CellToken[], width: number, rules: RowRules
   for (let gap = 0; gap < width; gap++) {
     const values = [...base.values.slice(0, gap), null, ...base.values.slice(gap)];
     const units = [...base.units.slice(0, gap), "", ...base.units.slice(gap)];
-    const placeholders = base.placeholders.map((p) => (p >= gap ? p + 1 : p));
+    const shift = (p: number) => (p >= gap ? p + 1 : p);
     const filled = rules.deriveMissing?.(values, [gap]).get(gap);
     const derived: number[] = [];
     if (filled !== undefined) {
       values[gap] = filled;
       derived.push(gap);
     }
-    out.push({ values, derived, placeholders, asPrinted: false, units });
+    out.push({ values, derived, placeholders: base.placeholders.map(shift), blanks: base.blanks.map(shift), asPrinted: false, units });
   }
   return out;
 }
 
 /**
+ * The row without blank cells at its ends beyond its width: every way to drop `excess` of them
+ * from the start and the end. Such blanks are empty filler cells (the merged columns of a label,
+ * a two-number row drawn in a three-column grid, a stray tab at the end of a line).
+ */
+function edgeTrims(tokens: CellToken[], width: number): CellToken[][] {
+  const excess = tokens.length - width;
+  let lead = 0;
+  while (lead < tokens.length && isBlank(tokens[lead])) lead++;
+  let trail = 0;
+  while (trail < tokens.length - lead && isBlank(tokens[tokens.length - 1 - trail])) trail++;
+  const out: CellToken[][] = [];
+  for (let k = Math.max(0, excess - trail); k <= Math.min(lead, excess); k++) out.push(tokens.slice(k, tokens.length - (excess - k)));
+  return out;
+}
+
+/**
  * All readings of a row that its own rules allow. The as-printed reading is always kept
- * (a report that breaks a rule is still a report); alternative readings must satisfy the rules.
+ * (a report that breaks a rule is still a report); alternative readings must satisfy the rules,
+ * and when none does the row has no reading: a split or a shift the row's own equation rejects
+ * is a guess, and an unread cell is better than a wrong one.
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+  // Empty lines read as blank cells make the row too long: they were breaks, not cells.
+  if (tokens.length > width && tokens.some(isSoft)) return rowReadings(tokens.filter((t) => !isSoft(t)), width, rules);
   const n = tokens.length;
   // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
   // cells glued together and the row can only be read by splitting it.
   const glued = tokens.some(hasLeadingZero);
   if (n === width && !glued) return [withBlankDerived(direct(tokens), tokens, rules)];
+  if (n > width) {
+    const trims = edgeTrims(tokens, width);
+    if (trims.length > 0) return dedupe(trims.flatMap((ts) => rowReadings(ts, width, rules)));
+  }
   let candidates: Reading[] = [];
-  if (n === width + 1) {
+  if (n === width + 1 && width >= MIN_WIDTH_TO_DROP) {
     candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
     candidates = gluedReadings(tokens, width, rules.cellOk, rules.prefixOk);
-    // A row that breaks its own rule as printed still has a reading: search again without the rule.
-    if (candidates.length === 0 && rules.prefixOk) candidates = gluedReadings(tokens, width, rules.cellOk, undefined);
     if (n === width - 1 && !glued) {
       // A lost cell that no rule can fill is only a reading when nothing else explains the row.
       const missing = missingCellReadings(tokens, width, rules);
@@ -211,14 +248,22 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
       candidates.push(...(filled.length > 0 || candidates.length > 0 ? filled : missing));
     }
   }
-  if (rules.rowOk) {
-    const ok = candidates.filter((r) => rules.rowOk!(r.values));
-    if (ok.length > 0) return dedupe(ok);
-    // No reading satisfies the row's rule: keep only what the readings agree on.
-    return dedupe(candidates);
-  }
-  return dedupe(candidates);
+  if (!rules.rowOk) return dedupe(candidates);
+  const ok = candidates.filter((r) => rules.rowOk!(r.values));
+  if (ok.length > 0 || n >= width) return dedupe(ok);
+  // As many digits as cells: one digit a cell is the only way to read the run, so it is the row
+  // as printed, and a break of the row's rule is the report's own (the checks say so).
+  const checked = rules.prefixOk !== undefined;
+  const digits = tokens.reduce((a, t) => a + (t.kind === "num" && cuttable(t, n, checked) ? t.int.length : 1), 0);
+  return digits === width ? gluedReadings(tokens, width, rules.cellOk, undefined, checked) : [];
 }
+
+/**
+ * A row one token longer than its width may carry an extra cell at either end (a 16th cell of
+ * table 四, an 8th of a row of 三). A short row has no such habit: 「3 3」 for one cell is a
+ * number cut in two or two cells, and dropping either half is a guess.
+ */
+const MIN_WIDTH_TO_DROP = 4;
 
 function dedupe(rs: Reading[]): Reading[] {
   const seen = new Map<string, Reading>();

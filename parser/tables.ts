@@ -19,7 +19,7 @@ import {
   TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isNoise, type NumToken, scan, type Token } from "./tokens.ts";
+import { type CellToken, isBlank, isNoise, isSoft, type NumToken, scan, type Token } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -91,6 +91,11 @@ export function locateRegions(t: SpacedText): Regions {
       break;
     }
   }
+  // A table printed without its 「第二十条第（x）项」 rows starts at its header (信息内容 | 本年制发件数 …)
+  // or, failing that, at the part's heading 「二、主动公开政府信息情况」 (a sub-heading of 总体情况
+  // such as 「（二）主动公开政府信息情况」 starts prose, whose 「规章0件」 is not a cell).
+  if (aStart < 0) aStart = tableAStart(t, "信息内容", /^信息内容(?:本年|上一年|采购|对外)/, 40);
+  if (aStart < 0) aStart = tableAStart(t, "二、主动公开政府信息情况", /^二、/, 600);
   // The table's corner note or header, rather than 「本年新收」 in prose before the table.
   const from = Math.max(0, aStart);
   const header = firstMatch(t, ["勾稽关系", "申请人情况"], from);
@@ -112,6 +117,15 @@ export function locateRegions(t: SpacedText): Regions {
     regions.a = [aStart, aEnd > aStart ? aEnd : text.length];
   }
   return regions;
+}
+
+/** The first `word` whose text matches `head` and is followed, within `reach`, by the rows 规章 and 规范性文件. */
+function tableAStart(t: SpacedText, word: string, head: RegExp, reach: number): number {
+  for (let at = t.indexOf(word); at >= 0; at = t.indexOf(word, at + 1)) {
+    const after = compact(t.text.slice(at, at + reach + 200));
+    if (head.test(after) && /规章/.test(after.slice(0, reach)) && /规范性文件/.test(after)) return at;
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------- rows
@@ -240,7 +254,9 @@ function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
 }
 
 /** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
-function splitRows(toks: CellToken[], width: number): CellToken[][] {
+function splitRows(all: CellToken[], width: number): CellToken[][] {
+  // Several rows in one group: empty lines between them are breaks between rows, not cells.
+  const toks = all.length > width + 1 && all.some(isSoft) ? all.filter((t) => !isSoft(t)) : all;
   const n = toks.length;
   if (n <= width + 1) return [toks];
   const byLine: CellToken[][] = [];
@@ -271,6 +287,9 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
   let prev: RowDef | null = null;
   for (const seg of segs) {
     const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    // Blank cells under a label that names no row: a group's heading drawn as a row of its own
+    // (「（三）不予公开」 with empty cells), not a row whose label drifted away.
+    if (labels.length === 0 && seg.toks.every(isBlank)) continue;
     const rows = splitRows(seg.toks, widthOf(labels[labels.length - 1] ?? null));
     const k = rows.length;
     const assigned: (RowDef | null)[] =
@@ -354,7 +373,9 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
   items.forEach((it, i) => {
     const onPath = path.find((n) => n.item === i);
     if (onPath) it.def = defs[onPath.idx];
-    else if (it.def && used.has(it.def)) it.def = null;
+    // Taken by another item; or a row of blanks under the label of a form the table does not
+    // use: the one-row （六） of a table that prints its three sub-rows heads their group there.
+    else if (it.def && (used.has(it.def) || (!order.has(it.def) && it.toks.every(isBlank)))) it.def = null;
   });
   [start, ...path].forEach((n, k) => {
     const next = path[k] as Node | undefined;
@@ -515,9 +536,8 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
     if (unit && values[j] !== null) res.units[id] = unit;
     if (derived.length > 0 && derived.includes(j) && values[j] !== null) res.derived.push(id);
     if (placeholders.length > 0 && placeholders.includes(j) && values[j] === null) {
-      // Printed as is, a blank cell is its own token; the table's equations may still fix it.
-      const token = readings.length === 1 && readings[0].asPrinted ? state.item.toks[j] : undefined;
-      if (token?.kind === "placeholder" && token.raw === "") res.blanks.push(id);
+      // A cell every reading has printed blank: the table's equations may still fix it.
+      if (readings.every((r) => r.blanks.includes(j))) res.blanks.push(id);
       else {
         const raw = state.item.toks.find((t) => t.kind === "placeholder")?.raw || "";
         res.warnings.push(`${id}: 原文${raw ? `为占位符（${raw}）` : "空白"}，按未填写处理`);

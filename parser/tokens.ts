@@ -19,13 +19,30 @@ export interface NumToken {
   /** A note printed with the cell: 「22（其中修订16件）」 → 「其中修订16件」. */
   note?: string;
   line: number;
+  /**
+   * Printed as a cell of its own: a cell boundary (line break, tab, 「|」, a blank cell) on both
+   * sides. Such a token was set apart by whoever printed it, so it is not cut into cells
+   * (readings.ts: unless its leading zero says it is cells glued together, 「01」).
+   */
+  boxed?: boolean;
 }
 
 export interface PlaceholderToken {
   kind: "placeholder";
   raw: string;
   line: number;
+  /**
+   * An empty line between two lines of one value each: a blank cell of a table printed one cell
+   * per line, or only a break (a page's gap) — the row's width decides (readings.ts).
+   */
+  soft?: boolean;
 }
+
+/** A cell printed blank: the HTML reader's BLANK_CELL, an empty cell between tabs or pipes, an empty line of a one-cell-per-line table. */
+export const isBlank = (t: CellToken) => t.kind === "placeholder" && t.raw === "";
+
+/** An empty line that is a blank cell only if the row needs it. */
+export const isSoft = (t: CellToken) => t.kind === "placeholder" && t.soft === true;
 
 export interface TextToken {
   kind: "text";
@@ -40,6 +57,13 @@ const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "|" || c === "\u00a0";
 const PLACEHOLDER = /^(?:\/|—+|-{1,2}|–|－|不适用|N\/A)(?=[\s|]|$)/;
 
+/**
+ * 「无」 printed in a cell instead of a number. Like 「—」 and 「/」 it is a placeholder: the
+ * template asks for 0, and a cell printed otherwise is reported as not filled (the placeholder
+ * check says so) rather than read as a number the report did not print.
+ */
+const NONE = "无";
+
 /** The characters a placeholder can start with, to try the pattern only there. */
 const PLACEHOLDER_START = "/—-–－不N";
 
@@ -49,9 +73,62 @@ const PLACEHOLDER_START = "/—-–－不N";
  */
 export const BLANK_CELL = "\uE000";
 
-/** Whether a whole cell's text is a placeholder (/, —, 不适用 …). */
-export const isPlaceholderText = (t: string) => PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length;
+/** An empty line that may be a blank cell (see blankLinesAsCells); private use, like BLANK_CELL. */
+const SOFT_BLANK = "\uE001";
+
+/** Whether a whole cell's text is a placeholder (/, —, 不适用, 无 …). */
+export const isPlaceholderText = (t: string) => t === NONE || (PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length);
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
+
+/**
+ * Words a count is printed with inside its cell (「81件」, 「3个」): part of the cell, not a label
+ * that would end the row. Money keeps its unit (元 / 万元) in the token.
+ */
+const COUNT_UNITS = "人次|件|个|项|次|宗|起";
+const COUNT_UNIT = new RegExp(`^[ \u00a0]?(?:${COUNT_UNITS})`);
+
+/**
+ * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
+ * separators, decimals, a unit) or a placeholder (「无」 included). The HTML reader and the review's
+ * placeholder rule ask this of a cell; the scanner reads the same grammar.
+ */
+export function isValueText(t: string): boolean {
+  return VALUE_TEXT.test(t) || isPlaceholderText(t);
+}
+
+/** A printed number, not a placeholder: digits (thousands grouped or not), decimals, a unit. */
+export function isNumberText(t: string): boolean {
+  return VALUE_TEXT.test(t);
+}
+
+const VALUE_TEXT = new RegExp(`^[+\\-−增减]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?$`);
+
+/** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
+const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
+
+/** Characters that bound a cell printed on its own (besides the start and end of the text). */
+const isCellBoundary = (c: string | undefined) => c === undefined || c === "\n" || c === "\t" || c === "|" || c === BLANK_CELL;
+
+/** Whether the first character before `i` (spaces skipped) bounds a cell. */
+function boundedBefore(s: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k--;
+  return k < 0 || isCellBoundary(s[k]);
+}
+
+/** Whether what follows `j` (spaces skipped) is a cell boundary or another value: 「无」 is then a cell. */
+function beforeValue(s: string, j: number): boolean {
+  let k = j;
+  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
+  return k >= s.length || isCellBoundary(s[k]) || isDigit(s[k]) || s[k] === NONE || (PLACEHOLDER_START.includes(s[k]) && PLACEHOLDER.test(s.slice(k, k + 4)));
+}
+
+/** Whether the first character at or after `j` (spaces skipped) bounds a cell. */
+function boundedAfter(s: string, j: number): boolean {
+  let k = j;
+  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
+  return k >= s.length || isCellBoundary(s[k]);
+}
 
 /** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
 const CELL_NOTE = /^\s*\(\s*((?:其中|含|包括)[^()\n]{0,30}?)\s*\)/;
@@ -62,8 +139,45 @@ const HEADER_YEAR = /\(\s*(?:19|20)\d{2}\s*年?度?\s*\)/g;
 /** Column headers some converters invent (数据1 … 数据6): numbered, but not cells. */
 const NUMBERED_HEADER = /数据\s*\d+/g;
 
+/**
+ * A table printed one cell per line (a Word table pasted into a web editor) writes an empty cell
+ * as an empty line: 「151⏎3⏎⏎⏎⏎⏎154」 is 151 | 3 | four blanks | 154. Empty lines between two
+ * lines that each hold one value become soft blanks — cells when the row needs them, a page's
+ * gap when it does not — unless the text puts empty lines between most of its lines anyway
+ * (double-spaced: then an empty line says nothing about cells). Blanks before a row's first
+ * value or after its last cannot be told from the break between rows and stay unknown.
+ */
+export function blankLinesAsCells(region: string): string {
+  if (!region.includes("\n\n")) return region;
+  const lines = region.split("\n");
+  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
+  // Lines right after the previous non-empty one, against lines after an empty one.
+  let tight = 0;
+  let loose = 0;
+  let last = -1;
+  lines.forEach((l, i) => {
+    if (l.trim() === "") return;
+    if (last >= 0 && i === last + 1) tight++;
+    else if (last >= 0) loose++;
+    last = i;
+  });
+  if (tight <= loose) return region;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (!lone[i]) continue;
+    let j = i + 1;
+    while (j < lines.length && lines[j].trim() === "") j++;
+    if (j > i + 1 && j < lines.length && lone[j]) {
+      for (let k = i + 1; k < j; k++) lines[k] = SOFT_BLANK;
+      changed = true;
+    }
+    i = j - 1;
+  }
+  return changed ? lines.join("\n") : region;
+}
+
 export function scan(region: string): Token[] {
-  const s = region.replace(HEADER_YEAR, "").replace(NUMBERED_HEADER, "数据");
+  const s = blankLinesAsCells(region).replace(HEADER_YEAR, "").replace(NUMBERED_HEADER, "数据");
   const out: Token[] = [];
   let text = "";
   let textLine = 0;
@@ -113,8 +227,8 @@ export function scan(region: string): Token[] {
       continue;
     }
     const c = s[i];
-    if (c === BLANK_CELL) {
-      pushCell({ kind: "placeholder", raw: "", line });
+    if (c === BLANK_CELL || c === SOFT_BLANK) {
+      pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
       i++;
       continue;
     }
@@ -126,6 +240,13 @@ export function scan(region: string): Token[] {
         continue;
       }
     }
+    // 「无」 alone in a cell is a placeholder, as 「—」 is.
+    // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
+    if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+      pushCell({ kind: "placeholder", raw: NONE, line });
+      i++;
+      continue;
+    }
     const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : undefined;
     if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
       let j = i;
@@ -136,14 +257,29 @@ export function scan(region: string): Token[] {
       }
       const start = j;
       while (isDigit(s[j])) j++;
-      let int = s.slice(start, j);
+      // An enumerator in brackets （「(3)要求提供公开出版物」, 「①」 once normalised） is label text.
+      if (!signChar && s[i - 1] === "(" && s[j] === ")" && j - start <= 2) {
+        addText(s.slice(start, j));
+        i = j;
+        continue;
+      }
+      // Thousands separators keep one number whole: 「3,985,758」 is one cell, not three.
+      if (j - start <= 3 && s[start] !== "0" && (s[j] === "," || s[j] === "，")) {
+        const groups = THOUSANDS.exec(s.slice(j, j + 64));
+        // 「2,629,0」 is not a grouped number (a list, or cells with commas between them).
+        if (groups && !((s[j + groups[0].length] === "," || s[j + groups[0].length] === "，") && isDigit(s[j + groups[0].length + 1]))) {
+          j += groups[0].length;
+        }
+      }
+      let int = s.slice(start, j).replace(/[,，]/g, "");
       let frac = "";
+      const grouped = int.length !== j - start;
       // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
       // after a row's digits (`…0000372.没有现成信息` is 37|0|0|0|0|0|37 then `2.`).
       // PDF text may put a space before the dot (`1 .本机关…`).
       let k = j;
       while (s[k] === " ") k++;
-      if ((s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
+      if (!grouped && (s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
         const enumDigit = int[int.length - 1];
         if (enumDigit !== "0") {
           int = int.slice(0, -1);
@@ -160,6 +296,17 @@ export function scan(region: string): Token[] {
         j = fs;
         while (isDigit(s[j])) j++;
         frac = s.slice(fs, j);
+        // The same enumerator after an amount: 「…收费18651.063.收到和处理…」 is 18651.06, then 「3.」.
+        k = j;
+        while (s[k] === " ") k++;
+        if (frac.length >= 2 && (s[k] === "." || s[k] === "、") && !isDigit(s[k + 1]) && frac[frac.length - 1] !== "0") {
+          const enumDigit = frac[frac.length - 1];
+          frac = frac.slice(0, -1);
+          pushCell({ kind: "num", raw: s.slice(i, j - 1), sign, int, frac, unit: "", line });
+          addText(`${enumDigit}.`);
+          i = k + 1;
+          continue;
+        }
       }
       let unit: "" | "元" | "万元" = "";
       if (s.startsWith("万元", j)) {
@@ -169,12 +316,18 @@ export function scan(region: string): Token[] {
         unit = "元";
         j += 1;
       }
+      const raw = s.slice(i, j);
+      if (!unit) {
+        const counted = COUNT_UNIT.exec(s.slice(j, j + 3));
+        if (counted) j += counted[0].length;
+      }
       // A note in brackets right after the number is part of the cell, not more cells:
       // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
       let b = j;
       while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
       const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
-      pushCell({ kind: "num", raw: s.slice(i, j), sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}) });
+      const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
+      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}) });
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;

@@ -40,6 +40,36 @@ const headingRe = (k: number, numeral: string, notAfter: string) =>
 const STRICT = HEADING_WORDS.map((_, k) => headingRe(k, NUMERALS[k], "第(（"));
 const LOOSE = HEADING_WORDS.map((_, k) => headingRe(k, "[一二三四五六七八九十]", "第(（\\p{Script=Han}"));
 
+/**
+ * The other ways pages number the six parts: 「（一）总体情况」, 「1.总体情况」 / 「1、」,
+ * 「第一部分 总体情况」, or the bare title. Each is tried with the part's own number only, and a
+ * report's style is the one that finds most parts (at least three): a report numbered 一、…六、
+ * that lost a heading does not borrow 「（二）主动公开」 from a sub-heading of its 总体情况.
+ */
+const ALT_STYLES: RegExp[][] = [
+  (k: number) => `\\(${NUMERALS[k]}\\)`,
+  // No look behind the digit: in text without line breaks a table's last cell runs into it (「…收费03.收到和处理」).
+  (k: number) => `${k + 1}[.、]`,
+  (k: number) => `第${NUMERALS[k]}部分[:：、.]?`,
+].map((prefix) => HEADING_WORDS.map(([words, gap], k) => new RegExp(`${prefix(k)}[^。，；、]{0,${gap}}?(?:${words})`, "gu")));
+// Bare titles: the whole title with no numbering of any kind before it (so the numbered titles of
+// a report that lost one heading are not bare titles), and not a sentence about it (「现将总体情况报告如下」).
+ALT_STYLES.push(SECTION_TITLES.map((title) => new RegExp(`(?<![一二三四五六七八九十]、|\\)|[0-9][.、]|部分[:：、.]?)${title}(?!报告|如下|的)`, "gu")));
+
+/** The numbering style of the report's parts when it is not 一、…六、 (null: none finds three parts). */
+function altStyle(c: string): RegExp[] | null {
+  let best: RegExp[] | null = null;
+  let most = 2;
+  for (const style of ALT_STYLES) {
+    const found = style.filter((re) => {
+      re.lastIndex = 0;
+      return re.test(c);
+    }).length;
+    if (found > most) [best, most] = [style, found];
+  }
+  return best;
+}
+
 export interface SectionHeading {
   /** 1 … 6 */
   part: number;
@@ -70,6 +100,7 @@ function firstHeading(c: string, re: RegExp, from: number, next: RegExp | null):
 export function outline(c: string): (SectionHeading | null)[] {
   const out: (SectionHeading | null)[] = [];
   let from = 0;
+  let alt: RegExp[] | null | undefined;
   for (let k = 0; k < 6; k++) {
     const next = k < 5 ? STRICT[k + 1] : null;
     let m = firstHeading(c, STRICT[k], from, next);
@@ -77,6 +108,22 @@ export function outline(c: string): (SectionHeading | null)[] {
     if (!m) {
       m = firstHeading(c, LOOSE[k], from, null);
       numbered = false;
+    }
+    // A part whose whole text is 「无。」 has the next heading right behind it, as a list would;
+    // after the previous part it is not a list (「…0件五、存在的主要问题及改进情况无。六、…」).
+    if (!m && k > 0) {
+      m = firstHeading(c, STRICT[k], from, null);
+      numbered = m !== null;
+    }
+    if (!m && (alt ??= altStyle(c))) {
+      const altNext = k < 5 ? alt[k + 1] : null;
+      m = firstHeading(c, alt[k], from, altNext) ?? firstHeading(c, alt[k], from, null);
+      numbered = alt !== ALT_STYLES[ALT_STYLES.length - 1];
+      if (m) {
+        out.push({ part: k + 1, at: m.index, heading: m[0], numbered });
+        from = m.index + m[0].length;
+        continue;
+      }
     }
     // Out of order: a part printed before the one it should follow.
     if (!m) m = firstHeading(c, STRICT[k], 0, next) ?? firstHeading(c, LOOSE[k], 0, null);

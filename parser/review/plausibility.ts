@@ -9,6 +9,7 @@ import type { Report } from "../index.ts";
 import type { OrganLevel } from "../organ-name.ts";
 import { COLUMN_LABELS, TEMPLATES } from "../template.ts";
 import type { OrganInfo, SingleReview } from "./context.ts";
+import { isNumberText } from "../tokens.ts";
 
 type Cells = Record<string, number | null>;
 
@@ -138,8 +139,6 @@ export function litigationWithoutReviewCheck(cells: Cells, lastYear?: Cells | nu
   return check("litigation_without_review", failures, "复议后起诉与行政复议相符", checked);
 }
 
-/** Whether a printed token of a row is a number (else it is a placeholder: blank, /, — …). */
-const NUMBER_TOKEN = /^[+\-−增减]?\d+(?:\.\d+)?(?:万元|元)?$/;
 
 /** Cells printed as blank, 「/」 or 「—」 where the template wants a number (0 if nothing happened). */
 export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "derived">): Check {
@@ -148,12 +147,16 @@ export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "
   for (const [rowKey, p] of Object.entries(report.provenance)) {
     checked++;
     const tokens = p.printed.split(" ");
-    const holders = tokens.filter((t) => !NUMBER_TOKEN.test(t));
+    // A printed number (「3,985,758」, 「81件」); the rest are placeholders: blank, /, —, 无 ….
+    const holders = tokens.filter((t) => !isNumberText(t));
     if (holders.length === 0) continue;
     const prefix = rowKey === "review" ? "" : `${rowKey}.`;
     const cells = Object.keys(report.cells).filter(
       (id) => (prefix ? id.startsWith(prefix) && !id.slice(prefix.length).includes(".") : /^(review|litigation)\./.test(id)) && (report.cells[id] === null || report.derived.includes(id)),
     );
+    // Every cell has its number: the blanks were filler beside the row's cells (an empty label
+    // cell, the merged columns of a label), not cells.
+    if (cells.length === 0) continue;
     const shown = [...new Set(holders.map((t) => (t === "" ? "空白" : `「${t}」`)))].join("、");
     failures.push({
       table: p.table,

@@ -1,0 +1,338 @@
+/**
+ * What is written inside a cell, and how county and township CMS pages draw their tables: one
+ * small, sound report per case with one thing changed (a red-team probe found each class on
+ * real reports rebuilt that way). A wrong number is the worst outcome; a cell the text does not
+ * decide stays null and the report says so.
+ */
+import { describe, expect, it } from "vitest";
+import { isReport, parseReport } from "../parser/index.ts";
+import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
+
+const COLS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"];
+/** A row of table 三 as cells: set in the report (counts) or wanted from the parse (null: not read). */
+const rowOf = <T extends number | null>(row: string, values: T[]): Record<string, T> => Object.fromEntries(COLS.map((c, i) => [`applications.${row}.${c}`, values[i]]));
+
+interface Case {
+  name: string;
+  template?: "2019" | "2021";
+  layout: Layout;
+  /** Cells to set in the sound report before it is rendered. */
+  cells?: Record<string, number>;
+  /** The rendered report, changed as the class prints it. */
+  edit: (page: string) => string;
+  /** Cells as the page shows them; null: the text does not decide (never a guess). */
+  want: Record<string, number | null>;
+  /** Checks that must fail (the report says what is wrong) — all others must pass. */
+  failing?: string[];
+}
+
+/** A township's report where `n` applications came in and were all granted, as `layout` prints it. */
+function page(c: Case): string {
+  const template = c.template ?? "2021";
+  const n = 5;
+  const text = renderReport({ organ: "青溪县某某镇人民政府", year: template === "2021" ? 2023 : 2020, template, cells: { ...balancedCells(n, template), ...c.cells }, layout: c.layout });
+  return c.edit(text);
+}
+
+/** The HTML row whose first cell is `label`, replaced by `cells` (label first; "" is an empty cell). */
+const htmlRow = (label: string, cells: string[]) => (t: string) => {
+  const re = new RegExp(`<tr><td>${label}</td>.*?</tr>`);
+  if (!re.test(t)) throw new Error(`no row ${label}`);
+  return t.replace(re, `<tr>${cells.map((x) => `<td>${x === "" ? "&nbsp;" : x}</td>`).join("")}</tr>`);
+};
+/** The text line starting with `label`, replaced by `line`. */
+const textLine = (label: string, line: string) => (t: string) => {
+  const re = new RegExp(`^${label}.*$`, "m");
+  if (!re.test(t)) throw new Error(`no line ${label}`);
+  return t.replace(re, line);
+};
+const seq =
+  (...fs: ((t: string) => string)[]) =>
+  (t: string) =>
+    fs.reduce((a, f) => f(a), t);
+
+/** Table 四 as pages draw it: two header rows over its fifteen cells, then `values`. */
+const TABLE_C_HTML = (values: string[]) =>
+  `<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>` +
+  `<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td><td rowspan="2">尚未审结</td><td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>` +
+  `<tr>${["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"].map((h) => `<td>${h}</td>`).join("").repeat(2)}</tr>` +
+  `<tr>${values.map((v) => `<td>${v === "" ? "&nbsp;" : v}</td>`).join("")}</tr></table>`;
+
+/** A group label on a row of its own, its seven cells blank. */
+const GROUP_ROW = (label: string) => `<tr><td>${label}</td>${"<td>&nbsp;</td>".repeat(7)}</tr>`;
+
+/** Table 三 where the applications `values` (per applicant column) came in and were all granted. */
+const allGranted = (values: number[]) => ({ ...rowOf("new", values), ...rowOf("granted", values), ...rowOf("total", values) });
+
+const B_NEW = "一、本年新收政府信息公开申请数量";
+
+const CASES: Case[] = [
+  // ---- wrong numbers: the glued-digit splitter, thousands, a number cut by the page's source
+  {
+    name: "thousands separator in a one-number row is one number",
+    layout: "html",
+    edit: htmlRow("行政处罚", ["行政处罚", "3,985,758"]),
+    want: { "active.penalty.decisions": 3985758 },
+  },
+  {
+    name: "thousands separator in the money cell",
+    layout: "html",
+    edit: htmlRow("行政事业性收费", ["行政事业性收费", "4,068.208"]),
+    want: { "active.fees.amount": 4068.208 },
+    // A township's 4068 万元 of fees that its text never mentions: a real observation.
+    failing: ["fee_report"],
+  },
+  {
+    name: "full-width thousands separator",
+    layout: "tsv",
+    edit: textLine("行政处罚", "行政处罚\t2，629"),
+    want: { "active.penalty.decisions": 2629 },
+  },
+  {
+    name: "thousands grouped by a space inside one cell",
+    layout: "html",
+    edit: htmlRow("行政许可", ["行政许可", "2 629"]),
+    want: { "active.licensing.decisions": 2629 },
+  },
+  {
+    name: "thousands separators in a row of table 三",
+    layout: "tsv",
+    cells: allGranted([3001, 53, 0, 0, 61, 4, 3119]),
+    edit: textLine(B_NEW, `${B_NEW}\t3,001\t53\t0\t0\t61\t4\t3,119`),
+    want: rowOf("new", [3001, 53, 0, 0, 61, 4, 3119]),
+  },
+  {
+    name: "a number split over two spans on two source lines of one cell",
+    layout: "html",
+    edit: htmlRow("行政处罚", ["行政处罚", "<span>3</span>\n<span>3</span>"]),
+    want: { "active.penalty.decisions": 33 },
+  },
+  {
+    name: "cells printed apart are never cut: no split fits the row, so the row is unread",
+    layout: "tsv",
+    // 151 | 3 | 154 for seven columns: 1|5|1|3|1|5|4 would fill them, and would be a guess.
+    edit: textLine(B_NEW, `${B_NEW}\t151\t3\t154`),
+    want: rowOf("new", [null, null, null, null, null, null, null]),
+    failing: ["incomplete"],
+  },
+  {
+    name: "a lone number in its own cell of a row with no equation is not cut to fill the row",
+    template: "2019",
+    layout: "tsv",
+    // 行政许可 has three columns and no rule between them: 1|2|3 would be a guess.
+    edit: textLine("行政许可", "行政许可\t123"),
+    want: { "active.licensing.prev_items": null, "active.licensing.change": null, "active.licensing.decisions": null },
+  },
+  {
+    name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
+    layout: "lines",
+    cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+    edit: (t) => t.replace(`${B_NEW}\n151\n3\n0\n0\n0\n0\n154`, `${B_NEW}\n151\n3\n\n\n\n\n154`),
+    // The four blanks are zeros by the row's own sum (151 + 3 = 154); the page still printed blanks.
+    want: rowOf("new", [151, 3, 0, 0, 0, 0, 154]),
+    failing: ["placeholder"],
+  },
+  {
+    name: "one cell per line with a page's gap inside a row: the empty lines are not cells when the row is full without them",
+    layout: "lines",
+    cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+    edit: (t) => t.replace(`${B_NEW}\n151\n3\n0\n0\n0\n0\n154`, `${B_NEW}\n151\n3\n0\n0\n\n\n0\n0\n154`),
+    want: rowOf("new", [151, 3, 0, 0, 0, 0, 154]),
+  },
+  {
+    name: "one cell per line, double-spaced: empty lines between all lines are not cells",
+    layout: "lines",
+    cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+    edit: (t) => t.replace(/\n+/g, "\n\n"),
+    want: { ...rowOf("new", [151, 3, 0, 0, 0, 0, 154]), ...rowOf("carried_over", [0, 0, 0, 0, 0, 0, 0]) },
+  },
+  {
+    name: "one cell per line, blank cells lost with their empty lines: unsure, never cut",
+    layout: "lines",
+    cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+    edit: (t) => t.replace(`${B_NEW}\n151\n3\n0\n0\n0\n0\n154`, `${B_NEW}\n151\n3\n154`),
+    want: rowOf("new", [null, null, null, null, null, null, null]),
+    failing: ["incomplete"],
+  },
+  {
+    name: "件 after a count in the two-number row of 2019 table 二 is not a cell boundary",
+    template: "2019",
+    layout: "html",
+    edit: htmlRow("政府集中采购", ["政府集中采购", "33件", "123604.14元"]),
+    want: { "active.procurement.count": 33, "active.procurement.amount": 123604.14 },
+    failing: ["amount_unit"],
+  },
+  {
+    name: "件 after every count of a row of table 三",
+    layout: "tsv",
+    edit: textLine(B_NEW, `${B_NEW}\t5件\t0件\t0件\t0件\t0件\t0件\t5件`),
+    want: rowOf("new", [5, 0, 0, 0, 0, 0, 5]),
+  },
+  {
+    name: "个, 项 and 人次 after counts",
+    layout: "html",
+    edit: seq(htmlRow("行政许可", ["行政许可", "12个"]), htmlRow("行政处罚", ["行政处罚", "3项"]), htmlRow("行政强制", ["行政强制", "7人次"])),
+    want: { "active.licensing.decisions": 12, "active.penalty.decisions": 3, "active.enforcement.decisions": 7 },
+  },
+  {
+    name: "glued crawler text with headings numbered 1.–6.: the 「3.」 after the money cell is the next heading",
+    layout: "glued",
+    cells: { "active.fees.amount": 18651.06 },
+    edit: (t) => t.replace(/^([一二三四五六])、/gm, (_, n: string) => `${"一二三四五六".indexOf(n) + 1}.`).replace(/\n+/g, ""),
+    want: { "active.fees.amount": 18651.06 },
+    // 1.87 亿元 of fees for a township, and its part 六 does not mention them: real observations.
+    failing: ["amount_unit", "fee_report"],
+  },
+  // ---- missing cells
+  {
+    name: "a value column left blank in every row is still a column",
+    template: "2019",
+    layout: "html",
+    cells: { "active.normative.published": 26, "active.normative.total": 26 },
+    edit: (t) =>
+      t.replace(/<tr><td>(规章|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制)<\/td><td>0<\/td>/g, "<tr><td>$1</td><td>&nbsp;</td>"),
+    want: { "active.normative.made": null, "active.normative.published": 26, "active.normative.total": 26, "active.licensing.prev_items": null, "active.licensing.change": 0 },
+    failing: ["placeholder"],
+  },
+  {
+    name: "table 四 with its header rows, blank cells before the first number",
+    layout: "html",
+    cells: { "review.corrected": 1, "review.total": 1 },
+    edit: (t) => t.replace(/<table><tr><td><\/td>(<td>\d+<\/td>){15}<\/tr><\/table>/, TABLE_C_HTML(["", "1", "", "", "1", ...Array(10).fill("")])),
+    // The blanks beside 1 under a total of 1 are zeros by the table's own sum; the lawsuit cells stay unknown.
+    want: { "review.upheld": 0, "review.corrected": 1, "review.other": 0, "review.total": 1, "litigation.direct.total": null },
+    failing: ["placeholder"],
+  },
+  {
+    name: "table 四 as a bare row, one cell too many and blank at both ends: which end is filler is not decided",
+    layout: "html",
+    cells: { "review.corrected": 1, "review.total": 1 },
+    edit: (t) => t.replace(/<tr><td><\/td>(<td>\d+<\/td>){15}<\/tr>/, `<tr><td></td><td>&nbsp;</td><td>1</td><td>&nbsp;</td><td>&nbsp;</td><td>1</td>${"<td>&nbsp;</td>".repeat(10)}</tr>`),
+    want: { "review.corrected": null, "review.total": null },
+    failing: ["placeholder"],
+  },
+  {
+    name: "a township that leaves every cell blank is a report with blanks, not refused",
+    layout: "html",
+    cells: balancedCells(0),
+    edit: (t) => t.replace(/<td>\d+(?:\.\d+)?<\/td>/g, "<td>&nbsp;</td>"),
+    want: { "applications.new.total": null, "active.licensing.decisions": null, "review.total": null },
+    failing: ["placeholder"],
+  },
+  {
+    name: "无 in a cell is a placeholder, as — is: unread, said so, the row's numbers kept",
+    layout: "tsv",
+    edit: textLine(B_NEW, `${B_NEW}\t5\t无\t无\t无\t无\t无\t5`),
+    want: rowOf("new", [5, null, null, null, null, null, 5]),
+    failing: ["placeholder"],
+  },
+  {
+    name: "— in a cell, for comparison",
+    layout: "html",
+    edit: htmlRow(B_NEW, [B_NEW, "5", "—", "—", "—", "—", "—", "5"]),
+    want: rowOf("new", [5, null, null, null, null, null, 5]),
+    failing: ["placeholder"],
+  },
+  {
+    name: "无 in label text is not a cell",
+    layout: "tsv",
+    edit: textLine("（五）不予处理 4.无正当理由大量反复申请", "（五）不予处理 4.无 正当理由大量反复申请\t0\t0\t0\t0\t0\t0\t0"),
+    want: rowOf("not_processed.excessive", [0, 0, 0, 0, 0, 0, 0]),
+  },
+  {
+    name: "2019 table 二 drawn without colspan: the two-number rows end in an empty cell",
+    template: "2019",
+    layout: "html",
+    cells: { "active.fees.prev_items": 4, "active.fees.change": 1 },
+    edit: seq(htmlRow("行政事业性收费", ["行政事业性收费", "4", "1", ""]), htmlRow("政府集中采购", ["政府集中采购", "0", "0", ""])),
+    want: { "active.fees.prev_items": 4, "active.fees.change": 1, "active.procurement.count": 0, "active.procurement.amount": 0 },
+  },
+  {
+    name: "enumerator （3） before a label is not a cell of the row above",
+    layout: "tsv",
+    cells: { ...rowOf("new", [8, 0, 0, 0, 0, 0, 8]), ...rowOf("granted", [5, 0, 0, 0, 0, 0, 5]), ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("total", [8, 0, 0, 0, 0, 0, 8]) },
+    edit: (t) => t.replace(/（五）不予处理 (\d)\./g, "（五）不予处理 ($1)"),
+    want: { ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("not_processed.publication", [0, 0, 0, 0, 0, 0, 0]) },
+  },
+  {
+    name: "circled enumerator ③ before a label",
+    layout: "html",
+    cells: { ...rowOf("new", [8, 0, 0, 0, 0, 0, 8]), ...rowOf("granted", [5, 0, 0, 0, 0, 0, 5]), ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("total", [8, 0, 0, 0, 0, 0, 8]) },
+    edit: (t) => t.replace(/（五）不予处理 (\d)\./g, (_, d: string) => `（五）不予处理 ${String.fromCharCode(0x245f + Number(d))}`),
+    want: { ...rowOf("not_processed.duplicate", [3, 0, 0, 0, 0, 0, 3]), ...rowOf("not_processed.publication", [0, 0, 0, 0, 0, 0, 0]) },
+  },
+  {
+    name: "table 二 without its 第二十条第（x）项 rows: found by its header",
+    layout: "html",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+    edit: (t) => t.replace("<p>第二十条第（一）项</p>", ""),
+    want: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+  },
+  {
+    name: "table 二 without 第二十条 rows or header: found under the part's heading, not in 总体情况's prose",
+    layout: "tsv",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15 },
+    edit: (t) =>
+      t
+        .replace("第二十条第（一）项\n", "")
+        .replace(/^信息内容\t本年制发件数.*\n/m, "")
+        .replace("深入推进政务公开。", "深入推进政务公开。\n（二）主动公开政府信息情况。全年新制定规章3件、行政规范性文件4件。"),
+    want: { "active.rules.issued": 0, "active.normative.issued": 2, "active.normative.in_force": 15 },
+  },
+  // ---- false checks on sound reports
+  {
+    name: "table 三 with each group label on a row of its own with blank cells (2021 （六） with its sub-rows)",
+    layout: "html",
+    cells: { ...rowOf("new", [7, 0, 0, 0, 0, 0, 7]), ...rowOf("other_handling.overdue_correction", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("total", [7, 0, 0, 0, 0, 0, 7]) },
+    edit: (t) =>
+      t
+        .replace(/<tr><td>三、本年度办理结果（一）予以公开<\/td>/, `${GROUP_ROW("三、本年度办理结果")}<tr><td>（一）予以公开</td>`)
+        .replace(/<tr><td>（([三四五])）(不予公开|无法提供|不予处理) 1\./g, (_, n: string, g: string) => `${GROUP_ROW(`（${n}）${g}`)}<tr><td>1.`)
+        .replace(/<tr><td>（[三四五]）(?:不予公开|无法提供|不予处理) (\d)\./g, "<tr><td>$1.")
+        .replace(/<tr><td>（六）其他处理<\/td>.*?<\/tr>/, GROUP_ROW("（六）其他处理"))
+        .replace(/<tr><td>（六）其他处理 ([123])\./g, "<tr><td>$1."),
+    want: { ...rowOf("other_handling.overdue_correction", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("granted", [5, 0, 0, 0, 0, 0, 5]), "applications.denied.third_party.total": 0 },
+  },
+  ...(
+    [
+      ["（一）", (k: number) => `（${"一二三四五六"[k]}）`],
+      ["1.", (k: number) => `${k + 1}.`],
+      ["1、", (k: number) => `${k + 1}、`],
+      ["第一部分", (k: number) => `第${"一二三四五六"[k]}部分 `],
+      ["no number", () => ""],
+    ] as const
+  ).flatMap(([style, numeral]) =>
+    (["tsv", "html"] as const).map(
+      (layout): Case => ({
+        name: `the six parts titled ${style} (${layout})`,
+        layout,
+        edit: (t) => t.replace(/(^|<p>)([一二三四五六])、(?=总体情况|主动公开|收到和处理|政府信息公开行政复议|存在的主要问题|其他需要报告)/gm, (_, open: string, n: string) => `${open}${numeral("一二三四五六".indexOf(n))}`),
+        want: { "applications.new.total": 5 },
+      }),
+    ),
+  ),
+  {
+    name: "part 五 that says only 「无。」 after a cell ending in 件 is still part 五",
+    layout: "tsv",
+    edit: (t) => t.replace(/^\t0\t.*$/m, `\t${Array(15).fill("0件").join("\t")}`).replace("公开内容的全面性有待提高。", "无。"),
+    want: { "review.total": 0 },
+    failing: ["problems_boilerplate"],
+  },
+  {
+    name: "a lost heading is still missing: a sub-heading （二） of 总体情况 does not stand in for part 二",
+    layout: "tsv",
+    edit: (t) => t.replace("二、主动公开政府信息情况\n", "").replace("深入推进政务公开。", "深入推进政务公开。\n（二）主动公开政府信息情况。全年主动公开信息120条。"),
+    want: { "applications.new.total": 5 },
+    failing: ["section_order"],
+  },
+];
+
+describe("cells as county and township pages write them", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const r = parseReport(page(c), { file: `case.${c.layout === "html" ? "html" : "txt"}` });
+    if (!isReport(r)) throw new Error(`refused: ${r.error}`);
+    expect(Object.fromEntries(Object.keys(c.want).map((id) => [id, r.cells[id] ?? null]))).toEqual(c.want);
+    expect(r.checks.filter((k) => !k.ok).map((k) => k.id).sort()).toEqual([...(c.failing ?? [])].sort());
+  });
+});
+
