@@ -546,7 +546,8 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   }
   // 「同比增加多少件」 is a difference; 「同比增长」 and 「增长了百分之几」 a growth rate.
   if (growthWord || diffWord) change = (diffWord || units.has("count")) && !units.has("percent") ? "diff" : "growth";
-  const figures: One[] = inheritContext(groups.filter((g) => g.length > 0)).map((g) => oneFigure(partsOf(g)));
+  const inherited = inheritContext(groups.filter((g) => g.length > 0));
+  const figures: One[] = (sum || each ? inherited : rowWithItsGroup(inherited)).map((g) => oneFigure(partsOf(g)));
   if (figures.length === 0 || figures.every((f) => f === null)) return { kind: "none" };
   const found = figures.filter((f): f is NonNullable<One> => f !== null);
   const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
@@ -561,6 +562,9 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
     return { kind: "choice", options: list, why: choices[0].why, ...(oneOf ? { oneOf } : {}) };
   }
   if (list.length === 1) return { kind: "figure", figure: list[0], change };
+  // 「不予处理和信访举报投诉一共」: a row is already inside its group's total; adding them counts it twice.
+  const nested = list.some((f) => f.kind === "B" && list.some((g) => g.kind === "B" && g.column === f.column && g.row.startsWith(`${f.row}.`)));
+  if (addable && nested) return { kind: "choice", options: list, why: "其中一项已包含在另一项里，相加会重复计算" };
   if (addable && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
   return { kind: "choice", options: list, why: "一次问到了几项" };
 }
@@ -599,6 +603,21 @@ function inheritContext(groups: Term[][]): Term[][] {
     if (pair) out[i] = [...out[i], ...last.filter((x) => x.t === pair[0])];
   }
   return out;
+}
+
+/**
+ * 「信访举报投诉类、不予处理的」: a row and the group it belongs to, named side by side without
+ * 一共 or 各, are that row (with 一共 or 各 the user asks about both, and picks).
+ */
+function rowWithItsGroup(groups: Term[][]): Term[][] {
+  if (groups.length !== 2) return groups;
+  const rowsOf = (g: Term[]) => g.filter((x): x is Extract<Term, { t: "bRow" }> => x.t === "bRow").map((x) => x.row);
+  const plain = (g: Term[]) => g.every((x) => x.t === "bRow" || x.t === "bCol" || x.t === "apps");
+  const [a, b] = [rowsOf(groups[0]), rowsOf(groups[1])];
+  const within = (inner: string[], outer: string[]) => inner.length === 1 && outer.length === 1 && inner[0].startsWith(`${outer[0]}.`);
+  if (within(a, b) && plain(groups[1])) return [[...groups[0], ...groups[1].filter((x) => x.t !== "bRow")]];
+  if (within(b, a) && plain(groups[0])) return [[...groups[1], ...groups[0].filter((x) => x.t !== "bRow")]];
+  return groups;
 }
 
 /** Why a figure is not in the unit asked, or null. */
