@@ -563,7 +563,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   }
   if (list.length === 1) return { kind: "figure", figure: list[0], change };
   // 「不予处理和信访举报投诉一共」: a row is already inside its group's total; adding them counts it twice.
-  const nested = list.some((f) => f.kind === "B" && list.some((g) => g.kind === "B" && g.column === f.column && g.row.startsWith(`${f.row}.`)));
+  const nested = list.some((f) => list.some((g) => g !== f && contains(f, g)));
   if (addable && nested) return { kind: "choice", options: list, why: "其中一项已包含在另一项里，相加会重复计算" };
   if (addable && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
   return { kind: "choice", options: list, why: "一次问到了几项" };
@@ -618,6 +618,22 @@ function rowWithItsGroup(groups: Term[][]): Term[][] {
   if (within(a, b) && plain(groups[1])) return [[...groups[0], ...groups[1].filter((x) => x.t !== "bRow")]];
   if (within(b, a) && plain(groups[0])) return [[...groups[1], ...groups[0].filter((x) => x.t !== "bRow")]];
   return groups;
+}
+
+/** Whether figure `outer` already counts all of `inner` (a group and its row, a total and one of its columns or results). */
+function contains(outer: Figure, inner: Figure): boolean {
+  const under = (a: string, b: string) => b.startsWith(`${a}.`);
+  if (outer.kind === "B" && inner.kind === "B") {
+    const results = ["granted", "partial", "denied", "unable", "not_processed", "other_handling"];
+    const rowIn = outer.row === inner.row || under(outer.row, inner.row) || (outer.row === "total" && results.some((r) => inner.row === r || under(r, inner.row)));
+    const colIn = outer.column === inner.column || outer.column === "total" || (outer.column === "org" && inner.column !== "natural_person" && inner.column !== "total");
+    return rowIn && colIn;
+  }
+  if (outer.kind === "C" && inner.kind === "C") {
+    const groupIn = outer.group === inner.group || under(outer.group, inner.group);
+    return groupIn && (outer.result === inner.result || outer.result === "total");
+  }
+  return false;
 }
 
 /** Why a figure is not in the unit asked, or null. */

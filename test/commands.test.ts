@@ -331,6 +331,8 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     // A row named beside its own group is that row; added to its group it would count twice.
     ["沭阳县2025年信访举报投诉类、不予处理的有几件", 12, /信访举报投诉/],
     ["沭阳县2025年不予处理和信访举报投诉一共多少", null, /相加会重复计算/],
+    ["淮安市2024年行政诉讼和直接起诉一共多少", null, /相加会重复计算/],
+    ["淮安市2024年依申请总数和自然人申请一共多少", null, /相加会重复计算/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
