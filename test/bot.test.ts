@@ -634,8 +634,18 @@ describe("cards Feishu will render", () => {
     ["a table inside a column", { tag: "column_set", columns: [{ tag: "column", elements: [{ tag: "table", columns: [{ name: "a", data_type: "text" }], rows: [] }] }] }],
     ["an unknown property", { tag: "markdown", content: "x", color: "red" }],
     ["page_size over 10", { tag: "table", page_size: 20, columns: [{ name: "a", data_type: "text" }], rows: [] }],
+    ["a column narrower than 80px", { tag: "table", columns: [{ name: "a", data_type: "text", width: "20px" }], rows: [] }],
+    ["a data_type Feishu does not know", { tag: "table", columns: [{ name: "a", data_type: "string" }], rows: [] }],
+    ["a negative padding", { tag: "column_set", columns: [{ tag: "column", padding: "-8px", elements: [] }] }],
+    ["a button without behaviors", { tag: "button", text: { tag: "plain_text", content: "x" } }],
   ])("the fake refuses %s, as Feishu does", (_n, element) => {
     expect(cardProblems({ schema: "2.0", body: { elements: [element] } })).not.toEqual([]);
+  });
+
+  it("the fake refuses a header colour outside the 13 of card-json-v2-structure", () => {
+    const card = (template: string) => ({ schema: "2.0", header: { title: { tag: "plain_text", content: "t" }, template }, body: { elements: [] } });
+    expect(cardProblems(card("pink"))).not.toEqual([]);
+    for (const ok of ["blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo", "grey", "default"]) expect(cardProblems(card(ok))).toEqual([]);
   });
 
   it("one pager per card: a bot-paged table shows one page only; a table without a query pages itself", () => {
@@ -660,6 +670,8 @@ describe("cards Feishu will render", () => {
   it("report text is escaped with entities, not backslashes", () => {
     expect(escapeMarkdown("004_e2e8 *a* <b> [c] ~d~ `e` #f $g a:b")).toBe("004&#95;e2e8 &#42;a&#42; &#60;b&#62; &#91;c&#93; &sim;d&sim; &#96;e&#96; &#35;f &#36;g a&#58;b");
     expect(escapeMarkdown("- 列表\n1. 有序\n-5 与 2020.5")).toBe("&#45; 列表\n1&#46; 有序\n-5 与 2020.5");
+    // A link needs [text](url): both halves are written as entities (rich-text doc, 特殊字符转义说明).
+    expect(escapeMarkdown("[附件](http://x) 第(三)项")).toBe("&#91;附件&#93;&#40;http&#58;//x&#41; 第&#40;三&#41;项");
   });
 
   it("the 来源 line names organ, year and table, not a file name", () => {

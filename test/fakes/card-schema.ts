@@ -20,7 +20,9 @@ const textSize = z.enum([
 ]);
 const align = z.enum(["left", "center", "right"]);
 const spacing = z.union([z.enum(["small", "medium", "large", "extra_large"]), z.string().regex(/^\d{1,2}px$/)]);
-const padding = z.string().regex(/^-?\d{1,2}(px)?( -?\d{1,2}(px)?){0,3}$/);
+/** Padding is [0,99]px, margin [-99,99]px, one to four values (column-set, collapsible-panel, rich-text). */
+const padding = z.string().regex(/^\d{1,2}(px)?( \d{1,2}(px)?){0,3}$/);
+const margin = z.string().regex(/^-?\d{1,2}(px)?( -?\d{1,2}(px)?){0,3}$/);
 const colour = z.string().regex(/^(default|[a-z]+(-\d{2,3})?|rgba\([\d.,\s]+\))$/);
 
 const markdown = z.strictObject({
@@ -29,7 +31,7 @@ const markdown = z.strictObject({
   text_align: align.optional(),
   text_size: textSize.optional(),
   element_id: z.string().optional(),
-  margin: padding.optional(),
+  margin: margin.optional(),
 });
 
 const button = z.strictObject({
@@ -71,7 +73,10 @@ const table = z
         z.strictObject({
           name: z.string().min(1),
           display_name: z.string().optional(),
-          width: z.union([z.literal("auto"), z.string().regex(/^\d{2,3}(px|%)$/)]).optional(),
+          // auto, [80,600]px or a percentage (content-components/table).
+          width: z
+            .union([z.literal("auto"), z.string().regex(/^\d{2,3}px$/).refine((w) => parseInt(w) >= 80 && parseInt(w) <= 600), z.string().regex(/^([1-9]\d?|100)%$/)])
+            .optional(),
           data_type: dataType,
           horizontal_align: align.optional(),
           vertical_align: z.enum(["top", "center", "bottom"]).optional(),
@@ -118,7 +123,7 @@ const columnSet = z.strictObject({
   horizontal_spacing: spacing.optional(),
   horizontal_align: align.optional(),
   background_style: colour.optional(),
-  margin: padding.optional(),
+  margin: margin.optional(),
   columns: z.array(column),
 });
 
