@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CARD_LIMIT_BYTES, CARD_MARGIN_BYTES, cardRequestBytes, errorCard, escapeMarkdown, progressCard, reminderCard, renderCard, welcomeCard } from "../bot/cards.ts";
 import { feishuMode, loadConfig } from "../bot/config.ts";
-import { createFeishuApi, FeishuApiError } from "../bot/feishu/api.ts";
+import { createFeishuApi, FeishuApiError, isTransient } from "../bot/feishu/api.ts";
 import { decryptEvent, encryptEvent } from "../bot/feishu/crypto.ts";
 import { silentLogger } from "../bot/log.ts";
 import { ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
@@ -269,6 +269,7 @@ describe("bot menu and membership", () => {
     expect(h.bot.reminders.settings.subscriptions.map((s) => s.chatId)).toEqual(["oc_stays"]);
     expect(h.logs.join("\n")).toContain("取消该群 1 项提醒订阅");
   });
+
 });
 
 describe("card callbacks", () => {
@@ -377,6 +378,19 @@ describe("never silent", () => {
     expect(fake.cards()).toHaveLength(1);
     expect(fake.texts()).toEqual([]);
     expect(h.logs.join("\n")).toMatch(/网络错误或超时[\s\S]*处理失败（第 1 次），\d+ ms 后重试/);
+  });
+
+  it("a burst of questions in one chat: Feishu's 5 messages a second are waited out, every question answered once", async () => {
+    let t = 1_000_000;
+    fake.now = () => t;
+    fake.holdToRates = true;
+    const h = await harness({ sleep: async (ms) => void (t += ms) });
+    const evs = Array.from({ length: 8 }, () => messageEvent({ text: "/帮助", chatId: "oc_burst" }));
+    for (const ev of evs) await h.send(ev);
+    await h.idle();
+    expect(fake.calls.some((c) => c.code === 230020)).toBe(true);
+    expect(fake.messages.map((m) => m.parentId)).toEqual(evs.map((e) => e.event.message.message_id));
+    expect(fake.texts()).toEqual([]);
   });
 
   it("a chat the bot was removed from (230002): nothing can be sent; the log says why", async () => {
@@ -726,6 +740,33 @@ describe("Feishu API client", () => {
     await a.send({ chat_id: "oc_1" }, card, "u5");
     expect(waits).toEqual([7000]);
     expect(fake.messages).toHaveLength(1);
+  });
+
+  it("an older API's rate limit (HTTP 400 with 99991400) is waited out the same way", async () => {
+    const waits: number[] = [];
+    const a = api(async (ms) => void waits.push(ms));
+    fake.rateLimit("send", 4, 1, 400);
+    await a.send({ chat_id: "oc_1" }, card, "u6");
+    expect(waits).toEqual([4000]);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it("Feishu takes 5 messages a second to one chat or user and 5 updates a second to one card; the 6th is refused with 230020", async () => {
+    const once = createFeishuApi({ appId: "cli_qps", appSecret: fake.appSecret, domain: fake.url, maxAttempts: 1 });
+    let t = 1_000_000;
+    fake.now = () => t;
+    fake.holdToRates = true;
+    const shared = { card: { schema: "2.0", config: { update_multi: true }, body: { elements: [] } } };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await once.send({ chat_id: "oc_busy" }, shared, `q${i}`));
+    expect(((await once.send({ chat_id: "oc_busy" }, shared, "q5").catch((e) => e)) as FeishuApiError).code).toBe(230020);
+    await once.send({ open_id: "ou_x" }, card, "q6"); // another user is not held back
+    for (let i = 0; i < 5; i++) await once.patch(ids[0], shared.card);
+    expect(((await once.patch(ids[0], shared.card).catch((e) => e)) as FeishuApiError).code).toBe(230020);
+    t += 1000;
+    await once.send({ chat_id: "oc_busy" }, shared, "q5");
+    await once.patch(ids[0], shared.card);
+    expect(isTransient(new FeishuApiError("im.message.create", 230020, 400, ""))).toBe(true);
   });
 
   it("sends nothing new for a uuid used within the hour", async () => {
