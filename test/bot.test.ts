@@ -270,6 +270,18 @@ describe("bot menu and membership", () => {
     expect(h.logs.join("\n")).toContain("取消该群 1 项提醒订阅");
   });
 
+  it("removed while the bot was down (the event lost): the first reminder refused with 230002 drops the group's subscriptions", async () => {
+    const h = await harness({ now: () => new Date("2021-01-29T09:31:00+08:00") });
+    h.bot.reminders.settings.subscribe({ chatId: "oc_gone", scope: "", by: "ou_owner", at: "" });
+    h.bot.reminders.settings.subscribe({ chatId: "oc_stays", scope: "", by: "ou_owner", at: "" });
+    fake.removedFrom.add("oc_gone");
+    await h.bot.scheduler.tick();
+    expect(h.bot.reminders.settings.subscriptions.map((s) => s.chatId)).toEqual(["oc_stays"]);
+    expect(fake.messages.map((m) => m.chatId)).toEqual(["oc_stays"]);
+    expect(h.logs.join("\n")).toMatch(/提醒发不到群 oc_gone：机器人已不在该群，取消该群 1 项提醒订阅（.*230002/);
+    await h.bot.scheduler.tick();
+    expect(fake.calls.filter((c) => c.body?.receive_id === "oc_gone")).toHaveLength(1);
+  });
 });
 
 describe("card callbacks", () => {
