@@ -17,7 +17,7 @@ import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
 import { cardProblems } from "./fakes/card-schema.ts";
-import { FakeFeishu } from "./fakes/feishu.ts";
+import { DEFAULT_SCOPES, FakeFeishu, SCOPES } from "./fakes/feishu.ts";
 import { testBot, type TestBotOptions, userSent } from "./helpers/bot.ts";
 import { APP_ID, botMembershipEvent, cardActionEvent, ENCRYPT_KEY, feishuRequest, menuEvent, mentionReply, messageEvent, TOKEN } from "./helpers/events.ts";
 import { scannedPdf } from "./helpers/pdf.ts";
@@ -416,6 +416,15 @@ describe("never silent", () => {
 });
 
 describe("scopes", () => {
+  it("the README's scope table covers every Open API the bot calls, with the scopes the fake (and Feishu) asks for", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const table = new Set([...readme.matchAll(/^\s*\| `([a-z0-9:._]+)` /gm)].map((m) => m[1]));
+    for (const [kind, anyOf] of Object.entries(SCOPES)) expect(anyOf!.some((s) => table.has(s)), kind).toBe(true);
+    // Reading a group message needs im:message.group_msg besides (im-v1/message/get).
+    expect(table.has("im:message.group_msg")).toBe(true);
+    for (const s of DEFAULT_SCOPES) expect(table.has(s), s).toBe(true);
+  });
+
   it("subscribing a group without im:chat:readonly: the card names the scope", async () => {
     const h = await harness({ dataDir: tmp() });
     fake.scopes.delete("im:chat:readonly");
