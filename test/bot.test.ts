@@ -16,7 +16,7 @@ import { uploadCheckAnswer } from "../commands/upload-check.ts";
 import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
-import { cardProblems } from "./fakes/card-schema.ts";
+import { callbackResponse, cardProblems } from "./fakes/card-schema.ts";
 import { DEFAULT_SCOPES, FakeFeishu, SCOPES } from "./fakes/feishu.ts";
 import { testBot, type TestBotOptions, userSent } from "./helpers/bot.ts";
 import { APP_ID, botMembershipEvent, cardActionEvent, ENCRYPT_KEY, feishuRequest, menuEvent, mentionReply, messageEvent, TOKEN } from "./helpers/events.ts";
@@ -361,6 +361,25 @@ describe("card callbacks", () => {
     const h = await harness({ encryptKey: ENCRYPT_KEY });
     const res = await h.post("/feishu/card", cardActionEvent({ cmd: "报告", args: { organ: "李楼镇|" } }), o);
     expect(res.status).toBe(status);
+  });
+
+  it("every callback answer is one Feishu takes: {} or a toast of info, success, error or warning", async () => {
+    const q = "/排行 2024 依申请数 前45";
+    const { h, cardId } = await cardFor(q, { store: townships(45) });
+    fake.stall("patch", 200);
+    const clicks = [
+      cardActionEvent({ cmd: "page", q, page: 1 }, { messageId: cardId }),
+      cardActionEvent({ cmd: "page", q, page: 1 }, { messageId: cardId }),
+      cardActionEvent({ cmd: "报告", args: { organ: "李楼镇|", year: 2020 } }, { messageId: cardId }),
+      cardActionEvent({ cmd: "ingest", upload: "om_x" }, { messageId: cardId }),
+      cardActionEvent({ what: "ever" }, { messageId: cardId }),
+    ];
+    const bodies: unknown[] = [];
+    for (const c of clicks) bodies.push(await (await h.post("/feishu/card", c)).json());
+    await h.idle();
+    bodies.push(await (await h.post("/feishu/card", clicks[0])).json());
+    for (const b of bodies) expect(callbackResponse.safeParse(b).error?.issues ?? []).toEqual([]);
+    expect(new Set(bodies.map((b) => (b as { toast?: { type: string } }).toast?.type ?? "none"))).toEqual(new Set(["info", "error", "none"]));
   });
 
   it("an unknown button answers with an error toast", async () => {

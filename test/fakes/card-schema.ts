@@ -162,6 +162,27 @@ export const card2 = z.strictObject({
   body: z.strictObject({ elements: z.array(rootElement) }),
 });
 
+/**
+ * What a card.action.trigger response may hold (feishu-cards/card-callback-communication, 响应回调):
+ * nothing (`{}`), a toast of one of four types, and/or a card to replace the clicked one — raw
+ * JSON 2.0, or a template.
+ */
+export const callbackResponse = z.strictObject({
+  toast: z
+    .strictObject({
+      type: z.enum(["info", "success", "error", "warning"]),
+      content: z.string().min(1),
+      i18n: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  card: z
+    .union([
+      z.strictObject({ type: z.literal("raw"), data: card2 }),
+      z.strictObject({ type: z.literal("template"), data: z.strictObject({ template_id: z.string(), template_version_name: z.string().optional(), template_variable: z.record(z.string(), z.unknown()).optional() }) }),
+    ])
+    .optional(),
+});
+
 /** Elements and components, counted recursively (plain_text objects included, as Feishu counts them). */
 function countElements(node: unknown): number {
   if (Array.isArray(node)) return node.reduce((n: number, x) => n + countElements(x), 0);
