@@ -10,7 +10,7 @@ import type { ParseResult } from "../parser/index.ts";
 import { createListeners, type Listeners } from "./app.ts";
 import { reminderCard } from "./cards.ts";
 import { type Config, feishuMode, uploadsDir } from "./config.ts";
-import type { FeishuApi } from "./feishu/api.ts";
+import { type FeishuApi, isOutOfChat } from "./feishu/api.ts";
 import { lines, type Logger } from "./log.ts";
 import { Library } from "./library.ts";
 import { ChatQueue } from "./queue.ts";
@@ -57,6 +57,7 @@ export async function createBot(config: Config, store: ReportStore, o: BotOption
     now: () => now().getTime(),
     // The reminder's key doubles as Feishu's uuid: a retried send never posts twice.
     send: async (r) => void (await api.send({ chat_id: r.chatId }, { card: reminderCard(r) }, `rm-${r.key}`.slice(0, 50))),
+    gone: isOutOfChat,
     log: log.child({ component: "reminders" }),
   });
   const uploads = createUploads({

@@ -10,7 +10,8 @@
  * - a table sits at the root only, holds `page_size` 1–10 rows per page and pages itself
  *   (card-json-v2-components/content-components/table); a `number` column holds numbers only;
  * - markdown shows markup characters literally only as HTML entities such as `&#42;`, not with
- *   backslashes (card-json-v2-components/content-components/rich-text, 特殊字符转义说明).
+ *   backslashes (card-json-v2-components/content-components/rich-text, 特殊字符转义说明: the doc
+ *   lists `* ~ > < [ ] ( ) # : _` among the characters to write as entities).
  */
 import type { Answer, Invocation, NumberAnswer } from "../commands/index.ts";
 import { menuItems } from "../commands/index.ts";
@@ -57,6 +58,8 @@ const ENTITIES: Record<string, string> = {
   "\\": "&#92;",
   "[": "&#91;",
   "]": "&#93;",
+  "(": "&#40;",
+  ")": "&#41;",
   "#": "&#35;",
   ":": "&#58;",
   $: "&#36;",
@@ -70,7 +73,7 @@ const ENTITIES: Record<string, string> = {
  */
 export function escapeMarkdown(s: string): string {
   return s
-    .replace(/[&<>~*\\[\]#:$_`]/g, (c) => ENTITIES[c])
+    .replace(/[&<>~*\\[\]()#:$_`]/g, (c) => ENTITIES[c])
     .replace(/^(\s*)([-+])(?=\s|$|-)/gm, (_m, sp: string, c: string) => `${sp}${c === "-" ? "&#45;" : "&#43;"}`)
     .replace(/^(\s*\d+)\.(?=\s|$)/gm, "$1&#46;");
 }

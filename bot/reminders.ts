@@ -111,6 +111,12 @@ export interface SchedulerDeps {
   roster: string[];
   now: () => number;
   send: (r: Reminder) => Promise<void>;
+  /**
+   * The send failed because the chat will never take a message (the bot is no longer in it):
+   * its subscriptions are dropped instead of failing at every reminder. The bot-removed event
+   * does the same, but it is lost if it came while the bot was down for longer than Feishu re-sends.
+   */
+  gone?: (e: unknown) => boolean;
   log: Logger;
   maxAttempts?: number;
 }
@@ -135,13 +141,22 @@ export class ReminderScheduler {
     const now = deps.now();
     const due = dueAt({ store: deps.store(), subscriptions: deps.settings.subscriptions, locals: deps.settings.deadlines, calendar: deps.calendar, roster: deps.roster }, now);
     const max = deps.maxAttempts ?? 5;
+    const gone = new Set<string>();
     for (const r of due) {
+      if (gone.has(r.chatId)) continue;
       if (await deps.sent.wasSent(r.key, r.atMs)) continue;
       if (!(await deps.sent.claimSend(r.key, max))) continue;
       const log = deps.log.child({ reminder: r.key.slice(0, 12), chat_id: r.chatId });
       try {
         await deps.send(r);
       } catch (e) {
+        if (deps.gone?.(e)) {
+          gone.add(r.chatId);
+          const n = deps.settings.unsubscribe(r.chatId);
+          await deps.settings.settled();
+          log.warn({ err: errText(e) }, `提醒发不到群 ${r.chatId}：机器人已不在该群，取消该群 ${n} 项提醒订阅（${errText(e)}）`);
+          continue;
+        }
         const n = await deps.sent.markFailed(r.key);
         log.warn({ attempt: n, err: errText(e) }, `提醒发送失败（第 ${n} 次${n >= max ? "，不再重试" : ""}）：${errText(e)}`);
         continue;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CARD_LIMIT_BYTES, CARD_MARGIN_BYTES, cardRequestBytes, errorCard, escapeMarkdown, progressCard, reminderCard, renderCard, welcomeCard } from "../bot/cards.ts";
 import { feishuMode, loadConfig } from "../bot/config.ts";
-import { createFeishuApi, FeishuApiError } from "../bot/feishu/api.ts";
+import { createFeishuApi, FeishuApiError, isTransient } from "../bot/feishu/api.ts";
 import { decryptEvent, encryptEvent } from "../bot/feishu/crypto.ts";
 import { silentLogger } from "../bot/log.ts";
 import { ReminderScheduler, ReminderSettings } from "../bot/reminders.ts";
@@ -16,8 +16,8 @@ import { uploadCheckAnswer } from "../commands/upload-check.ts";
 import { loadReports } from "../index/cache.ts";
 import { ReportStore } from "../index/store.ts";
 import { isReport, parseReport, type Report } from "../parser/index.ts";
-import { cardProblems } from "./fakes/card-schema.ts";
-import { FakeFeishu } from "./fakes/feishu.ts";
+import { callbackResponse, cardProblems } from "./fakes/card-schema.ts";
+import { DEFAULT_SCOPES, FakeFeishu, SCOPES } from "./fakes/feishu.ts";
 import { testBot, type TestBotOptions, userSent } from "./helpers/bot.ts";
 import { APP_ID, botMembershipEvent, cardActionEvent, ENCRYPT_KEY, feishuRequest, menuEvent, mentionReply, messageEvent, TOKEN } from "./helpers/events.ts";
 import { scannedPdf } from "./helpers/pdf.ts";
@@ -269,6 +269,19 @@ describe("bot menu and membership", () => {
     expect(h.bot.reminders.settings.subscriptions.map((s) => s.chatId)).toEqual(["oc_stays"]);
     expect(h.logs.join("\n")).toContain("取消该群 1 项提醒订阅");
   });
+
+  it("removed while the bot was down (the event lost): the first reminder refused with 230002 drops the group's subscriptions", async () => {
+    const h = await harness({ now: () => new Date("2021-01-29T09:31:00+08:00") });
+    h.bot.reminders.settings.subscribe({ chatId: "oc_gone", scope: "", by: "ou_owner", at: "" });
+    h.bot.reminders.settings.subscribe({ chatId: "oc_stays", scope: "", by: "ou_owner", at: "" });
+    fake.removedFrom.add("oc_gone");
+    await h.bot.scheduler.tick();
+    expect(h.bot.reminders.settings.subscriptions.map((s) => s.chatId)).toEqual(["oc_stays"]);
+    expect(fake.messages.map((m) => m.chatId)).toEqual(["oc_stays"]);
+    expect(h.logs.join("\n")).toMatch(/提醒发不到群 oc_gone：机器人已不在该群，取消该群 1 项提醒订阅（.*230002/);
+    await h.bot.scheduler.tick();
+    expect(fake.calls.filter((c) => c.body?.receive_id === "oc_gone")).toHaveLength(1);
+  });
 });
 
 describe("card callbacks", () => {
@@ -350,6 +363,25 @@ describe("card callbacks", () => {
     expect(res.status).toBe(status);
   });
 
+  it("every callback answer is one Feishu takes: {} or a toast of info, success, error or warning", async () => {
+    const q = "/排行 2024 依申请数 前45";
+    const { h, cardId } = await cardFor(q, { store: townships(45) });
+    fake.stall("patch", 200);
+    const clicks = [
+      cardActionEvent({ cmd: "page", q, page: 1 }, { messageId: cardId }),
+      cardActionEvent({ cmd: "page", q, page: 1 }, { messageId: cardId }),
+      cardActionEvent({ cmd: "报告", args: { organ: "李楼镇|", year: 2020 } }, { messageId: cardId }),
+      cardActionEvent({ cmd: "ingest", upload: "om_x" }, { messageId: cardId }),
+      cardActionEvent({ what: "ever" }, { messageId: cardId }),
+    ];
+    const bodies: unknown[] = [];
+    for (const c of clicks) bodies.push(await (await h.post("/feishu/card", c)).json());
+    await h.idle();
+    bodies.push(await (await h.post("/feishu/card", clicks[0])).json());
+    for (const b of bodies) expect(callbackResponse.safeParse(b).error?.issues ?? []).toEqual([]);
+    expect(new Set(bodies.map((b) => (b as { toast?: { type: string } }).toast?.type ?? "none"))).toEqual(new Set(["info", "error", "none"]));
+  });
+
   it("an unknown button answers with an error toast", async () => {
     const res = await (await harness()).post("/feishu/card", cardActionEvent({ what: "ever" }));
     expect(await res.json()).toEqual({ toast: { type: "error", content: "这个按钮已失效" } });
@@ -379,6 +411,19 @@ describe("never silent", () => {
     expect(h.logs.join("\n")).toMatch(/网络错误或超时[\s\S]*处理失败（第 1 次），\d+ ms 后重试/);
   });
 
+  it("a burst of questions in one chat: Feishu's 5 messages a second are waited out, every question answered once", async () => {
+    let t = 1_000_000;
+    fake.now = () => t;
+    fake.holdToRates = true;
+    const h = await harness({ sleep: async (ms) => void (t += ms) });
+    const evs = Array.from({ length: 8 }, () => messageEvent({ text: "/帮助", chatId: "oc_burst" }));
+    for (const ev of evs) await h.send(ev);
+    await h.idle();
+    expect(fake.calls.some((c) => c.code === 230020)).toBe(true);
+    expect(fake.messages.map((m) => m.parentId)).toEqual(evs.map((e) => e.event.message.message_id));
+    expect(fake.texts()).toEqual([]);
+  });
+
   it("a chat the bot was removed from (230002): nothing can be sent; the log says why", async () => {
     const h = await harness();
     fake.removedFrom.add("oc_left");
@@ -390,6 +435,15 @@ describe("never silent", () => {
 });
 
 describe("scopes", () => {
+  it("the README's scope table covers every Open API the bot calls, with the scopes the fake (and Feishu) asks for", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const table = new Set([...readme.matchAll(/^\s*\| `([a-z0-9:._]+)` /gm)].map((m) => m[1]));
+    for (const [kind, anyOf] of Object.entries(SCOPES)) expect(anyOf!.some((s) => table.has(s)), kind).toBe(true);
+    // Reading a group message needs im:message.group_msg besides (im-v1/message/get).
+    expect(table.has("im:message.group_msg")).toBe(true);
+    for (const s of DEFAULT_SCOPES) expect(table.has(s), s).toBe(true);
+  });
+
   it("subscribing a group without im:chat:readonly: the card names the scope", async () => {
     const h = await harness({ dataDir: tmp() });
     fake.scopes.delete("im:chat:readonly");
@@ -634,8 +688,18 @@ describe("cards Feishu will render", () => {
     ["a table inside a column", { tag: "column_set", columns: [{ tag: "column", elements: [{ tag: "table", columns: [{ name: "a", data_type: "text" }], rows: [] }] }] }],
     ["an unknown property", { tag: "markdown", content: "x", color: "red" }],
     ["page_size over 10", { tag: "table", page_size: 20, columns: [{ name: "a", data_type: "text" }], rows: [] }],
+    ["a column narrower than 80px", { tag: "table", columns: [{ name: "a", data_type: "text", width: "20px" }], rows: [] }],
+    ["a data_type Feishu does not know", { tag: "table", columns: [{ name: "a", data_type: "string" }], rows: [] }],
+    ["a negative padding", { tag: "column_set", columns: [{ tag: "column", padding: "-8px", elements: [] }] }],
+    ["a button without behaviors", { tag: "button", text: { tag: "plain_text", content: "x" } }],
   ])("the fake refuses %s, as Feishu does", (_n, element) => {
     expect(cardProblems({ schema: "2.0", body: { elements: [element] } })).not.toEqual([]);
+  });
+
+  it("the fake refuses a header colour outside the 13 of card-json-v2-structure", () => {
+    const card = (template: string) => ({ schema: "2.0", header: { title: { tag: "plain_text", content: "t" }, template }, body: { elements: [] } });
+    expect(cardProblems(card("pink"))).not.toEqual([]);
+    for (const ok of ["blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo", "grey", "default"]) expect(cardProblems(card(ok))).toEqual([]);
   });
 
   it("one pager per card: a bot-paged table shows one page only; a table without a query pages itself", () => {
@@ -660,6 +724,8 @@ describe("cards Feishu will render", () => {
   it("report text is escaped with entities, not backslashes", () => {
     expect(escapeMarkdown("004_e2e8 *a* <b> [c] ~d~ `e` #f $g a:b")).toBe("004&#95;e2e8 &#42;a&#42; &#60;b&#62; &#91;c&#93; &sim;d&sim; &#96;e&#96; &#35;f &#36;g a&#58;b");
     expect(escapeMarkdown("- 列表\n1. 有序\n-5 与 2020.5")).toBe("&#45; 列表\n1&#46; 有序\n-5 与 2020.5");
+    // A link needs [text](url): both halves are written as entities (rich-text doc, 特殊字符转义说明).
+    expect(escapeMarkdown("[附件](http://x) 第(三)项")).toBe("&#91;附件&#93;&#40;http&#58;//x&#41; 第&#40;三&#41;项");
   });
 
   it("the 来源 line names organ, year and table, not a file name", () => {
@@ -714,6 +780,33 @@ describe("Feishu API client", () => {
     await a.send({ chat_id: "oc_1" }, card, "u5");
     expect(waits).toEqual([7000]);
     expect(fake.messages).toHaveLength(1);
+  });
+
+  it("an older API's rate limit (HTTP 400 with 99991400) is waited out the same way", async () => {
+    const waits: number[] = [];
+    const a = api(async (ms) => void waits.push(ms));
+    fake.rateLimit("send", 4, 1, 400);
+    await a.send({ chat_id: "oc_1" }, card, "u6");
+    expect(waits).toEqual([4000]);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it("Feishu takes 5 messages a second to one chat or user and 5 updates a second to one card; the 6th is refused with 230020", async () => {
+    const once = createFeishuApi({ appId: "cli_qps", appSecret: fake.appSecret, domain: fake.url, maxAttempts: 1 });
+    let t = 1_000_000;
+    fake.now = () => t;
+    fake.holdToRates = true;
+    const shared = { card: { schema: "2.0", config: { update_multi: true }, body: { elements: [] } } };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await once.send({ chat_id: "oc_busy" }, shared, `q${i}`));
+    expect(((await once.send({ chat_id: "oc_busy" }, shared, "q5").catch((e) => e)) as FeishuApiError).code).toBe(230020);
+    await once.send({ open_id: "ou_x" }, card, "q6"); // another user is not held back
+    for (let i = 0; i < 5; i++) await once.patch(ids[0], shared.card);
+    expect(((await once.patch(ids[0], shared.card).catch((e) => e)) as FeishuApiError).code).toBe(230020);
+    t += 1000;
+    await once.send({ chat_id: "oc_busy" }, shared, "q5");
+    await once.patch(ids[0], shared.card);
+    expect(isTransient(new FeishuApiError("im.message.create", 230020, 400, ""))).toBe(true);
   });
 
   it("sends nothing new for a uuid used within the hour", async () => {

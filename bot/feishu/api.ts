@@ -75,6 +75,12 @@ export function isTransient(e: unknown): boolean {
   return e.code === null && e.status === null;
 }
 
+/**
+ * Feishu refused because the bot is not in that chat (230002, Bot/User can NOT be out of the
+ * chat: it was removed, or the group was disbanded). Sending there again can only fail.
+ */
+export const isOutOfChat = (e: unknown): boolean => e instanceof FeishuApiError && e.code === 230002;
+
 /** An id as one URL path segment: slashes and dots encoded too, so "../" never walks the path. */
 export const pathSegment = (id: string) => encodeURIComponent(id).replace(/\./g, "%2E");
 

@@ -20,7 +20,9 @@ const textSize = z.enum([
 ]);
 const align = z.enum(["left", "center", "right"]);
 const spacing = z.union([z.enum(["small", "medium", "large", "extra_large"]), z.string().regex(/^\d{1,2}px$/)]);
-const padding = z.string().regex(/^-?\d{1,2}(px)?( -?\d{1,2}(px)?){0,3}$/);
+/** Padding is [0,99]px, margin [-99,99]px, one to four values (column-set, collapsible-panel, rich-text). */
+const padding = z.string().regex(/^\d{1,2}(px)?( \d{1,2}(px)?){0,3}$/);
+const margin = z.string().regex(/^-?\d{1,2}(px)?( -?\d{1,2}(px)?){0,3}$/);
 const colour = z.string().regex(/^(default|[a-z]+(-\d{2,3})?|rgba\([\d.,\s]+\))$/);
 
 const markdown = z.strictObject({
@@ -29,7 +31,7 @@ const markdown = z.strictObject({
   text_align: align.optional(),
   text_size: textSize.optional(),
   element_id: z.string().optional(),
-  margin: padding.optional(),
+  margin: margin.optional(),
 });
 
 const button = z.strictObject({
@@ -71,7 +73,10 @@ const table = z
         z.strictObject({
           name: z.string().min(1),
           display_name: z.string().optional(),
-          width: z.union([z.literal("auto"), z.string().regex(/^\d{2,3}(px|%)$/)]).optional(),
+          // auto, [80,600]px or a percentage (content-components/table).
+          width: z
+            .union([z.literal("auto"), z.string().regex(/^\d{2,3}px$/).refine((w) => parseInt(w) >= 80 && parseInt(w) <= 600), z.string().regex(/^([1-9]\d?|100)%$/)])
+            .optional(),
           data_type: dataType,
           horizontal_align: align.optional(),
           vertical_align: z.enum(["top", "center", "bottom"]).optional(),
@@ -118,7 +123,7 @@ const columnSet = z.strictObject({
   horizontal_spacing: spacing.optional(),
   horizontal_align: align.optional(),
   background_style: colour.optional(),
-  margin: padding.optional(),
+  margin: margin.optional(),
   columns: z.array(column),
 });
 
@@ -155,6 +160,27 @@ export const card2 = z.strictObject({
     })
     .optional(),
   body: z.strictObject({ elements: z.array(rootElement) }),
+});
+
+/**
+ * What a card.action.trigger response may hold (feishu-cards/card-callback-communication, 响应回调):
+ * nothing (`{}`), a toast of one of four types, and/or a card to replace the clicked one — raw
+ * JSON 2.0, or a template.
+ */
+export const callbackResponse = z.strictObject({
+  toast: z
+    .strictObject({
+      type: z.enum(["info", "success", "error", "warning"]),
+      content: z.string().min(1),
+      i18n: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  card: z
+    .union([
+      z.strictObject({ type: z.literal("raw"), data: card2 }),
+      z.strictObject({ type: z.literal("template"), data: z.strictObject({ template_id: z.string(), template_version_name: z.string().optional(), template_variable: z.record(z.string(), z.unknown()).optional() }) }),
+    ])
+    .optional(),
 });
 
 /** Elements and components, counted recursively (plain_text objects included, as Feishu counts them). */

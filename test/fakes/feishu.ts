@@ -9,9 +9,12 @@
  * - a message resource must belong to the message → 400/234003; reading a group message needs
  *   im:message.group_msg as well (message/get); chat.get gives no owner unless one is set;
  * - the same uuid within 1 hour sends nothing new and returns the first message_id;
+ * - with `holdToRates` on, at most 5 messages a second to one chat (shared by the bots in a
+ *   group) or one user, and 5 updates a second to one card (message/create and message/reply
+ *   使用限制, message/patch 使用限制); the 6th within the second answers 230020;
  * - a card can be patched only if the bot sent it, within 14 days, with update_multi on both;
- * - scripted failures and rate limits (HTTP 429 with x-ogw-ratelimit-* headers,
- *   server-docs/api-call-guide/frequency-control);
+ * - scripted failures and rate limits (HTTP 429 — or 400 for older APIs — with 99991400 and
+ *   x-ogw-ratelimit-* headers, server-docs/api-call-guide/frequency-control);
  * - the long connection: POST /callback/ws/endpoint and a WebSocket speaking the SDK's frames
  *   (./ws-frame.ts); `pushEvent` delivers an event and resolves with the bot's ack.
  * Codes the docs do not give for a case are marked "assumed".
@@ -75,7 +78,8 @@ type Scripted = { status: number; body: unknown; headers?: Record<string, string
 /** What the README tells an admin to enable; tests take scopes away to see what breaks. */
 export const DEFAULT_SCOPES = ["im:message.p2p_msg:readonly", "im:message.group_at_msg:readonly", "im:message:send_as_bot", "im:message:readonly", "im:chat:readonly"];
 
-const SCOPES: Partial<Record<Kind, string[]>> = {
+/** For each Open API the bot calls, the scopes of which its doc page wants any one. */
+export const SCOPES: Partial<Record<Kind, string[]>> = {
   send: ["im:message", "im:message:send_as_bot", "im:message:send"],
   reply: ["im:message", "im:message:send_as_bot", "im:message:send"],
   patch: ["im:message", "im:message:send_as_bot", "im:message:update"],
@@ -91,6 +95,8 @@ const FILE_LIMIT = 30 * 1024 * 1024;
 const FILE_TYPES = new Set(["opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"]);
 const TEXT_LIMIT = 150 * 1024;
 const UUID_TTL_MS = 60 * 60 * 1000;
+/** message/create, message/reply: 向同一用户发送消息的限频为 5 QPS、向同一群组发送消息的限频为群内机器人共享 5 QPS; message/patch: 单条消息更新频控为 5 QPS. */
+const PER_TARGET_QPS = 5;
 const PATCH_WINDOW_MS = 14 * 86400000;
 
 export class FakeFeishu {
@@ -109,6 +115,13 @@ export class FakeFeishu {
   readonly chatOwners = new Map<string, string>();
   readonly removedFrom = new Set<string>();
   scopes = new Set(DEFAULT_SCOPES);
+  /**
+   * Hold each chat, user and card to 5 messages or updates a second, as Feishu does. Off unless
+   * a test turns it on (reset() turns it off): most tests stand in a no-op sleep for the bot's
+   * back-off against this fake's real clock, so a burst would be given up before the second
+   * passed; a test of the limit sets `now` to a clock the bot's sleep advances.
+   */
+  holdToRates = false;
   botOpenId = "ou_bot";
   appSecret = "secret-xyz";
   /** The fake's clock (uuid window, 14-day patch window). */
@@ -123,6 +136,8 @@ export class FakeFeishu {
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly script = new Map<Kind, Scripted[]>();
   private readonly delays = new Map<Kind, number[]>();
+  /** When messages went to each chat or user, and updates to each card, within the last second. */
+  private readonly recent = new Map<string, number[]>();
   private seq = 0;
 
   /** Back to a fresh tenant: default scopes, no messages, no scripts. Tokens stay valid. */
@@ -135,12 +150,14 @@ export class FakeFeishu {
     this.chatOwners.clear();
     this.removedFrom.clear();
     this.uuids.clear();
+    this.recent.clear();
     this.script.clear();
     this.delays.clear();
     this.bigFiles.clear();
     this.streamed = 0;
     this.uuidRepeats = 0;
     this.scopes = new Set(DEFAULT_SCOPES);
+    this.holdToRates = false;
     this.now = Date.now;
   }
 
@@ -158,9 +175,30 @@ export class FakeFeishu {
     this.delays.set(kind, list);
   }
 
-  /** The next `times` calls of a kind are rate-limited, as Feishu does it. */
-  rateLimit(kind: Kind, resetSeconds: number, times = 1) {
-    this.fail(kind, 429, { code: 99991400, msg: "request trigger frequency limit" }, times, { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(resetSeconds) });
+  /**
+   * The next `times` calls of a kind are rate-limited, as Feishu does it: HTTP 429, or 400 for
+   * some older APIs, with the same code and headers (frequency-control: 对于部分旧版 OpenAPI …
+   * HTTP 状态码为 400).
+   */
+  rateLimit(kind: Kind, resetSeconds: number, times = 1, status: 429 | 400 = 429) {
+    this.fail(kind, status, { code: 99991400, msg: "request trigger frequency limit" }, times, { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(resetSeconds) });
+  }
+
+  /**
+   * Counts one more message to a chat or user, or update to a card; false when 5 went there in
+   * the last second already (the refused call is not counted).
+   */
+  private withinRate(target: string): boolean {
+    if (!this.holdToRates) return true;
+    const now = this.now();
+    const times = (this.recent.get(target) ?? []).filter((t) => now - t < 1000);
+    if (times.length >= PER_TARGET_QPS) {
+      this.recent.set(target, times);
+      return false;
+    }
+    times.push(now);
+    this.recent.set(target, times);
+    return true;
   }
 
   /** A message a user posted (what Feishu knows before the event reaches the bot). */
@@ -417,6 +455,8 @@ export class FakeFeishu {
       this.uuidRepeats++;
       return reply(200, { code: 0, msg: "success", data: { message_id: prior.messageId } });
     }
+    const target = chatId ? `chat:${chatId}` : `user:${String(b.receive_id)}`;
+    if (!this.withinRate(target)) return reply(400, { code: 230020, msg: "This operation triggers the frequency limit (5 messages a second to one chat or user)." });
 
     const messageId = `om_sent_${this.messages.length + 1}_${randomUUID().slice(0, 8)}`;
     const content = JSON.parse(b.content);
@@ -467,6 +507,7 @@ export class FakeFeishu {
     if (card.config?.update_multi !== true || (m.card as { config?: { update_multi?: unknown } })?.config?.update_multi !== true) {
       return reply(400, { code: 230099, msg: "Failed to update card content: update_multi must be true on both cards" });
     }
+    if (!this.withinRate(`card:${id}`)) return reply(400, { code: 230020, msg: "This operation triggers the frequency limit (5 updates a second to one card; assumed code)." });
     m.card = card as Record<string, unknown>;
     this.patches.push({ messageId: id, card: m.card });
     return reply(200, { code: 0, msg: "success", data: {} });
