@@ -53,31 +53,31 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
   [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "上年遗留", "上年度遗留", "往年遗留", "往年剩下", "往年剩下来", "往年剩余", "往年积压", "上一年没办完", "上年没办完", "去年没办完", "上年度没办完", "上一年未办结", "去年未办结", "还压着", "手上压着", "积压", "上年剩下", "去年剩下", "上年剩余", "去年剩余", "以前年度结转", "上年未办结", "上年度未办结", "carried over", "carried over from last year", "brought forward"], [row("carried_over")]],
   [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "全部给了", "全给了", "都给了", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
-  [["部分公开", "部分予以公开", "区分处理", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
+  [["部分公开", "部分予以公开", "区分处理", "一部分信息", "部分信息", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
   [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
   [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开", "没给", "不给", "没提供"], [{ t: "notDisclosed" }]],
   [["国家秘密", "涉密", "state secrets", "state secret", "classified"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law"], [row("denied.law_forbidden")]],
-  [["三安全一稳定", "危及安全稳定", "危及"], [row("denied.security_stability")]],
+  [["三安全一稳定", "危及安全稳定", "危及", "危及国家安全", "国家安全", "社会稳定", "可能危及"], [row("denied.security_stability")]],
   [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私"], [row("denied.third_party")]],
-  [["三类内部事务", "内部事务", "internal affairs"], [row("denied.internal_affairs")]],
-  [["四类过程性信息", "过程性信息", "process information", "deliberative"], [row("denied.process_info")]],
-  [["行政执法案卷", "执法案卷", "enforcement files", "case files"], [row("denied.enforcement_file")]],
+  [["三类内部事务", "内部事务", "人事", "后勤", "internal affairs"], [row("denied.internal_affairs")]],
+  [["四类过程性信息", "过程性信息", "讨论记录", "请示报告", "process information", "deliberative"], [row("denied.process_info")]],
+  [["行政执法案卷", "执法案卷", "行政执法卷宗", "执法卷宗", "卷宗", "enforcement files", "case files"], [row("denied.enforcement_file")]],
   [["行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
   [["无法提供", "提供不了", "没法提供", "unable to provide", "cannot provide"], [row("unable")]],
   [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "我们这里根本没有", "我们这里没有", "这里没有", "根本没有", "我们没有", "本单位没有", "我们这没有", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
   [["需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工"], [row("unable.needs_creation")]],
-  [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确"], [row("unable.unclear")]],
+  [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确", "没说清楚", "说不清楚", "没说清楚要什么"], [row("unable.unclear")]],
   [["不予处理", "不处理", "not processed"], [row("not_processed")]],
-  [["信访举报投诉", "信访", "举报投诉", "petitions", "complaints"], [row("not_processed.petition")]],
+  [["信访举报投诉", "信访", "举报投诉", "举报", "投诉", "petitions", "complaints"], [row("not_processed.petition")]],
   [["重复申请", "duplicate applications", "repeated applications"], [row("not_processed.duplicate")]],
   [["公开出版物", "出版物", "publications"], [row("not_processed.publication")]],
   [["大量反复申请", "大量反复", "滥用申请权"], [row("not_processed.excessive")]],
   [["确认或重新出具", "重新出具", "要求确认"], [row("not_processed.confirm")]],
   [["其他处理", "other handling"], [row("other_handling")]],
-  [["逾期不补正", "无正当理由逾期不补正", "不补正"], [row("other_handling.overdue_correction")]],
-  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "unpaid fees", "fees not paid"], [row("other_handling.unpaid_fee")]],
+  [["逾期不补正", "无正当理由逾期不补正", "不补正", "过了期限也不补", "过期不补", "不补"], [row("other_handling.overdue_correction")]],
+  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "收费通知", "没交钱", "过期没交钱", "不交钱", "unpaid fees", "fees not paid"], [row("other_handling.unpaid_fee")]],
   [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量", "处理了", "办理了", "答复了", "办了", "办理", "处理"], [row("total")]],
   [
     [
@@ -98,9 +98,9 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "受理量", "受理数", "受理件数", "收到量", "applications", "application", "requests", "applications received"], [APPS]],
   // ---- table C
   [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases", "reconsideration", "administrative reconsideration"], [group("review")]],
-  [["未经复议直接起诉", "直接起诉", "直接向法院起诉", "直接被起诉", "直接被诉", "直接被告", "未经复议", "未经过复议", "没经过复议", "没经复议", "不经复议"], [group("litigation.direct")]],
+  [["未经复议直接起诉", "直接起诉", "直接向法院起诉", "直接去法院起诉", "直接去法院告", "直接去法院", "直接被起诉", "直接被诉", "直接被告", "未经复议", "未经过复议", "没经过复议", "没经复议", "不经复议"], [group("litigation.direct")]],
   [["复议后起诉", "经复议后起诉", "复议后再起诉", "复议后又起诉", "复议后又被起诉", "复议后被起诉", "复议后再被起诉", "复议之后起诉", "复议之后又起诉"], [group("litigation.after_review")]],
-  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
+  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "行政官司", "打行政官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
   [["结果维持", "维持", "upheld", "won"], [result("upheld")]],
   [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "撤销或者变更", "撤销或变更", "被撤销", "变更", "被变更", "改变", "corrected", "lost", "overturned"], [result("corrected")]],
   [["其他结果"], [result("other")]],
@@ -134,13 +134,13 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["现行有效件数", "现行有效", "有效", "in force"], [aCol("in_force")]],
   // ---- derived figures and how figures combine
   [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate"], [{ t: "openRate" }]],
-  [["占比", "比例", "比重", "百分比", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
+  [["占比", "比例", "比重", "百分比", "占", "占全部", "占总数", "占所有", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
   [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
   [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
   [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
-  [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了"], [{ t: "growth" }]],
+  [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了", "涨了", "涨", "涨幅"], [{ t: "growth" }]],
   [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差"], [{ t: "diff" }]],
-  [["一共", "一共有", "共", "合计", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
+  [["一共", "一共有", "共", "合计", "都算", "都算上", "都算在内", "算上", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
   [["和", "与", "及", "以及", "跟", "同", "、", "and", "还有", "另外", "以及还有"], [{ t: "and" }]],
   // 「复议维持加纠正」: 加 between two figures is their sum.
@@ -158,7 +158,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -412,6 +412,9 @@ function oneFigure(p: Parts): One {
     return { choice: [], why: "同时提到了不同表格的项目" };
   }
   const table = tables[0] ?? (p.apps || p.openRate || p.notDisclosed ? "B" : "");
+  // 「因为是行政执法卷宗所以没公开的」: the reason names the row; 没公开 only says it was not disclosed.
+  const reasons = ["denied.", "unable.", "not_processed."];
+  if (p.notDisclosed && table === "B" && p.bRows.length === 1 && reasons.some((r) => p.bRows[0].startsWith(r))) p.notDisclosed = false;
   if (p.notDisclosed) {
     if (table !== "B" || p.bRows.length) return { choice: [], why: "「没公开」和其他项目一起问，不清楚指哪一项" };
     const column = p.bCols[0] ?? "total";
@@ -563,6 +566,12 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   }
   if (list.length === 1) return { kind: "figure", figure: list[0], change };
   // 「不予处理和信访举报投诉一共」: a row is already inside its group's total; adding them counts it twice.
+  // 「行政诉讼败诉的，直接起诉和复议后起诉都算」: the whole and exactly its parts are the whole.
+  const whole = list.find((f) => f.kind === "C" && f.group === "litigation");
+  const parts = list.filter((f) => f !== whole);
+  if (addable && whole?.kind === "C" && parts.length === 2 && ["litigation.direct", "litigation.after_review"].every((g) => parts.some((f) => f.kind === "C" && f.group === g && f.result === whole.result))) {
+    return { kind: "figure", figure: whole, change };
+  }
   const nested = list.some((f) => list.some((g) => g !== f && contains(f, g)));
   if (addable && nested) return { kind: "choice", options: list, why: "其中一项已包含在另一项里，相加会重复计算" };
   if (addable && list.every((f) => f.kind !== "openRate" && f.kind !== "share")) return { kind: "figure", figure: { kind: "sum", parts: list } };
@@ -593,7 +602,9 @@ function inheritContext(groups: Term[][]): Term[][] {
       }
     }
     const pair = prev && pairs.find(([own, shared]) => only(g, own) && has(prev, own) && has(prev, shared));
-    out.push(pair ? [...prev.filter((x) => x.t === pair[1]), ...g] : g);
+    // 「法院还没判下来的行政诉讼，直接起诉和复议后起诉」: a group named after a result takes that result too.
+    const back = prev && !pair && pairs.find(([own, shared]) => only(g, shared) && has(prev, own) && has(prev, shared));
+    out.push(pair ? [...prev.filter((x) => x.t === pair[1]), ...g] : back ? [...g, ...prev.filter((x) => x.t === back[0])] : g);
   }
   // 「行政复议和行政诉讼的纠正」, 「规章和规范性文件本年制发的」: what the last figure adds at the end
   // belongs to each before it that names only the other half.

@@ -333,6 +333,10 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["沭阳县2025年不予处理和信访举报投诉一共多少", null, /相加会重复计算/],
     ["淮安市2024年行政诉讼和直接起诉一共多少", null, /相加会重复计算/],
     ["淮安市2024年依申请总数和自然人申请一共多少", null, /相加会重复计算/],
+    // Rows described by what they mean; 行政诉讼 with exactly its two kinds 都算 is 行政诉讼 itself.
+    ["沭阳县2025年因为是行政执法卷宗所以没公开的有几件", 4, /行政执法案卷/],
+    ["淮安市政府2024年法院还没判下来的行政诉讼有几件（直接起诉和复议后起诉都算）", 7, /尚未审结/],
+    ["上海市府办2025年打官司赢了的有几件，直接起诉和复议后起诉都算上", 8, /行政诉讼结果维持/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
