@@ -80,7 +80,8 @@ export function intentOf(text: string, q: Question): string {
   if (INTENTS.export.test(text)) return "导出";
   if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
   if (INTENTS.unpublished.test(text)) return "未发布";
-  if (INTENTS.audit.test(text) && !organNamed) return "审查";
+  // 「哪些年报有问题」: the checks of every report, not of one.
+  if ((INTENTS.audit.test(text) || (INTENTS.checks.test(text) && /哪些|哪个|哪几|哪家|谁/.test(text))) && !organNamed) return "审查";
   if (INTENTS.checks.test(text)) return "校验";
   // 「近三年」 asks for a trend; 「2021年到2023年」 without 趋势 is several years of one figure, asked like two years are.
   if (INTENTS.trend.test(text) || q.years.some((y) => y.kind === "lastN")) return "趋势";

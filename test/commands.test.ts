@@ -337,6 +337,8 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["沭阳县2025年因为是行政执法卷宗所以没公开的有几件", 4, /行政执法案卷/],
     ["淮安市政府2024年法院还没判下来的行政诉讼有几件（直接起诉和复议后起诉都算）", 7, /尚未审结/],
     ["上海市府办2025年打官司赢了的有几件，直接起诉和复议后起诉都算上", 8, /行政诉讼结果维持/],
+    // 「哪些年报有问题」 reviews every report; with an organ named it checks that one.
+    ["哪些年报有问题", null, /年报审查：/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
