@@ -80,6 +80,10 @@ export function intentOf(text: string, q: Question): string {
   if (INTENTS.export.test(text)) return "导出";
   if (INTENTS.greeting.test(text) && !organNamed && !figure) return "greeting";
   if (INTENTS.unpublished.test(text)) return "未发布";
+  // 「截止日期是哪天」: the statutory schedule, as 提醒 shows it.
+  if (INTENTS.deadline.test(text) && !figure) return "提醒";
+  // 信息处理费 is told in part 六's prose, not in a table: where the reports say it.
+  if (INTENTS.processingFee.test(text)) return "信息处理费";
   // 「哪些年报有问题」: the checks of every report, not of one.
   if ((INTENTS.audit.test(text) || (INTENTS.checks.test(text) && /哪些|哪个|哪几|哪家|谁/.test(text))) && !organNamed) return "审查";
   if (INTENTS.checks.test(text)) return "校验";
@@ -138,5 +142,6 @@ export function route(message: string, ctx: CommandContext): Answer {
   if (intent === "greeting") return greeting(ctx);
   if (intent === "unknown") return notUnderstood(ctx, q);
   if (intent === "搜索") return invokeText(findCommand(intent)!, INTENTS.search.exec(text)![1], ctx);
+  if (intent === "信息处理费") return invokeText(findCommand("搜索")!, "信息处理费", ctx);
   return invokeText(findCommand(intent)!, asked, ctx);
 }

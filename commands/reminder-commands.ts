@@ -5,7 +5,13 @@
 import { z } from "zod";
 import { type Answer, type Cell, errorAnswer, makeAnswer } from "./answer.ts";
 import { type CommandContext, define } from "./command.ts";
-import { remindersBetween, type Subscription } from "./reminders.ts";
+import { remindersBetween, statutoryDeadlines, type Subscription } from "./reminders.ts";
+
+/** The statutory deadlines ahead: in January to March, last year's reports; later, this year's (due next year). */
+function statutoryLines(now: Date): string[] {
+  const reportYear = now.getMonth() <= 2 ? now.getFullYear() - 1 : now.getFullYear();
+  return statutoryDeadlines(reportYear).map((d) => `法定截止：${d.date}（${d.label}，${reportYear} 年年报）`);
+}
 
 const NEXT_COLUMNS = ["提醒时间", "截止日期", "剩余天数", "已发布/应发布"];
 const OFFSETS_LINE = "截止日前 30、14、7、3、1 天及当天 9:30 提醒，遇周末节假日提前到上一个工作日";
@@ -106,6 +112,7 @@ export const reminders = define({
         title: "接下来的年报截止提醒（全部单位）",
         table: rows.length ? { columns: NEXT_COLUMNS, rows } : undefined,
         lines: [
+          ...statutoryLines(ctx.now),
           rows.length ? OFFSETS_LINE : "还没有需要提醒的单位（资料库里没有上一年的年报）",
           "在群里发送 /订阅提醒 [地区或单位]，本群就会按时收到提醒",
           ...(settings?.deadlines ?? []).map((d) => `本地截止日：${d.date} ${d.label}（${d.scope || "全部"}）`),
@@ -121,7 +128,7 @@ export const reminders = define({
       command: "提醒",
       title: `本群订阅了 ${subs.length} 项年报提醒`,
       table: rows.length ? { columns: NEXT_COLUMNS, rows } : undefined,
-      lines: [`订阅范围：${subs.map((s) => s.scope || "全部单位").join("、")}`, ...settings.deadlines.map((d) => `本地截止日：${d.date} ${d.label}（${d.scope || "全部"}）`)],
+      lines: [`订阅范围：${subs.map((s) => s.scope || "全部单位").join("、")}`, ...statutoryLines(ctx.now), ...settings.deadlines.map((d) => `本地截止日：${d.date} ${d.label}（${d.scope || "全部"}）`)],
     });
   },
 });

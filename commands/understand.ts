@@ -294,6 +294,8 @@ export const INTENTS = {
   search: /^(?:搜索|检索|查找|全文搜索)\s*(.+)$/,
   export: /导出|汇总表|excel|xlsx|表格下载/,
   audit: /审查|审核|逾期|按时发布/,
+  deadline: /截止|期限|什么时候.{0,6}(?:发布|公开|报送|发)|哪天.{0,4}(?:发布|截止)|deadline/,
+  processingFee: /信息处理费/,
   greeting: /^(?:你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦|好的|收到|ok|嗯|哦)/,
   help: /^(?:帮助|help|菜单|怎么用|能做什么|你能做什么|使用说明|说明)$/,
 } as const;

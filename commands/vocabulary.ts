@@ -601,7 +601,8 @@ function inheritContext(groups: Term[][]): Term[][] {
         continue;
       }
     }
-    const pair = prev && pairs.find(([own, shared]) => only(g, own) && has(prev, own) && has(prev, shared));
+    // 「被申请行政复议几次？纠正了几件？」: a lone result after a group is that group's.
+    const pair = prev && pairs.find(([own, shared]) => only(g, own) && has(prev, shared));
     // 「法院还没判下来的行政诉讼，直接起诉和复议后起诉」: a group named after a result takes that result too.
     const back = prev && !pair && pairs.find(([own, shared]) => only(g, shared) && has(prev, own) && has(prev, shared));
     out.push(pair ? [...prev.filter((x) => x.t === pair[1]), ...g] : back ? [...g, ...prev.filter((x) => x.t === back[0])] : g);

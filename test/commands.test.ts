@@ -339,6 +339,10 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["上海市府办2025年打官司赢了的有几件，直接起诉和复议后起诉都算上", 8, /行政诉讼结果维持/],
     // 「哪些年报有问题」 reviews every report; with an organ named it checks that one.
     ["哪些年报有问题", null, /年报审查：/],
+    // The deadline is the statutory schedule; 信息处理费 is where the reports' prose says it; two questions in a row keep their group.
+    ["截止日期是哪天？", null, /法定截止：2027-01-31（条例第四十九条：部门、乡镇街道，2026 年年报）/],
+    ["平潭2024年收了信息处理费吗？多少钱？", null, /「信息处理费」出现在/],
+    ["平潭2024年被申请行政复议几次？纠正了几件？", null, /一次问到了几项[\s\S]*行政复议结果纠正/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
