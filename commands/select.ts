@@ -85,11 +85,13 @@ function pickNamedOrgan(command: string, q: Question, store: ReportStore, retry:
   if (organs.length >= 1) return { organ: organs[0], notes: [] };
   const several = q.mentions.find((m) => m.kind === "several");
   if (several && several.kind === "several") {
-    // Two 黄土镇, but only one has a report of the year asked.
+    // Two 黄土镇, and only one has a report of the year asked: still asked (the user may mean the
+    // other, whose report is missing), with that one first.
     const withYear = year === undefined ? [] : several.organs.filter((o) => o.reports.has(year));
-    if (withYear.length === 1) return { organ: withYear[0], notes: [] };
+    const ordered = [...withYear, ...several.organs.filter((o) => !withYear.includes(o))];
+    const only = withYear.length === 1 ? `，${year} 年只有「${store.displayName(withYear[0])}」有年报` : "";
     return {
-      answer: choiceAnswer(command, `有 ${several.organs.length} 个「${several.text}」，请问是哪一个？`, several.organs.map(retry)),
+      answer: choiceAnswer(command, `有 ${several.organs.length} 个「${several.text}」${only}，请问是哪一个？`, ordered.map(retry)),
     };
   }
   const child = q.mentions.find((m) => m.kind === "child");

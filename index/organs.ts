@@ -135,7 +135,8 @@ function makeOrgan(d: Draft): Organ {
 
 // ---------------------------------------------------------------- names
 
-const stripGovernment = (name: string) => name.replace(/(?:人民政府|党工委管委会|管理委员会|管委会|街道办事处|办事处)$/, "").replace(/政府$/, "");
+// 「大王街道办事处」 is 大王街道, not 大王 (a 大王镇 may be in the data too).
+const stripGovernment = (name: string) => name.replace(/街道办事处$/, "街道").replace(/(?:人民政府|党工委管委会|管理委员会|管委会|办事处)$/, "").replace(/政府$/, "");
 
 /** Every name of an organ with its weight and how many places it includes. */
 function aliasesAsPrinted(o: Organ): { alias: string; weight: number; covers: number }[] {
@@ -168,6 +169,8 @@ function aliasesAsPrinted(o: Organ): { alias: string; weight: number; covers: nu
       add(c + lv, DERIVED, 1);
       for (const g of GOVERNMENT_FORMS) add(c + lv + g, DERIVED, 1);
     }
+    // 「凤凰街办」, 「凤凰街道办」: a 街道's office.
+    if (level === "街道") for (const form of ["街办", "街道办"]) add(c + form, DERIVED, 1);
     // 「淮安市府」, 「县府」: 府 for the government of a city, county or district.
     if (/[市县区]$/.test(level)) add(`${inner}府`, DERIVED, 1);
     // A zone (综合实验区, 开发区, 新区) is run by its 管委会: 「平潭管委会」, 「平潭实验区管委会」.
@@ -380,9 +383,10 @@ export class OrganIndex {
     const child = childAfter(text, end, reader, (name) => this.byAlias.has(name));
     // A bare name (平潭, 科委) must stand on its own: not inside a longer word, unless that word names something under it.
     if (top < DERIVED && !child && !standsAlone(text, start, end, reader)) return null;
-    // A region in front that names one of them settles it (蔚县黄土镇).
-    if (best.length > 1 && before) {
-      const named = best.filter((e) => samePlace(outerOf(e).at(-1), before) === true);
+    // A region in front that names one of them settles it (蔚县黄土镇, and 「兰陵张集」 without level words).
+    const written = before ?? lastPlaceRightBefore(text.slice(0, start));
+    if (best.length > 1 && written) {
+      const named = best.filter((e) => samePlace(outerOf(e).at(-1), written) === true);
       if (named.length >= 1) best = named;
     }
     const organs = [...new Set(best.map((e) => e.organ))];
@@ -580,6 +584,13 @@ function standsAlone(text: string, start: number, end: number, reader: NameReade
   const next = text[end];
   const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的" || /^全[县区市省旗州]/.test(text.slice(end));
   return okBefore && okAfter;
+}
+
+/** The last of the places written right before a name without level words (兰陵 in 「兰陵张集」), or null. */
+function lastPlaceRightBefore(before: string): string | null {
+  const run = /[\p{Script=Han}]{2,12}$/u.exec(before)?.[0];
+  const pieces = run ? splitPlaces(run) : null;
+  return pieces?.at(-1) ?? null;
 }
 
 /** 「淮安洪泽」, 「宿迁沭阳」: the Chinese run in front is places of the division list written without level words. */

@@ -182,3 +182,25 @@ describe("a place the report misprints", () => {
     expect(misprintedPlace(printed)).toBe(real);
   });
 });
+
+describe("townships of one name", () => {
+  const index = new OrganIndex(
+    groupOrgans([
+      report("临淄区大王镇人民政府", 2024, "临淄区", "大王镇"),
+      report("大王街道办事处", 2022),
+      report("兰陵县张集街道办事处", 2023, "兰陵县", "张集街道"),
+      report("张集镇", 2023),
+      report("临渭区凤凰街道办事处", 2023, "临渭区", "凤凰街道"),
+    ]),
+  );
+  const read = (text: string) => index.mentions(text, NO_VOCABULARY).map((m) => (m.kind === "organ" ? m.organ.name : m.kind));
+  it.each([
+    ["大王", ["several"]], // 大王街道办事处 is 大王街道, not 大王: 大王镇 is 大王 too
+    ["临淄大王", ["临淄区大王镇人民政府"]],
+    ["大王街道", ["大王街道办事处"]],
+    ["兰陵张集", ["兰陵县张集街道办事处"]], // a county written without 县 settles which
+    ["凤凰街办", ["临渭区凤凰街道办事处"]],
+  ])("%s → %j", (text, expected) => {
+    expect(read(text)).toEqual(expected);
+  });
+});
