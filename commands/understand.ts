@@ -153,7 +153,7 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
   const complete = (r: Question) => !r.unread && !r.unknownWords.length && r.figure.kind !== "none";
   const compact = raw.replace(/(\p{Script=Han}) +(?=\p{Script=Han})/gu, "$1");
   const tries: { text: string; assumed: string[] }[] = [];
-  if (compact !== raw) tries.push({ text: compact, assumed: [`按「${normalizeQuestion(compact)}」理解（去掉了词中的空格）`] });
+  if (compact !== raw) tries.push({ text: compact, assumed: ["去掉了词中的空格再读"] });
   for (const base of [raw, compact]) {
     let text = base;
     const assumed: string[] = [];
@@ -182,7 +182,7 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
 
 /**
  * The question in a message that also gives context (「刚才省里来电话核对数据，平潭2023年依申请数多少」):
- * clauses naming no organ, year or figure and asking nothing are left out; a year given only
+ * clauses naming no organ or figure and asking for no number are left out; a year given only
  * there is kept. A clause that limits what is counted (不算…, 除了…, 只要…) is never left out,
  * so a number is never given for less than was asked.
  */
@@ -274,7 +274,6 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   return q;
 }
 
-/** Organs named (found or assumed from a typing mistake), without repeats. */
 /** Organs a question names, a name with one typing mistake included (it is read as that organ). */
 export function namedOrgans(q: Question): Organ[] {
   const out: Organ[] = [];
