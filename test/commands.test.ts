@@ -347,6 +347,12 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["截止日期是哪天？", null, /法定截止：2027-01-31（条例第四十九条：部门、乡镇街道，2026 年年报）/],
     ["平潭2024年收了信息处理费吗？多少钱？", null, /「信息处理费」出现在/],
     ["平潭2024年被申请行政复议几次？纠正了几件？", null, /一次问到了几项[\s\S]*行政复议结果纠正/],
+    // Every cell by the words officials use for it (a fourth blind set, every cell id of both templates).
+    ["西店镇2019年集中采购一共花了多少钱", 123604.14, /政府集中采购采购总金额/],
+    ["淮安市2024年法人或其他组织中“其他”类申请本机关不掌握相关政府信息的有几件", 1, /其他组织/],
+    ["平潭综合实验区2022年许可决定办了多少件", 10690, /行政许可处理决定数量/],
+    ["上海市政府办公厅2025年现在还有效的规章有几件", 235, /规章现行有效件数/],
+    ["平潭2024年复议维持原决定的有几件", 2, /行政复议结果维持/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
