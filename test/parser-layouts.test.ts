@@ -123,6 +123,37 @@ const CASES: Case[] = [
     edit: textLine("行政许可", "行政许可\t123"),
     want: { "active.licensing.prev_items": null, "active.licensing.change": null, "active.licensing.decisions": null },
   },
+  // ---- round 2: PDF text and editor pastes with the zeros left blank (the blank cells vanish)
+  ...(
+    [
+      ["PDF text, cells set apart by spaces", "tsv", textLine(B_NEW, `${B_NEW} 151 3 154`)],
+      ["a <p> per row, cells set apart by &nbsp;", "html", (t: string) => t.replace(/<tr><td>一、本年新收.*?<\/tr>/, `</table><p>${B_NEW}&nbsp;&nbsp;151&nbsp;&nbsp;3&nbsp;&nbsp;154</p><table>`)],
+    ] as const
+  ).map(
+    ([how, layout, edit]): Case => ({
+      name: `${how}, zeros blank: 151 3 154 is not cut into 1|5|1|3|1|5|4 to fill seven columns`,
+      layout,
+      cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+      edit,
+      want: rowOf("new", [null, null, null, null, null, null, null]),
+      failing: ["incomplete"],
+    }),
+  ),
+  {
+    name: "PDF text, zeros blank, a row of table 二 with no equation: 2 33 for three columns is not 2|3|3",
+    template: "2019",
+    layout: "tsv",
+    cells: { "active.penalty.prev_items": 2, "active.penalty.decisions": 33 },
+    edit: textLine("行政处罚", "行政处罚 2 33"),
+    want: { "active.penalty.prev_items": null, "active.penalty.change": null, "active.penalty.decisions": null },
+  },
+  {
+    name: "PDF text: a run with a leading zero is still cells glued together (1 0 0 0 0 01)",
+    layout: "tsv",
+    cells: allGranted([1, 0, 0, 0, 0, 0, 1]),
+    edit: textLine(B_NEW, `${B_NEW} 1 0 0 0 0 01`),
+    want: rowOf("new", [1, 0, 0, 0, 0, 0, 1]),
+  },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
     layout: "lines",
