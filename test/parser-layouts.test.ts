@@ -154,6 +154,41 @@ const CASES: Case[] = [
     edit: textLine(B_NEW, `${B_NEW} 1 0 0 0 0 01`),
     want: rowOf("new", [1, 0, 0, 0, 0, 0, 1]),
   },
+  // ---- round 2: how a cell's value is typed
+  ...(["—", "–", "－"] as const).map(
+    (minus): Case => ({
+      name: `a negative 本年增/减 printed with ${minus} as the minus sign`,
+      template: "2019",
+      layout: "html",
+      cells: { "active.licensing.prev_items": 10, "active.licensing.change": -3, "active.licensing.decisions": 12 },
+      edit: htmlRow("行政许可", ["行政许可", "10", `${minus}3`, "12"]),
+      want: { "active.licensing.prev_items": 10, "active.licensing.change": -3, "active.licensing.decisions": 12 },
+    }),
+  ),
+  {
+    name: "a dash alone in a cell is still a placeholder, not a sign of the next cell",
+    template: "2019",
+    layout: "tsv",
+    cells: { "active.licensing.prev_items": 10, "active.licensing.decisions": 12 },
+    edit: textLine("行政许可", "行政许可\t10\t—\t12"),
+    want: { "active.licensing.prev_items": 10, "active.licensing.change": null, "active.licensing.decisions": 12 },
+    failing: ["placeholder"],
+  },
+  {
+    name: "〇 typed for zero is the numeral zero",
+    layout: "tsv",
+    cells: allGranted([5, 0, 0, 0, 0, 0, 5]),
+    edit: textLine(B_NEW, `${B_NEW}\t5\t〇\t〇\t〇\t〇\t〇\t5`),
+    want: rowOf("new", [5, 0, 0, 0, 0, 0, 5]),
+  },
+  {
+    name: "the letter O typed for zero is a placeholder: the other cells keep their columns, the O cells are not guessed",
+    layout: "html",
+    cells: allGranted([5, 0, 0, 0, 0, 0, 5]),
+    edit: htmlRow(B_NEW, [B_NEW, "5", "O", "O", "O", "O", "O", "5"]),
+    want: rowOf("new", [5, null, null, null, null, null, 5]),
+    failing: ["placeholder"],
+  },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
     layout: "lines",
