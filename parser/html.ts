@@ -160,6 +160,7 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
  * starts.
  */
 export function gridLines(grid: GridCell[][]): string[] {
+  grid = withoutRowNumbers(grid);
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
@@ -201,6 +202,24 @@ export function gridLines(grid: GridCell[][]): string[] {
   });
   return lines;
 }
+
+/**
+ * A column headed 序号 that holds nothing but small whole numbers numbers the rows (1, 2, 3 …):
+ * its numbers are no cells of the report, and read as cells they would join the row above.
+ */
+function withoutRowNumbers(grid: GridCell[][]): GridCell[][] {
+  const width = Math.max(0, ...grid.map((row) => row.length));
+  for (let j = 0; j < width; j++) {
+    const own = grid.flatMap((row, r) => (row[j] && row[j].row === r && row[j].col === j && labelSpan(grid, row[j]) === 1 ? [row[j]] : []));
+    const isHead = (c: GridCell) => ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""));
+    const head = own.findIndex(isHead);
+    if (head < 0 || !own.slice(head + 1).every((c) => c.text === "" || isHead(c) || /^\d{1,3}$/.test(c.text.trim()))) continue;
+    const cleared = new Map(own.slice(head).map((c) => [c, { ...c, text: "" }]));
+    grid = grid.map((row) => row.map((c) => cleared.get(c) ?? c));
+  }
+  return grid;
+}
+const ROW_NUMBER_HEAD = /^(?:序号|编号)$/;
 
 /** How many columns a cell spans, from the grid. */
 function labelSpan(grid: GridCell[][], cell: GridCell): number {

@@ -189,6 +189,19 @@ const CASES: Case[] = [
     want: rowOf("new", [5, null, null, null, null, null, 5]),
     failing: ["placeholder"],
   },
+  // ---- round 2: how tables are drawn
+  {
+    name: "table 二 with a 序号 column numbering its rows: the row numbers are no cells",
+    layout: "html",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12, "active.penalty.decisions": 3 },
+    edit: (t) => {
+      let n = 0;
+      return t
+        .replace(/<table><tr><td>规章<\/td>/, "<table><tr><td>序号</td><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr><tr><td>规章</td>")
+        .replace(/<tr><td>(规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)<\/td>/g, (_, label: string) => `<tr><td>${++n}</td><td>${label}</td>`);
+    },
+    want: { "active.rules.issued": 0, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "active.licensing.decisions": 12, "active.penalty.decisions": 3, "active.enforcement.decisions": 0, "active.fees.amount": 0 },
+  },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
     layout: "lines",
