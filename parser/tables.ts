@@ -3,6 +3,7 @@
  * cells read with the help of the tables' own rules.
  */
 import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
+import { joinColumnBlocks } from "./column-blocks.ts";
 import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
@@ -669,6 +670,11 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
 
 export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
   const res = emptyResult(into);
+  const blocks = joinColumnBlocks(regionText);
+  if (blocks) {
+    regionText = blocks.text;
+    res.warnings.push(...blocks.warnings);
+  }
   const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];

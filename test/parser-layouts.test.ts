@@ -66,6 +66,25 @@ const allGranted = (values: number[]) => ({ ...rowOf("new", values), ...rowOf("g
 
 const B_NEW = "一、本年新收政府信息公开申请数量";
 
+/**
+ * Tab text of table 三 cut into two column blocks, as a table too wide for its page goes on:
+ * 自然人 … 社会公益组织, then 「（续表）」 and 法律服务机构, 其他, 总计 (`labels`: with the row
+ * labels repeated). `second` may change the second block's line of a row.
+ */
+const splitColumns =
+  ({ labels = true, second = (line: string, _label: string) => line } = {}) =>
+  (t: string) => {
+    const rows = [...t.matchAll(/^(.+?)((?:\t\d+){7})$/gm)].filter((m) => /\p{Script=Han}/u.test(m[1]));
+    const cells = rows.map((m) => ({ label: m[1], values: m[2].slice(1).split("\t") }));
+    const first = cells.map((c) => [c.label, ...c.values.slice(0, 4)].join("\t"));
+    const rest = cells.map((c) => second([...(labels ? [c.label] : []), ...c.values.slice(4)].join("\t"), c.label));
+    const block = `自然人\t法人或其他组织\n商业企业\t科研机构\t社会公益组织\n${first.join("\n")}\n（续表）\n法人或其他组织\t总计\n法律服务机构\t其他\n${rest.filter((l) => l !== "").join("\n")}`;
+    return t
+      .replace("自然人\t法人或其他组织\t总计\n", "")
+      .replace(/^商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他$/m, "")
+      .replace(new RegExp(`${rows[0][0]}[\\s\\S]*${rows[rows.length - 1][0].replace(/[()（）.*+?[\]]/g, "\\$&")}`), block);
+  };
+
 const CASES: Case[] = [
   // ---- wrong numbers: the glued-digit splitter, thousands, a number cut by the page's source
   {
@@ -201,6 +220,31 @@ const CASES: Case[] = [
         .replace(/<tr><td>(规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)<\/td>/g, (_, label: string) => `<tr><td>${++n}</td><td>${label}</td>`);
     },
     want: { "active.rules.issued": 0, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "active.licensing.decisions": 12, "active.penalty.decisions": 3, "active.enforcement.decisions": 0, "active.fees.amount": 0 },
+  },
+  ...([true, false] as const).map(
+    (labels): Case => ({
+      name: `table 三 in two column blocks (自然人…社会公益组织, then 法律服务机构, 其他, 总计) ${labels ? "with its labels repeated" : "without labels in the second block"}`,
+      layout: "tsv",
+      cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+      edit: splitColumns({ labels }),
+      want: { ...rowOf("new", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("granted", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]) },
+    }),
+  ),
+  {
+    name: "table 三 in two column blocks, a row missing from the second: that row is not read, the others are",
+    layout: "tsv",
+    cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+    edit: splitColumns({ second: (line, label) => (label.startsWith("二、上年结转") ? "" : line) }),
+    want: { ...rowOf("new", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_over", [null, null, null, null, null, null, null]) },
+    failing: ["incomplete"],
+  },
+  {
+    name: "table 三 in two column blocks, a row one cell short in the second (a blank lost): not shifted, not read",
+    layout: "tsv",
+    cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+    edit: splitColumns({ second: (line, label) => (label === B_NEW ? line.replace(/\t0\t7$/, "\t7") : line) }),
+    want: rowOf("new", [null, null, null, null, null, null, null]),
+    failing: ["incomplete"],
   },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",

@@ -1,0 +1,90 @@
+/**
+ * Table 三 printed in column blocks: a table too wide for the page goes on as a second table (or
+ * on the next PDF page) with the remaining applicant columns — 自然人 … 社会公益组织 first, then
+ * 法律服务机构, 其他, 总计 — the row labels repeated or left out. The blocks are joined back into
+ * one row per label before the rows are read; a row the blocks do not both print with exactly
+ * their columns' count of cells is left unread rather than shifted.
+ */
+import { compact } from "./normalize.ts";
+import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS } from "./template.ts";
+import { BLANK_CELL, isValueText } from "./tokens.ts";
+
+/** Words of table 三's header that are not applicant columns. */
+const HEADER_WORDS = /^(?:法人或其他组织|申请人情况|.*勾稽关系.*)$/;
+const COLUMN_OF = new Map(APPLICANT_COLUMNS.map((c, i) => [APPLICANT_COLUMN_LABELS[c], i]));
+
+interface Line {
+  text: string;
+  /** Applicant columns a header line names (template order); null for other lines. */
+  columns: number[] | null;
+  label: string;
+  values: string[];
+}
+
+const isValue = (t: string) => t === BLANK_CELL || isValueText(t);
+
+function readLine(text: string): Line {
+  const pieces = text.split(/[\t|]+| {1,}/).map((p) => p.trim()).filter((p) => p !== "");
+  let k = pieces.length;
+  while (k > 0 && isValue(pieces[k - 1])) k--;
+  const label = compact(pieces.slice(0, k).join(""));
+  const values = pieces.slice(k);
+  // A header cell under one spanning two lines (总计) is written as a blank cell.
+  const words = pieces.map(compact).filter((w) => w !== BLANK_CELL);
+  const isHeader = values.every((v) => v === BLANK_CELL) && words.length > 0 && words.every((w) => COLUMN_OF.has(w) || HEADER_WORDS.test(w)) && words.some((w) => COLUMN_OF.has(w));
+  return { text, columns: isHeader ? words.filter((w) => COLUMN_OF.has(w)).map((w) => COLUMN_OF.get(w)!) : null, label, values };
+}
+
+interface Block {
+  head: Line[];
+  /** Every line after the header (group labels on lines of their own stay in place). */
+  body: Line[];
+  rows: Line[];
+  columns: number[];
+}
+
+/** The region with column blocks joined into rows of seven cells, or null when it has none. */
+export function joinColumnBlocks(region: string): { text: string; warnings: string[] } | null {
+  if (!region.includes("法律服务机构")) return null;
+  const lines = region.split("\n").map(readLine);
+  const blocks: Block[] = [];
+  const before: string[] = [];
+  for (const l of lines) {
+    const last = blocks[blocks.length - 1];
+    if (l.columns) {
+      if (!last || last.rows.length > 0) blocks.push({ head: [l], body: [], rows: [], columns: [...l.columns] });
+      else (last.head.push(l), last.columns.push(...l.columns));
+    } else if (!last) before.push(l.text);
+    else {
+      last.body.push(l);
+      if (l.values.length > 0) last.rows.push(l);
+    }
+  }
+  if (blocks.length < 2 || blocks.some((b) => b.rows.length === 0)) return null;
+  // A header over two lines prints a column spanning both (总计) on the upper one: the columns
+  // of a block are in the template's order whatever line names them.
+  const all = blocks.flatMap((b) => b.columns.sort((x, y) => x - y));
+  const inOrder = all.every((c, i) => i === 0 || c > all[i - 1]);
+  if (all.length !== APPLICANT_COLUMNS.length || !inOrder) return null;
+  const [first, ...rest] = blocks;
+  const warnings = [`B表分成 ${blocks.length} 部分印刷（申请人各列分在几张表里），已按行拼接`];
+  // Rows of a later block are matched by their label, or by their order when it prints none.
+  const matchers = rest.map((b) => {
+    const byLabel = new Map(b.rows.map((r) => [r.label, r]));
+    const labelled = b.rows.every((r) => r.label !== "") && byLabel.size === b.rows.length;
+    if (labelled) return (r: Line) => byLabel.get(r.label);
+    return b.rows.length === first.rows.length ? (_: Line, i: number) => b.rows[i] : () => undefined;
+  });
+  const joined = new Map(
+    first.rows.map((r, i) => {
+      const parts = [r, ...matchers.map((m) => m(r, i))];
+      const whole = parts.every((p, k) => p && p.values.length === blocks[k].columns.length);
+      if (!whole) {
+        warnings.push(`B表「${r.label}」在分开印刷的几部分里对不上（缺行或格数不符），未读取`);
+        return [r, r.label];
+      }
+      return [r, [r.label, ...parts.flatMap((p) => p!.values)].join("\t")];
+    }),
+  );
+  return { text: [...before, ...first.head.map((h) => h.text), ...first.body.map((l) => joined.get(l) ?? l.text)].join("\n"), warnings };
+}
