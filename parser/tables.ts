@@ -3,7 +3,7 @@
  * cells read with the help of the tables' own rules.
  */
 import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
-import { joinColumnBlocks } from "./column-blocks.ts";
+import { joinColumnBlocks, untransposeB } from "./table-b-shapes.ts";
 import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
@@ -670,7 +670,7 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
 
 export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
   const res = emptyResult(into);
-  const blocks = joinColumnBlocks(regionText);
+  const blocks = joinColumnBlocks(regionText) ?? untransposeB(regionText);
   if (blocks) {
     regionText = blocks.text;
     res.warnings.push(...blocks.warnings);

@@ -67,6 +67,32 @@ const allGranted = (values: number[]) => ({ ...rowOf("new", values), ...rowOf("g
 const B_NEW = "一、本年新收政府信息公开申请数量";
 
 /**
+ * Table 三 of the HTML layout transposed: a row per applicant column, the rows of 三 as columns
+ * under one header row (a group label spanning its sub-rows) and a second one of sub-rows.
+ * `dropSub`: a sub-row label left out of the header (the header no longer fits the numbers).
+ */
+const transposeB =
+  ({ dropSub = "" } = {}) =>
+  (t: string) => {
+    const rows = [...t.matchAll(/<tr><td>([^<]+)<\/td>((?:<td>\d+<\/td>){7})<\/tr>/g)];
+    // The helper prints （六） both as one row and as its three sub-rows: a page prints one form.
+    const cells = rows.map((m) => ({ label: m[1], values: [...m[2].matchAll(/\d+/g)].map((x) => x[0]) })).filter((c) => c.label !== "（六）其他处理");
+    const top: string[] = [];
+    const subs: string[] = [];
+    cells.forEach(({ label }, i) => {
+      const group = /^(（[三四五六]）\S+) (.+)$/.exec(label);
+      if (!group) return top.push(`<td rowspan="2">${label}</td>`);
+      if (group[2] !== dropSub) subs.push(`<td>${group[2]}</td>`);
+      const inGroup = (l = "") => l.startsWith(`${group[1]} `);
+      if (!inGroup(cells[i - 1]?.label)) top.push(`<td colspan="${cells.filter((c) => inGroup(c.label)).length}">${group[1]}</td>`);
+    });
+    const names = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他法人或其他组织", "总计"];
+    const body = names.map((n, k) => `<tr><td>${n}</td>${cells.map((c) => `<td>${c.values[k]}</td>`).join("")}</tr>`).join("");
+    const table = `<table><tr><td rowspan="2">申请人情况</td>${top.join("")}</tr><tr>${subs.join("")}</tr>${body}</table>`;
+    return t.replace(/<p>（本列数据[\s\S]*?<\/table>/, table);
+  };
+
+/**
  * Tab text of table 三 cut into two column blocks, as a table too wide for its page goes on:
  * 自然人 … 社会公益组织, then 「（续表）」 and 法律服务机构, 其他, 总计 (`labels`: with the row
  * labels repeated). `second` may change the second block's line of a row.
@@ -244,6 +270,28 @@ const CASES: Case[] = [
     cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
     edit: splitColumns({ second: (line, label) => (label === B_NEW ? line.replace(/\t0\t7$/, "\t7") : line) }),
     want: rowOf("new", [null, null, null, null, null, null, null]),
+    failing: ["incomplete"],
+  },
+  {
+    name: "table 三 transposed: a row per applicant column, the rows of 三 as columns under two header rows",
+    layout: "html",
+    cells: { ...allGranted([3, 1, 0, 2, 1, 0, 7]), ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [0, 0, 0, 1, 0, 0, 1]), ...rowOf("new", [4, 1, 0, 3, 1, 0, 9]), ...rowOf("total", [4, 1, 0, 3, 1, 0, 9]) },
+    edit: transposeB(),
+    want: {
+      ...rowOf("new", [4, 1, 0, 3, 1, 0, 9]),
+      ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]),
+      ...rowOf("unable.needs_creation", [0, 0, 0, 0, 0, 0, 0]),
+      ...rowOf("other_handling.misc", [0, 0, 0, 1, 0, 0, 1]),
+      ...rowOf("total", [4, 1, 0, 3, 1, 0, 9]),
+      ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]),
+    },
+  },
+  {
+    name: "table 三 transposed with a header that does not fit its numbers (a sub-row label lost): not read, never shifted",
+    layout: "html",
+    cells: { ...allGranted([3, 1, 0, 2, 1, 0, 7]), ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("new", [4, 1, 0, 2, 1, 0, 8]), ...rowOf("total", [4, 1, 0, 2, 1, 0, 8]) },
+    edit: transposeB({ dropSub: "2.没有现成信息需要另行制作" }),
+    want: { ...rowOf("new", [null, null, null, null, null, null, null]), ...rowOf("unable.not_held", [null, null, null, null, null, null, null]) },
     failing: ["incomplete"],
   },
   {

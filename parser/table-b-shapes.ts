@@ -1,9 +1,14 @@
 /**
- * Table 三 printed in column blocks: a table too wide for the page goes on as a second table (or
+ * Table 三 printed in other shapes than a row of seven cells per row label, turned back into that.
+ *
+ * Column blocks: a table too wide for the page goes on as a second table (or
  * on the next PDF page) with the remaining applicant columns — 自然人 … 社会公益组织 first, then
  * 法律服务机构, 其他, 总计 — the row labels repeated or left out. The blocks are joined back into
  * one row per label before the rows are read; a row the blocks do not both print with exactly
  * their columns' count of cells is left unread rather than shifted.
+ *
+ * Transposed: a row per applicant column (自然人 … 总计) and the rows of 三 as columns, their
+ * labels in one or two header lines (a group such as （三）不予公开 over its numbered sub-rows).
  */
 import { compact } from "./normalize.ts";
 import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS } from "./template.ts";
@@ -87,4 +92,51 @@ export function joinColumnBlocks(region: string): { text: string; warnings: stri
     }),
   );
   return { text: [...before, ...first.head.map((h) => h.text), ...first.body.map((l) => joined.get(l) ?? l.text)].join("\n"), warnings };
+}
+
+/** An applicant column named at the start of a transposed row (「其他法人或其他组织」 for 其他). */
+function applicantColumn(label: string): number | undefined {
+  const c = COLUMN_OF.get(label);
+  if (c !== undefined) return c;
+  return /^其他(?:法人或其他组织|组织)$/.test(label) ? COLUMN_OF.get(APPLICANT_COLUMN_LABELS.other_org) : undefined;
+}
+
+/** A group of 三 whose numbered sub-rows may stand in a second header line. */
+const GROUP = /^\((?:三|四|五|六)\)/;
+const FIRST_SUB_ROW = /^(?:1[.、]|\(1\))/;
+
+/** The region with a transposed table 三 written as rows of seven cells, or null when it is not one. */
+export function untransposeB(region: string): { text: string; warnings: string[] } | null {
+  const lines = region.split("\n");
+  const cellsOf = (l: string) => l.split("\t").map(compact).filter((c) => c !== "");
+  const data = new Map<number, string[]>();
+  let firstData = -1;
+  let lastData = -1;
+  lines.forEach((l, i) => {
+    if (!l.includes("\t")) return;
+    const cells = l.split("\t").map((c) => c.trim()).filter((c) => c !== "");
+    const column = applicantColumn(compact(cells[0] ?? ""));
+    if (column === undefined || cells.length < 3 || !cells.slice(1).every(isValue) || data.has(column)) return;
+    data.set(column, cells.slice(1));
+    if (firstData < 0) firstData = i;
+    lastData = i;
+  });
+  const n = data.get(0)?.length ?? 0;
+  if (data.size !== APPLICANT_COLUMNS.length || [...data.values()].some((v) => v.length !== n)) return null;
+  const heads = lines.slice(0, firstData).map(cellsOf).filter((cs) => cs.length > 1).map((cs) => cs.filter((c) => !HEADER_WORDS.test(c)));
+  const [top = [], subs = []] = heads;
+  const labels: string[] = [];
+  let k = 0;
+  for (const [i, t] of top.entries()) {
+    // A group printed twice, as one row and then over its sub-rows: the first is the one row.
+    if (GROUP.test(t) && top[i + 1] !== t && k < subs.length && FIRST_SUB_ROW.test(subs[k])) {
+      do labels.push(`${t}${subs[k++]}`);
+      while (k < subs.length && !FIRST_SUB_ROW.test(subs[k]));
+    } else labels.push(t);
+  }
+  if (labels.length !== n || k !== subs.length) {
+    return { text: region, warnings: [`B表像是行列互换印刷（每行一类申请人），但表头 ${labels.length} 项与每行 ${n} 个数对不上，未按互换读取`] };
+  }
+  const rows = labels.map((l, i) => [l, ...APPLICANT_COLUMNS.map((_, c) => data.get(c)![i])].join("\t"));
+  return { text: [...lines.slice(0, firstData).filter((l) => !l.includes("\t")), ...rows, ...lines.slice(lastData + 1)].join("\n"), warnings: ["B表行列互换印刷（每行一类申请人），已按表头转回每项一行"] };
 }
