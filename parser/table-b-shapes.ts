@@ -7,6 +7,9 @@
  * one row per label before the rows are read; a row the blocks do not both print with exactly
  * their columns' count of cells is left unread rather than shifted.
  *
+ * A 小计 column: the five kinds of 法人或其他组织 summed, printed before 总计 — an eighth number that
+ * would otherwise be taken for a stray cell at either end of the row.
+ *
  * Transposed: a row per applicant column (自然人 … 总计) and the rows of 三 as columns, their
  * labels in one or two header lines (a group such as （三）不予公开 over its numbered sub-rows).
  */
@@ -139,4 +142,33 @@ export function untransposeB(region: string): { text: string; warnings: string[]
   }
   const rows = labels.map((l, i) => [l, ...APPLICANT_COLUMNS.map((_, c) => data.get(c)![i])].join("\t"));
   return { text: [...lines.slice(0, firstData).filter((l) => !l.includes("\t")), ...rows, ...lines.slice(lastData + 1)].join("\n"), warnings: ["B表行列互换印刷（每行一类申请人），已按表头转回每项一行"] };
+}
+
+/** A header cell naming a column of subtotals, which the template does not have. */
+const SUBTOTAL = /^(?:小计|合计)$/;
+/** Where the 小计 of the five kinds of 法人或其他组织 stands: after them, before 总计. */
+const SUBTOTAL_AT = APPLICANT_COLUMNS.indexOf("total");
+
+/**
+ * The region with a 小计 column taken out of its rows, or null when its header names none. A row
+ * whose eighth number is not the sum of the five kinds is left unread (the column is then not
+ * what the header seems to say).
+ */
+export function dropSubtotalColumn(region: string): { text: string; warnings: string[] } | null {
+  const lines = region.split("\n").map(readLine);
+  const firstRow = lines.findIndex((l) => l.values.length > 0 && l.label !== "");
+  if (firstRow < 0 || !lines.slice(0, firstRow).some((l) => l.text.split(/[\t|]+| +/).some((w) => SUBTOTAL.test(compact(w))))) return null;
+  const width = APPLICANT_COLUMNS.length + 1;
+  const warnings = ["B表多印了一列「小计」（法人或其他组织合计），读取时已去掉"];
+  const text = lines.map((l, i) => {
+    if (i < firstRow || l.values.length !== width) return l.text;
+    const v = l.values.map((x) => (isValueText(x) && x !== BLANK_CELL ? Number(x) : Number.NaN));
+    const kinds = v.slice(1, SUBTOTAL_AT);
+    if (kinds.reduce((a, b) => a + b, 0) !== v[SUBTOTAL_AT]) {
+      warnings.push(`B表「${l.label}」的「小计」不是五类法人或其他组织之和，这一行未读取`);
+      return l.label;
+    }
+    return [l.label, ...l.values.filter((_, k) => k !== SUBTOTAL_AT)].join("\t");
+  });
+  return { text: text.join("\n"), warnings };
 }

@@ -294,6 +294,40 @@ const CASES: Case[] = [
     want: { ...rowOf("new", [null, null, null, null, null, null, null]), ...rowOf("unable.not_held", [null, null, null, null, null, null, null]) },
     failing: ["incomplete"],
   },
+  ...([
+    ["every row", () => true, rowOf("new", [3, 1, 0, 2, 1, 0, 7])],
+    ["a row whose 小计 is not the five kinds' sum (then not read)", (label: string) => label !== B_NEW, rowOf("new", [null, null, null, null, null, null, null])],
+  ] as const).map(
+    ([which, sound, want]): Case => ({
+      name: `table 三 with a 小计 column before 总计 (eight numbers a row), ${which}`,
+      layout: "tsv",
+      cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+      edit: (t) =>
+        t
+          .replace("自然人\t法人或其他组织\t总计", "自然人\t法人或其他组织\t小计\t总计")
+          .replace(/^(.+?)((?:\t\d+){6})\t(\d+)$/gm, (line, label: string, six: string, total: string) => {
+            if (!/\p{Script=Han}/u.test(label)) return line;
+            const kinds = six.slice(1).split("\t").slice(1).reduce((a, v) => a + Number(v), 0);
+            return `${label}${six}\t${sound(label) ? kinds : kinds + 1}\t${total}`;
+          }),
+      want: { ...want, ...rowOf("granted", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]) },
+      failing: want["applications.new.total"] === null ? ["incomplete"] : [],
+    }),
+  ),
+  {
+    name: "a run of zeros left blank as one merged cell (colspan 5): five blank cells, the row's sum fills them",
+    layout: "html",
+    edit: (t) => t.replace(/<tr><td>一、本年新收[^<]*<\/td>.*?<\/tr>/, `<tr><td>${B_NEW}</td><td>5</td><td colspan="5">&nbsp;</td><td>5</td></tr>`),
+    want: rowOf("new", [5, 0, 0, 0, 0, 0, 5]),
+    failing: ["placeholder"],
+  },
+  {
+    // Read as the same row printed as fifteen blank cells is read, not as a lost table.
+    name: "table 四 all blank as one cell merged over its fifteen columns reads as fifteen blank cells",
+    layout: "html",
+    edit: (t) => t.replace(/<tr>(?:<td>0<\/td>){15}<\/tr>/, `<tr><td colspan="15">&nbsp;</td></tr>`),
+    want: { "review.upheld": 0, "litigation.after_review.pending": 0, "applications.new.total": 5 },
+  },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
     layout: "lines",
