@@ -211,6 +211,7 @@ export function gridLines(grid: GridCell[][]): string[] {
  * its numbers are no cells of the report, and read as cells they would join the row above.
  */
 function withoutRowNumbers(grid: GridCell[][]): GridCell[][] {
+  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
   const width = Math.max(0, ...grid.map((row) => row.length));
   for (let j = 0; j < width; j++) {
     const own = grid.flatMap((row, r) => (row[j] && row[j].row === r && row[j].col === j && labelSpan(grid, row[j]) === 1 ? [row[j]] : []));

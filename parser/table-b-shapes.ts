@@ -53,7 +53,9 @@ interface Block {
 
 /** The region with column blocks joined into rows of seven cells, or null when it has none. */
 export function joinColumnBlocks(region: string): { text: string; warnings: string[] } | null {
-  if (!region.includes("法律服务机构")) return null;
+  // Cheap test first: a second block names its columns after the first block's rows began.
+  const firstRow = region.search(/本年新收|上年结转/);
+  if (firstRow < 0 || region.lastIndexOf("法律服务机构") < firstRow) return null;
   const lines = region.split("\n").map(readLine);
   const blocks: Block[] = [];
   const before: string[] = [];
@@ -104,12 +106,16 @@ function applicantColumn(label: string): number | undefined {
   return /^其他(?:法人或其他组织|组织)$/.test(label) ? COLUMN_OF.get(APPLICANT_COLUMN_LABELS.other_org) : undefined;
 }
 
+/** A line that starts with 自然人 and goes on with numbers: a row of a transposed table. */
+const TRANSPOSED = /(?:^|\n)\s*自然人[\t ]+[\d\uE000]/;
+
 /** A group of 三 whose numbered sub-rows may stand in a second header line. */
 const GROUP = /^\((?:三|四|五|六)\)/;
 const FIRST_SUB_ROW = /^(?:1[.、]|\(1\))/;
 
 /** The region with a transposed table 三 written as rows of seven cells, or null when it is not one. */
 export function untransposeB(region: string): { text: string; warnings: string[] } | null {
+  if (!TRANSPOSED.test(region)) return null;
   const lines = region.split("\n");
   const cellsOf = (l: string) => l.split("\t").map(compact).filter((c) => c !== "");
   const data = new Map<number, string[]>();
@@ -155,6 +161,7 @@ const SUBTOTAL_AT = APPLICANT_COLUMNS.indexOf("total");
  * what the header seems to say).
  */
 export function dropSubtotalColumn(region: string): { text: string; warnings: string[] } | null {
+  if (!region.includes("小计") && !region.includes("合计")) return null;
   const lines = region.split("\n").map(readLine);
   const firstRow = lines.findIndex((l) => l.values.length > 0 && l.label !== "");
   if (firstRow < 0 || !lines.slice(0, firstRow).some((l) => l.text.split(/[\t|]+| +/).some((w) => SUBTOTAL.test(compact(w))))) return null;
