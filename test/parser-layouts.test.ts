@@ -541,3 +541,14 @@ describe("cells as county and township pages write them", () => {
   });
 });
 
+
+describe("pages whose tables cannot be read", () => {
+  const report = renderReport({ organ: "青溪县某某镇人民政府", year: 2023, template: "2021", cells: balancedCells(5), layout: "html" });
+  it.each([
+    ["tables published as images", report.replace(/<table>[\s\S]*?<\/table>/g, '<p><img src="/upload/2024/table.png" alt="表格"></p>').replace(/<p>[^<]*\t[^<]*<\/p>/g, ""), /表格在网页上是图片/],
+    ["no tables and no images (not said to be images)", report.replace(/<table>[\s\S]*?<\/table>/g, "").replace(/<p>[^<]*\t[^<]*<\/p>/g, ""), /^(?:没有找到年报的统计表格|找到了表格标题，但表格里没有可读取的数字)/],
+  ] as const)("%s: refused with the reason, no number invented", (_, page, reason) => {
+    const r = parseReport(page, { file: "page.html" });
+    expect(isReport(r) ? "read" : r.error).toMatch(reason);
+  });
+});
