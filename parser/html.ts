@@ -160,6 +160,7 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
  * starts.
  */
 export function gridLines(grid: GridCell[][]): string[] {
+  grid = withoutRowNumbers(grid);
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
@@ -184,23 +185,45 @@ export function gridLines(grid: GridCell[][]): string[] {
   for (const x of rows) if (x.isData) valueStart = Math.min(valueStart, x.label ? x.labelEnd : x.after[0]);
   // A table with no number at all (a township with nothing to report, table 四 left blank): a
   // row of blank cells as wide as the table's widest row is its row of data, not a spacer.
-  const widest = Math.max(0, ...rows.map((x) => x.own.length));
+  // Widths in columns, not cells: a blank merged over the whole row (table 四 all blank) is as wide.
+  const widthOf = (r: number) => rows[r].own.reduce((a, j) => a + labelSpan(grid, grid[r][j]), 0);
+  const widest = Math.max(0, ...rows.map((_, r) => widthOf(r)));
   const blankData = valueStart === Infinity && widest >= 4;
   const lines: string[] = [];
   grid.forEach((row, r) => {
     const { own, labelEnd, isData } = rows[r];
     if (own.every((j) => row[j].text === "")) {
-      if (blankData && own.length === widest) lines.push(own.map(() => BLANK_CELL).join("\t"));
+      if (blankData && widthOf(r) === widest) lines.push(Array(widest).fill(BLANK_CELL).join("\t"));
       return;
     }
     // The numbers of a row stand after its own labels (a ragged grid puts them further right in
     // rows with a group label cell) and not before the table's first value column.
     const from = Math.max(valueStart, labelEnd);
-    const parts = own.map((j) => (row[j].text === "" && isData && j >= from ? BLANK_CELL : row[j].text)).filter((t) => t !== "");
+    // A blank cell merged over several value columns (a run of zeros left blank) is that many blanks.
+    const parts = own.map((j) => (row[j].text === "" && isData && j >= from ? Array(labelSpan(grid, row[j])).fill(BLANK_CELL).join("\t") : row[j].text)).filter((t) => t !== "");
     lines.push(parts.join("\t"));
   });
   return lines;
 }
+
+/**
+ * A column headed 序号 that holds nothing but small whole numbers numbers the rows (1, 2, 3 …):
+ * its numbers are no cells of the report, and read as cells they would join the row above.
+ */
+function withoutRowNumbers(grid: GridCell[][]): GridCell[][] {
+  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
+  const width = Math.max(0, ...grid.map((row) => row.length));
+  for (let j = 0; j < width; j++) {
+    const own = grid.flatMap((row, r) => (row[j] && row[j].row === r && row[j].col === j && labelSpan(grid, row[j]) === 1 ? [row[j]] : []));
+    const isHead = (c: GridCell) => ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""));
+    const head = own.findIndex(isHead);
+    if (head < 0 || !own.slice(head + 1).every((c) => c.text === "" || isHead(c) || /^\d{1,3}$/.test(c.text.trim()))) continue;
+    const cleared = new Map(own.slice(head).map((c) => [c, { ...c, text: "" }]));
+    grid = grid.map((row) => row.map((c) => cleared.get(c) ?? c));
+  }
+  return grid;
+}
+const ROW_NUMBER_HEAD = /^(?:序号|编号)$/;
 
 /** How many columns a cell spans, from the grid. */
 function labelSpan(grid: GridCell[][], cell: GridCell): number {

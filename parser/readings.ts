@@ -74,6 +74,13 @@ function* cuts(digits: string, parts: number, budget: { left: number }): Generat
  */
 const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num" && (!t.boxed || hasLeadingZero(t) || (n === 1 && checked));
 
+/**
+ * A number of several digits printed apart from the row's other numbers (「行政处罚 2 33」): the
+ * printer separated cells, so cutting it (3|3) is only a reading when the row's own equation
+ * checks the cut. A leading zero still says it is cells glued together (「1 0 0 0 0 01」).
+ */
+const setApart = (t: CellToken, n: number) => n > 1 && t.kind === "num" && t.int.length > 1 && !hasLeadingZero(t);
+
 /** Readings that split glued tokens so the row has exactly `width` cells. */
 function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined): Reading[] {
   const out: Reading[] = [];
@@ -240,7 +247,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   if (n === width + 1 && width >= MIN_WIDTH_TO_DROP) {
     candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
-    candidates = gluedReadings(tokens, width, rules.cellOk, rules.prefixOk);
+    candidates = gluedReadings(rules.prefixOk ? tokens : tokens.map((t) => (setApart(t, n) ? { ...t, boxed: true } : t)), width, rules.cellOk, rules.prefixOk);
     if (n === width - 1 && !glued) {
       // A lost cell that no rule can fill is only a reading when nothing else explains the row.
       const missing = missingCellReadings(tokens, width, rules);
@@ -253,9 +260,12 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   if (ok.length > 0 || n >= width) return dedupe(ok);
   // As many digits as cells: one digit a cell is the only way to read the run, so it is the row
   // as printed, and a break of the row's rule is the report's own (the checks say so).
+  // Only when the row is one run of digits, or its other runs are cells glued by a leading zero:
+  // a row printed in several numbers set apart (「151 3 154」 with its zeros blank) has lost cells,
+  // and cutting 151 into 1|5|1 against the row's own equation would be a guess.
   const checked = rules.prefixOk !== undefined;
   const digits = tokens.reduce((a, t) => a + (t.kind === "num" && cuttable(t, n, checked) ? t.int.length : 1), 0);
-  return digits === width ? gluedReadings(tokens, width, rules.cellOk, undefined, checked) : [];
+  return digits === width && !tokens.some((t) => setApart(t, n)) ? gluedReadings(tokens, width, rules.cellOk, undefined, checked) : [];
 }
 
 /**

@@ -125,6 +125,8 @@ export interface ParseOptions {
   kind?: SourceKind;
 }
 
+const TABLES_AS_IMAGES = "年报的统计表格在网页上是图片，没有文字，无法读取其中的数字；请提供带文字表格的年报（如 Word 或 PDF 原文）";
+
 export function parseReport(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
   const file = options.file ?? "";
   let raw: string;
@@ -136,14 +138,18 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     ({ text: raw, encoding } = decodeBytes(input));
   }
   if (raw.trim() === "") return { file, error: "文件为空" };
-  const text = normalizeText(raw, options.kind ?? detectKind(raw, file));
+  const kind = options.kind ?? detectKind(raw, file);
+  const text = normalizeText(raw, kind);
   const spaced = new SpacedText(text);
   const c = spaced.compact;
   if (!/政府信息公开|依申请|主动公开/.test(c)) {
     return { file, error: "这不是政府信息公开工作年度报告：正文中没有“政府信息公开”等字样" };
   }
   const regions = locateRegions(spaced);
+  // A page whose parts are there but whose tables are pictures: the numbers are not in the text.
+  const tablesAsImages = kind === "html" && /<img\b/i.test(raw) && /收到和处理政府信息公开申请|主动公开政府信息情况/.test(c);
   if (!regions.a && !regions.b && !regions.c) {
+    if (tablesAsImages) return { file, error: TABLES_AS_IMAGES };
     return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
   }
   const meta = extractMetadata(text);
@@ -157,6 +163,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const cT = regions.c ? parseTableC(text.slice(...regions.c), sink) : null;
   const parts = [a, b, cT].filter((x) => x !== null);
   if (!parts.some((p) => p!.found)) {
+    if (tablesAsImages) return { file, error: TABLES_AS_IMAGES };
     return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
   }
   const claims = narrativeClaims(proseOutsideTables(text, regions));

@@ -3,6 +3,7 @@
  * cells read with the help of the tables' own rules.
  */
 import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
+import { dropSubtotalColumn, joinColumnBlocks, untransposeB } from "./table-b-shapes.ts";
 import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
@@ -669,6 +670,13 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
 
 export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
   const res = emptyResult(into);
+  for (const reshape of [(t: string) => joinColumnBlocks(t) ?? untransposeB(t), dropSubtotalColumn]) {
+    const shaped = reshape(regionText);
+    if (shaped) {
+      regionText = shaped.text;
+      res.warnings.push(...shaped.warnings);
+    }
+  }
   const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];

@@ -77,7 +77,7 @@ export const BLANK_CELL = "\uE000";
 const SOFT_BLANK = "\uE001";
 
 /** Whether a whole cell's text is a placeholder (/, —, 不适用, 无 …). */
-export const isPlaceholderText = (t: string) => t === NONE || (PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length);
+export const isPlaceholderText = (t: string) => t === NONE || t === "O" || t === "o" || (PLACEHOLDER.test(t) && PLACEHOLDER.exec(t)![0].length === t.length);
 const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减": "-", "−": "-" };
 
 /**
@@ -101,7 +101,7 @@ export function isNumberText(t: string): boolean {
   return VALUE_TEXT.test(t);
 }
 
-const VALUE_TEXT = new RegExp(`^[+\\-−增减]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?$`);
+const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?|〇)$`);
 
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
@@ -121,6 +121,17 @@ function beforeValue(s: string, j: number): boolean {
   let k = j;
   while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
   return k >= s.length || isCellBoundary(s[k]) || isDigit(s[k]) || s[k] === NONE || (PLACEHOLDER_START.includes(s[k]) && PLACEHOLDER.test(s.slice(k, k + 4)));
+}
+
+/**
+ * An em or en dash right before a number at the start of a cell (「—3」, 「–2」) is a minus sign as
+ * Word's autocorrect prints it; a dash standing alone stays a placeholder, and one between digits
+ * (「2019—2023」) or doubled (「——3」) is not a sign.
+ */
+function dashAsMinus(s: string, i: number): boolean {
+  const c = s[i];
+  if (c !== "\u2014" && c !== "\u2013") return false;
+  return isDigit(s[i + 1]) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1]));
 }
 
 /** Whether the first character at or after `j` (spaces skipped) bounds a cell. */
@@ -247,7 +258,20 @@ export function scan(region: string): Token[] {
       i++;
       continue;
     }
-    const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : undefined;
+    // 「〇」 alone in a cell is the numeral zero (「二〇二三年」 is a year: its neighbours are numerals).
+    if (code === 0x3007 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+      pushCell({ kind: "num", raw: c, sign: "", int: "0", frac: "", unit: "", line, ...(boundedBefore(s, i) && boundedAfter(s, i + 1) ? { boxed: true } : {}) });
+      i++;
+      continue;
+    }
+    // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
+    // a placeholder keeps the cells after it in their columns without guessing its value.
+    if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z]/.test(s[i + 1] ?? "")) {
+      pushCell({ kind: "placeholder", raw: c, line });
+      i++;
+      continue;
+    }
+    const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
     if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
       let j = i;
       let sign: "" | "+" | "-" = "";

@@ -66,6 +66,51 @@ const allGranted = (values: number[]) => ({ ...rowOf("new", values), ...rowOf("g
 
 const B_NEW = "一、本年新收政府信息公开申请数量";
 
+/**
+ * Table 三 of the HTML layout transposed: a row per applicant column, the rows of 三 as columns
+ * under one header row (a group label spanning its sub-rows) and a second one of sub-rows.
+ * `dropSub`: a sub-row label left out of the header (the header no longer fits the numbers).
+ */
+const transposeB =
+  ({ dropSub = "" } = {}) =>
+  (t: string) => {
+    const rows = [...t.matchAll(/<tr><td>([^<]+)<\/td>((?:<td>\d+<\/td>){7})<\/tr>/g)];
+    // The helper prints （六） both as one row and as its three sub-rows: a page prints one form.
+    const cells = rows.map((m) => ({ label: m[1], values: [...m[2].matchAll(/\d+/g)].map((x) => x[0]) })).filter((c) => c.label !== "（六）其他处理");
+    const top: string[] = [];
+    const subs: string[] = [];
+    cells.forEach(({ label }, i) => {
+      const group = /^(（[三四五六]）\S+) (.+)$/.exec(label);
+      if (!group) return top.push(`<td rowspan="2">${label}</td>`);
+      if (group[2] !== dropSub) subs.push(`<td>${group[2]}</td>`);
+      const inGroup = (l = "") => l.startsWith(`${group[1]} `);
+      if (!inGroup(cells[i - 1]?.label)) top.push(`<td colspan="${cells.filter((c) => inGroup(c.label)).length}">${group[1]}</td>`);
+    });
+    const names = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他法人或其他组织", "总计"];
+    const body = names.map((n, k) => `<tr><td>${n}</td>${cells.map((c) => `<td>${c.values[k]}</td>`).join("")}</tr>`).join("");
+    const table = `<table><tr><td rowspan="2">申请人情况</td>${top.join("")}</tr><tr>${subs.join("")}</tr>${body}</table>`;
+    return t.replace(/<p>（本列数据[\s\S]*?<\/table>/, table);
+  };
+
+/**
+ * Tab text of table 三 cut into two column blocks, as a table too wide for its page goes on:
+ * 自然人 … 社会公益组织, then 「（续表）」 and 法律服务机构, 其他, 总计 (`labels`: with the row
+ * labels repeated). `second` may change the second block's line of a row.
+ */
+const splitColumns =
+  ({ labels = true, second = (line: string, _label: string) => line } = {}) =>
+  (t: string) => {
+    const rows = [...t.matchAll(/^(.+?)((?:\t\d+){7})$/gm)].filter((m) => /\p{Script=Han}/u.test(m[1]));
+    const cells = rows.map((m) => ({ label: m[1], values: m[2].slice(1).split("\t") }));
+    const first = cells.map((c) => [c.label, ...c.values.slice(0, 4)].join("\t"));
+    const rest = cells.map((c) => second([...(labels ? [c.label] : []), ...c.values.slice(4)].join("\t"), c.label));
+    const block = `自然人\t法人或其他组织\n商业企业\t科研机构\t社会公益组织\n${first.join("\n")}\n（续表）\n法人或其他组织\t总计\n法律服务机构\t其他\n${rest.filter((l) => l !== "").join("\n")}`;
+    return t
+      .replace("自然人\t法人或其他组织\t总计\n", "")
+      .replace(/^商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他$/m, "")
+      .replace(new RegExp(`${rows[0][0]}[\\s\\S]*${rows[rows.length - 1][0].replace(/[()（）.*+?[\]]/g, "\\$&")}`), block);
+  };
+
 const CASES: Case[] = [
   // ---- wrong numbers: the glued-digit splitter, thousands, a number cut by the page's source
   {
@@ -122,6 +167,166 @@ const CASES: Case[] = [
     // 行政许可 has three columns and no rule between them: 1|2|3 would be a guess.
     edit: textLine("行政许可", "行政许可\t123"),
     want: { "active.licensing.prev_items": null, "active.licensing.change": null, "active.licensing.decisions": null },
+  },
+  // ---- round 2: PDF text and editor pastes with the zeros left blank (the blank cells vanish)
+  ...(
+    [
+      ["PDF text, cells set apart by spaces", "tsv", textLine(B_NEW, `${B_NEW} 151 3 154`)],
+      ["a <p> per row, cells set apart by &nbsp;", "html", (t: string) => t.replace(/<tr><td>一、本年新收.*?<\/tr>/, `</table><p>${B_NEW}&nbsp;&nbsp;151&nbsp;&nbsp;3&nbsp;&nbsp;154</p><table>`)],
+    ] as const
+  ).map(
+    ([how, layout, edit]): Case => ({
+      name: `${how}, zeros blank: 151 3 154 is not cut into 1|5|1|3|1|5|4 to fill seven columns`,
+      layout,
+      cells: allGranted([151, 3, 0, 0, 0, 0, 154]),
+      edit,
+      want: rowOf("new", [null, null, null, null, null, null, null]),
+      failing: ["incomplete"],
+    }),
+  ),
+  {
+    name: "PDF text, zeros blank, a row of table 二 with no equation: 2 33 for three columns is not 2|3|3",
+    template: "2019",
+    layout: "tsv",
+    cells: { "active.penalty.prev_items": 2, "active.penalty.decisions": 33 },
+    edit: textLine("行政处罚", "行政处罚 2 33"),
+    want: { "active.penalty.prev_items": null, "active.penalty.change": null, "active.penalty.decisions": null },
+  },
+  {
+    name: "PDF text: a run with a leading zero is still cells glued together (1 0 0 0 0 01)",
+    layout: "tsv",
+    cells: allGranted([1, 0, 0, 0, 0, 0, 1]),
+    edit: textLine(B_NEW, `${B_NEW} 1 0 0 0 0 01`),
+    want: rowOf("new", [1, 0, 0, 0, 0, 0, 1]),
+  },
+  // ---- round 2: how a cell's value is typed
+  ...(["—", "–", "－"] as const).map(
+    (minus): Case => ({
+      name: `a negative 本年增/减 printed with ${minus} as the minus sign`,
+      template: "2019",
+      layout: "html",
+      cells: { "active.licensing.prev_items": 10, "active.licensing.change": -3, "active.licensing.decisions": 12 },
+      edit: htmlRow("行政许可", ["行政许可", "10", `${minus}3`, "12"]),
+      want: { "active.licensing.prev_items": 10, "active.licensing.change": -3, "active.licensing.decisions": 12 },
+    }),
+  ),
+  {
+    name: "a dash alone in a cell is still a placeholder, not a sign of the next cell",
+    template: "2019",
+    layout: "tsv",
+    cells: { "active.licensing.prev_items": 10, "active.licensing.decisions": 12 },
+    edit: textLine("行政许可", "行政许可\t10\t—\t12"),
+    want: { "active.licensing.prev_items": 10, "active.licensing.change": null, "active.licensing.decisions": 12 },
+    failing: ["placeholder"],
+  },
+  {
+    name: "〇 typed for zero is the numeral zero",
+    layout: "tsv",
+    cells: allGranted([5, 0, 0, 0, 0, 0, 5]),
+    edit: textLine(B_NEW, `${B_NEW}\t5\t〇\t〇\t〇\t〇\t〇\t5`),
+    want: rowOf("new", [5, 0, 0, 0, 0, 0, 5]),
+  },
+  {
+    name: "the letter O typed for zero is a placeholder: the other cells keep their columns, the O cells are not guessed",
+    layout: "html",
+    cells: allGranted([5, 0, 0, 0, 0, 0, 5]),
+    edit: htmlRow(B_NEW, [B_NEW, "5", "O", "O", "O", "O", "O", "5"]),
+    want: rowOf("new", [5, null, null, null, null, null, 5]),
+    failing: ["placeholder"],
+  },
+  // ---- round 2: how tables are drawn
+  {
+    name: "table 二 with a 序号 column numbering its rows: the row numbers are no cells",
+    layout: "html",
+    cells: { "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12, "active.penalty.decisions": 3 },
+    edit: (t) => {
+      let n = 0;
+      return t
+        .replace(/<table><tr><td>规章<\/td>/, "<table><tr><td>序号</td><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr><tr><td>规章</td>")
+        .replace(/<tr><td>(规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)<\/td>/g, (_, label: string) => `<tr><td>${++n}</td><td>${label}</td>`);
+    },
+    want: { "active.rules.issued": 0, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "active.licensing.decisions": 12, "active.penalty.decisions": 3, "active.enforcement.decisions": 0, "active.fees.amount": 0 },
+  },
+  ...([true, false] as const).map(
+    (labels): Case => ({
+      name: `table 三 in two column blocks (自然人…社会公益组织, then 法律服务机构, 其他, 总计) ${labels ? "with its labels repeated" : "without labels in the second block"}`,
+      layout: "tsv",
+      cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+      edit: splitColumns({ labels }),
+      want: { ...rowOf("new", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("granted", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]) },
+    }),
+  ),
+  {
+    name: "table 三 in two column blocks, a row missing from the second: that row is not read, the others are",
+    layout: "tsv",
+    cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+    edit: splitColumns({ second: (line, label) => (label.startsWith("二、上年结转") ? "" : line) }),
+    want: { ...rowOf("new", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_over", [null, null, null, null, null, null, null]) },
+    failing: ["incomplete"],
+  },
+  {
+    name: "table 三 in two column blocks, a row one cell short in the second (a blank lost): not shifted, not read",
+    layout: "tsv",
+    cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+    edit: splitColumns({ second: (line, label) => (label === B_NEW ? line.replace(/\t0\t7$/, "\t7") : line) }),
+    want: rowOf("new", [null, null, null, null, null, null, null]),
+    failing: ["incomplete"],
+  },
+  {
+    name: "table 三 transposed: a row per applicant column, the rows of 三 as columns under two header rows",
+    layout: "html",
+    cells: { ...allGranted([3, 1, 0, 2, 1, 0, 7]), ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("other_handling.misc", [0, 0, 0, 1, 0, 0, 1]), ...rowOf("new", [4, 1, 0, 3, 1, 0, 9]), ...rowOf("total", [4, 1, 0, 3, 1, 0, 9]) },
+    edit: transposeB(),
+    want: {
+      ...rowOf("new", [4, 1, 0, 3, 1, 0, 9]),
+      ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]),
+      ...rowOf("unable.needs_creation", [0, 0, 0, 0, 0, 0, 0]),
+      ...rowOf("other_handling.misc", [0, 0, 0, 1, 0, 0, 1]),
+      ...rowOf("total", [4, 1, 0, 3, 1, 0, 9]),
+      ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]),
+    },
+  },
+  {
+    name: "table 三 transposed with a header that does not fit its numbers (a sub-row label lost): not read, never shifted",
+    layout: "html",
+    cells: { ...allGranted([3, 1, 0, 2, 1, 0, 7]), ...rowOf("unable.not_held", [1, 0, 0, 0, 0, 0, 1]), ...rowOf("new", [4, 1, 0, 2, 1, 0, 8]), ...rowOf("total", [4, 1, 0, 2, 1, 0, 8]) },
+    edit: transposeB({ dropSub: "2.没有现成信息需要另行制作" }),
+    want: { ...rowOf("new", [null, null, null, null, null, null, null]), ...rowOf("unable.not_held", [null, null, null, null, null, null, null]) },
+    failing: ["incomplete"],
+  },
+  ...([
+    ["every row", () => true, rowOf("new", [3, 1, 0, 2, 1, 0, 7])],
+    ["a row whose 小计 is not the five kinds' sum (then not read)", (label: string) => label !== B_NEW, rowOf("new", [null, null, null, null, null, null, null])],
+  ] as const).map(
+    ([which, sound, want]): Case => ({
+      name: `table 三 with a 小计 column before 总计 (eight numbers a row), ${which}`,
+      layout: "tsv",
+      cells: allGranted([3, 1, 0, 2, 1, 0, 7]),
+      edit: (t) =>
+        t
+          .replace("自然人\t法人或其他组织\t总计", "自然人\t法人或其他组织\t小计\t总计")
+          .replace(/^(.+?)((?:\t\d+){6})\t(\d+)$/gm, (line, label: string, six: string, total: string) => {
+            if (!/\p{Script=Han}/u.test(label)) return line;
+            const kinds = six.slice(1).split("\t").slice(1).reduce((a, v) => a + Number(v), 0);
+            return `${label}${six}\t${sound(label) ? kinds : kinds + 1}\t${total}`;
+          }),
+      want: { ...want, ...rowOf("granted", [3, 1, 0, 2, 1, 0, 7]), ...rowOf("carried_forward", [0, 0, 0, 0, 0, 0, 0]) },
+      failing: want["applications.new.total"] === null ? ["incomplete"] : [],
+    }),
+  ),
+  {
+    name: "a run of zeros left blank as one merged cell (colspan 5): five blank cells, the row's sum fills them",
+    layout: "html",
+    edit: (t) => t.replace(/<tr><td>一、本年新收[^<]*<\/td>.*?<\/tr>/, `<tr><td>${B_NEW}</td><td>5</td><td colspan="5">&nbsp;</td><td>5</td></tr>`),
+    want: rowOf("new", [5, 0, 0, 0, 0, 0, 5]),
+    failing: ["placeholder"],
+  },
+  {
+    // Read as the same row printed as fifteen blank cells is read, not as a lost table.
+    name: "table 四 all blank as one cell merged over its fifteen columns reads as fifteen blank cells",
+    layout: "html",
+    edit: (t) => t.replace(/<tr>(?:<td>0<\/td>){15}<\/tr>/, `<tr><td colspan="15">&nbsp;</td></tr>`),
+    want: { "review.upheld": 0, "litigation.after_review.pending": 0, "applications.new.total": 5 },
   },
   {
     name: "one cell per line with blank cells as empty lines: numbers on their own lines are never cut",
@@ -336,3 +541,14 @@ describe("cells as county and township pages write them", () => {
   });
 });
 
+
+describe("pages whose tables cannot be read", () => {
+  const report = renderReport({ organ: "青溪县某某镇人民政府", year: 2023, template: "2021", cells: balancedCells(5), layout: "html" });
+  it.each([
+    ["tables published as images", report.replace(/<table>[\s\S]*?<\/table>/g, '<p><img src="/upload/2024/table.png" alt="表格"></p>').replace(/<p>[^<]*\t[^<]*<\/p>/g, ""), /表格在网页上是图片/],
+    ["no tables and no images (not said to be images)", report.replace(/<table>[\s\S]*?<\/table>/g, "").replace(/<p>[^<]*\t[^<]*<\/p>/g, ""), /^(?:没有找到年报的统计表格|找到了表格标题，但表格里没有可读取的数字)/],
+  ] as const)("%s: refused with the reason, no number invented", (_, page, reason) => {
+    const r = parseReport(page, { file: "page.html" });
+    expect(isReport(r) ? "read" : r.error).toMatch(reason);
+  });
+});
