@@ -27,6 +27,8 @@ export const queryArgs = z.object({
   change: z.enum(["growth", "diff"]).optional(),
   /** The year compared with; absent: the year before. */
   base: yearSchema.optional(),
+  /** The change was asked as a fall (下降了百分之几): the answer is its size, earlier less later. */
+  decline: z.boolean().optional(),
 });
 export type QueryArgs = z.infer<typeof queryArgs>;
 
@@ -114,7 +116,8 @@ export function readQuery(text: string, ctx: CommandContext, q: Question = under
   }
   const change = figureRead.change ?? (q.baseYear !== undefined ? "diff" : undefined);
   const base = change && q.baseYear !== undefined && q.baseYear > 0 ? q.baseYear : undefined;
-  return { args: { organ: organ.key, year, figure: figureKey(figureRead.figure), change, base }, notes };
+  const decline = figureRead.decline && change ? true : undefined;
+  return { args: { organ: organ.key, year, figure: figureKey(figureRead.figure), change, base, ...(decline ? { decline } : {}) }, notes };
 }
 
 function organNotInLibrary(key: string): Answer {
@@ -165,7 +168,7 @@ function changeAnswer(args: QueryArgs, organ: Organ, name: string, r: Report, fi
   const year = r.year!;
   const baseYear = args.base ?? year - 1;
   const baseReport = organ.reports.get(baseYear);
-  const what = args.change === "growth" ? "增长率" : "增减";
+  const what = args.change === "growth" ? (args.decline ? "下降幅度" : "增长率") : args.decline ? "减少" : "增减";
   const title = `${name} ${year} 年 ${label}${what}（与 ${baseYear} 年相比）`;
   if (!baseReport) return errorAnswer("查询", `${title}：无法计算`, [], [`没有 ${name} ${baseYear} 年的年报`, ...notes]);
   const now = figureValue(r, figure);
@@ -174,14 +177,21 @@ function changeAnswer(args: QueryArgs, organ: Organ, name: string, r: Report, fi
   if (r.template !== baseReport.template && figure.kind === "A") notes.push(`注意：${baseYear} 年与 ${year} 年的表格格式不同，口径可能不可比`);
   const diff = Math.round((now.value! - before.value) * 1e6) / 1e6;
   if (args.change === "growth" && before.value === 0) return errorAnswer("查询", `${title}：无法计算`, [], [`${baseYear} 年为 0，增长率没有意义（增加了 ${fmt(diff, now.unit)}）`, ...notes]);
-  const value = args.change === "growth" ? percent(diff, before.value) : diff;
+  // Asked as a fall, the answer is its size: earlier less later (negative when it rose, said so).
+  const signed = args.decline ? -diff : diff;
+  const value = args.change === "growth" ? percent(signed, before.value) : signed;
+  if (args.decline && diff > 0) notes.push(`注意：${year} 年比 ${baseYear} 年没有减少，反而增加了 ${fmt(diff, now.unit)}`);
   const a: NumberAnswer = {
     ...numberAnswer(r, organ, name, { key: args.figure, label: `${label}${what}（${year} 比 ${baseYear}）` }, { ...now, value }),
     unit: args.change === "growth" ? "%" : now.unit,
     definition:
-      args.change === "growth"
-        ? `增长率 =（${year} 年 ${fmt(now.value, now.unit)} − ${baseYear} 年 ${fmt(before.value, now.unit)}）÷ ${baseYear} 年，保留一位小数`
-        : `增减 = ${year} 年 ${fmt(now.value, now.unit)} − ${baseYear} 年 ${fmt(before.value, now.unit)}`,
+      args.decline
+        ? args.change === "growth"
+          ? `下降幅度 =（${baseYear} 年 ${fmt(before.value, now.unit)} − ${year} 年 ${fmt(now.value, now.unit)}）÷ ${baseYear} 年，保留一位小数`
+          : `减少 = ${baseYear} 年 ${fmt(before.value, now.unit)} − ${year} 年 ${fmt(now.value, now.unit)}`
+        : args.change === "growth"
+          ? `增长率 =（${year} 年 ${fmt(now.value, now.unit)} − ${baseYear} 年 ${fmt(before.value, now.unit)}）÷ ${baseYear} 年，保留一位小数`
+          : `增减 = ${year} 年 ${fmt(now.value, now.unit)} − ${baseYear} 年 ${fmt(before.value, now.unit)}`,
     cells: [...now.cells],
   };
   a.provenance = [...a.provenance, ...before.cells.map((c) => sourceOf(baseReport, name, c))];

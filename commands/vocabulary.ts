@@ -59,7 +59,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开", "没给", "不给", "没提供"], [{ t: "notDisclosed" }]],
   [["国家秘密", "涉密", "state secrets", "state secret", "classified"], [row("denied.state_secret")]],
   [["法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law", "法律法规不让公开", "法律法规不让", "法规不让", "明令禁止", "法律法规明令禁止", "禁止公开", "明令禁止公开"], [row("denied.law_forbidden")]],
-  [["三安全一稳定", "危及安全稳定", "危及", "危及国家安全", "国家安全", "社会稳定", "可能危及", "影响安全稳定", "安全稳定"], [row("denied.security_stability")]],
+  [["三安全一稳定", "危及安全稳定", "危及", "危及国家安全", "国家安全", "社会稳定", "可能危及", "影响安全稳定", "安全稳定", "公开后可能危及"], [row("denied.security_stability")]],
   [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私", "他人权益", "涉及他人权益", "别人的隐私"], [row("denied.third_party")]],
   [["三类内部事务", "内部事务", "人事", "后勤", "internal affairs"], [row("denied.internal_affairs")]],
   [["四类过程性信息", "过程性信息", "讨论记录", "请示报告", "process information", "deliberative"], [row("denied.process_info")]],
@@ -74,7 +74,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["重复申请", "duplicate applications", "repeated applications", "重复来申请", "重复提交", "重复来", "重复"], [row("not_processed.duplicate")]],
   [["公开出版物", "出版物", "publications", "书刊出版物", "书刊"], [row("not_processed.publication")]],
   [["大量反复申请", "大量反复", "滥用申请权", "大批量反复", "大批量", "反复申请"], [row("not_processed.excessive")]],
-  [["确认或重新出具", "重新出具", "要求确认", "确认或者重新出具", "要求确认或者重新出具"], [row("not_processed.confirm")]],
+  [["确认或重新出具", "重新出具", "要求确认", "确认或者重新出具", "要求确认或者重新出具", "确认一下", "或者重新出具"], [row("not_processed.confirm")]],
   [["其他处理", "other handling", "按其他方式处理", "其他方式处理"], [row("other_handling")]],
   [["逾期不补正", "无正当理由逾期不补正", "不补正", "过了期限也不补", "过期不补", "不补"], [row("other_handling.overdue_correction")]],
   [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "收费通知", "没交钱", "过期没交钱", "不交钱", "unpaid fees", "fees not paid", "逾期没交费"], [row("other_handling.unpaid_fee")]],
@@ -133,16 +133,19 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
   [["现行有效件数", "现行有效", "有效", "in force", "现在还有效", "还有效", "现在有效"], [aCol("in_force")]],
   // ---- derived figures and how figures combine
-  [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate"], [{ t: "openRate" }]],
+  [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate", "申请公开率", "信息公开率", "公开了百分之几", "公开了百分之多少", "百分之几予以公开", "百分之多少予以公开", "公开百分比", "公开了百分之几的申请"], [{ t: "openRate" }]],
   [["占比", "比例", "比重", "百分比", "占", "占全部", "占总数", "占所有", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
   [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
   [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
   [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
   [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了", "涨了", "涨", "涨幅"], [{ t: "growth" }]],
-  [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差"], [{ t: "diff" }]],
+  [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差", "多几件", "多多少件", "多多少", "少几件", "少多少"], [{ t: "diff" }]],
   [["一共", "一共有", "共", "合计", "都算", "都算上", "都算在内", "算上", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
   [["和", "与", "及", "以及", "跟", "同", "、", "and", "还有", "另外", "以及还有"], [{ t: "and" }]],
+  // 「比2022年多收了几件」, 「多批了多少件许可」: the verb says which figure changed.
+  [["多收了", "多收", "少收了", "少收"], [{ t: "diff" }, APPS]],
+  [["多批了", "多批", "少批了", "少批"], [{ t: "diff" }, item("licensing"), aCol("decisions")]],
   // 「复议维持加纠正」: 加 between two figures is their sum.
   [["加上", "加", "+", "plus"], [{ t: "and" }, { t: "sum" }]],
   [["|"], [{ t: "break" }]],
@@ -158,7 +161,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "或", "保护", "可能", "先", "他", "她", "一个", "老是", "想看看", "想", "本来", "专门", "渠道", "答复不服", "对答复不服", "不服", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -348,7 +351,8 @@ export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
 // ---------------------------------------------------------------- composing a figure
 
 export type FigureRead =
-  | { kind: "figure"; figure: Figure; change?: "growth" | "diff" }
+  /** `decline`: the change was asked as a fall (下降了百分之几, 少了几件): answered as its size. */
+  | { kind: "figure"; figure: Figure; change?: "growth" | "diff"; decline?: true }
   /** Several figures could be meant: the user chooses; `oneOf`: the one a report's template has, when it has one. */
   | { kind: "choice"; options: Figure[]; why: string; oneOf?: boolean }
   | { kind: "none" };
@@ -406,6 +410,8 @@ type One = { figure: Figure } | { choice: Figure[]; why: string; several?: true;
 
 /** One figure from the words of one part of a question. */
 function oneFigure(p: Parts): One {
+  // 「发了收费通知、没交钱的」: with a table 三 row named, 发了 / 出台 is a verb, not table 二's 制发 column.
+  if (!p.aItems.length && p.aCols.length && p.bRows.length) p.aCols = [];
   // 「许可决定办了多少件」: with a table 二 item named, 办了 / 处理了 is the verb of its decisions, not 办理结果总计.
   if (p.aItems.length && p.bRows.length === 1 && p.bRows[0] === "total" && !p.bCols.length && !p.apps) p.bRows = [];
   // 「法人或其他组织中"其他"类」: the 其他 column of the organisations.
@@ -485,7 +491,8 @@ function oneFigure(p: Parts): One {
     const r = rows[0] ?? "new";
     const base: Figure = { kind: "B", row: r, column };
     if (p.share) {
-      if (column !== "total" && !rows.length) return { figure: { kind: "share", part: base, whole: { kind: "B", row: r, column: "total" } } };
+      // 「个人申请占全部新收申请的比例」: 新收 names the whole the part is taken of.
+      if (column !== "total" && rows.every((x) => x === "new")) return { figure: { kind: "share", part: base, whole: { kind: "B", row: r, column: "total" } } };
       if (column === "total" && rows.length && !["new", "carried_over", "total", "carried_forward"].includes(r)) {
         return { figure: { kind: "share", part: base, whole: { kind: "B", row: "total", column: "total" } } };
       }
@@ -528,6 +535,9 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   const groups: Term[][] = [[]];
   let sum = false;
   let each = false;
+  let decline = false;
+  // Figures in different clauses are different questions: 一共 in one clause adds nothing across them.
+  let acrossClauses = false;
   let change: "growth" | "diff" | undefined;
   let growthWord = false;
   let diffWord = false;
@@ -543,11 +553,15 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
     if (clauseEnded) {
       if (NESTING_WORDS.has(m.phrase)) clauseEnded = false;
       else if (m.terms.some((t) => FIGURE_TERMS.has(t.t))) {
-        if (groups[groups.length - 1].some((t) => FIGURE_TERMS.has(t.t))) groups.push([]);
+        if (groups[groups.length - 1].some((t) => FIGURE_TERMS.has(t.t))) {
+          groups.push([]);
+          acrossClauses = true;
+        }
         clauseEnded = false;
       }
     }
     for (const t of m.terms) {
+      if ((t.t === "diff" || t.t === "growth") && DECLINE.test(m.phrase)) decline = true;
       if (t.t === "and") groups.push([]);
       else if (t.t === "sum") sum = true;
       else if (t.t === "each") each = true;
@@ -563,7 +577,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   if (figures.length === 0 || figures.every((f) => f === null)) return { kind: "none" };
   const found = figures.filter((f): f is NonNullable<One> => f !== null);
   const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
-  const addable = sum && !each && !change;
+  const addable = sum && !each && !change && !acrossClauses;
   // 「行政复议行政诉讼一共多少」: several named in one phrase, added up when asked to.
   const named = dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure])));
   // Only figures in the unit asked: 「行政处罚多少万元」 leaves none, 「行政许可几件」 drops no column.
@@ -573,12 +587,12 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
     const oneOf = found.length === 1 && choices[0].oneOf === true && !change;
     return { kind: "choice", options: list, why: choices[0].why, ...(oneOf ? { oneOf } : {}) };
   }
-  if (list.length === 1) return { kind: "figure", figure: list[0], change };
+  if (list.length === 1) return { kind: "figure", figure: list[0], change, ...(decline && change ? { decline: true as const } : {}) };
   // 「不予处理和信访举报投诉一共」: a row is already inside its group's total; adding them counts it twice.
   // 「行政诉讼败诉的，直接起诉和复议后起诉都算」: the whole and exactly its parts are the whole.
   const whole = list.find((f) => f.kind === "C" && f.group === "litigation");
   const parts = list.filter((f) => f !== whole);
-  if (addable && whole?.kind === "C" && parts.length === 2 && ["litigation.direct", "litigation.after_review"].every((g) => parts.some((f) => f.kind === "C" && f.group === g && f.result === whole.result))) {
+  if (sum && !each && !change && whole?.kind === "C" && parts.length === 2 && ["litigation.direct", "litigation.after_review"].every((g) => parts.some((f) => f.kind === "C" && f.group === g && f.result === whole.result))) {
     return { kind: "figure", figure: whole, change };
   }
   const nested = list.some((f) => list.some((g) => g !== f && contains(f, g)));
@@ -657,11 +671,16 @@ function contains(outer: Figure, inner: Figure): boolean {
   return false;
 }
 
+/** Words that ask for a fall rather than a rise. */
+const DECLINE = /下降|减少|少了|降低|降了|少几|少多少|少收|少批/;
+
 /** Why a figure is not in the unit asked, or null. */
 function unitMismatch(f: Figure, units: Set<AskedUnit>, change: "growth" | "diff" | undefined): string | null {
   const amount = f.kind === "A" && f.column === "amount";
   const rate = f.kind === "openRate" || f.kind === "share" || change === "growth";
   const label = figureLabel(f);
+  // 「依申请公开了百分之几」 asks a rate: a count is not the answer.
+  if (units.has("percent") && !rate) return `「${label}」是${amount ? "金额" : "件数"}，不是比例`;
   if (units.has("amount") && !amount) return `「${label}」是${rate ? "比例" : "件数"}，没有金额`;
   if (units.has("count") && amount) return `「${label}」是金额，不是件数`;
   return null;

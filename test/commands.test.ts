@@ -353,6 +353,13 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["平潭综合实验区2022年许可决定办了多少件", 10690, /行政许可处理决定数量/],
     ["上海市政府办公厅2025年现在还有效的规章有几件", 235, /规章现行有效件数/],
     ["平潭2024年复议维持原决定的有几件", 2, /行政复议结果维持/],
+    // A fall asked as a fall is its size; a rate asked of a count is refused; 总数 in one clause adds nothing across clauses.
+    ["平潭2025年依申请数较上年下降了百分之多少", 29.4, /下降幅度/],
+    ["平潭2024年依申请数比上年减少了多少件", -137, /没有减少，反而增加了 137件/],
+    ["平潭2021年依申请公开了百分之几", 50.7, /公开率/],
+    ["平潭2021年依申请数是百分之几", null, /是件数，不是比例/],
+    ["有个申请人投诉说我们老是不给信息，我想看看平潭2025年无法提供的总数是多少", null, /一次问到了几项/],
+    ["平潭2023年比2022年多收了几件", 7, /2023 比 2022/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
     // 全区 where the data holds only the zone's own report: that report's number, said so.
