@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/index.ts";
-import { composeFigure, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, FIGURE_TERMS, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -167,8 +167,9 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
       const fix = runs
         .map((run) => mistypedName(run))
         .find((f) => f !== null && unread.some((w) => f.typed.includes(w) || w.includes(f.typed) || overlapping(f.typed, w)));
-      if (!fix || !toSimplified(text.normalize("NFKC")).includes(fix.typed)) break;
-      text = toSimplified(text.normalize("NFKC")).replace(fix.typed, fix.name);
+      const simplified = toSimplified(text.normalize("NFKC"));
+      if (!fix || !simplified.includes(fix.typed)) break;
+      text = simplified.replace(fix.typed, fix.name);
       assumed.push(`「${fix.typed}」按「${fix.name}」理解`);
     }
     if (assumed.length) tries.push({ text, assumed: base === raw ? assumed : [`去掉了词中的空格，${assumed.join("，")}`] });
@@ -209,7 +210,7 @@ export function questionOfMessage(message: string, store: ReportStore, now: Date
 }
 
 /** Terms that name a figure or a change of it (各, 和, 一共 alone name nothing). */
-const NAMING_TERMS = new Set(["bRow", "bCol", "apps", "cGroup", "cResult", "aItem", "aCol", "other", "openRate", "share", "correctionRate", "notDisclosed", "growth", "diff"]);
+const NAMING_TERMS = new Set<string>([...FIGURE_TERMS, "growth", "diff"]);
 
 /** Two words share a character at an end: 「提共」 and 「无法」 do not, 「法提」 and 「无法」 do. */
 function overlapping(a: string, b: string): boolean {

@@ -522,7 +522,8 @@ function unitOfPhrase(phrase: string, terms: Term[]): AskedUnit | null {
 }
 
 const NESTING_WORDS = new Set(["其中", "中", "里", "里面", "当中"]);
-const FIGURE_TERMS = new Set<Term["t"]>(["bRow", "bCol", "apps", "cGroup", "cResult", "aItem", "aCol", "other", "openRate", "share", "correctionRate", "notDisclosed"]);
+/** Terms that name a figure (each, and, 一共 … name none). */
+export const FIGURE_TERMS: ReadonlySet<Term["t"]> = new Set<Term["t"]>(["bRow", "bCol", "apps", "cGroup", "cResult", "aItem", "aCol", "other", "openRate", "share", "correctionRate", "notDisclosed"]);
 
 /**
  * The figure named by the words found in a question. Figures joined by 和/加/、 with 一共/合计

@@ -580,23 +580,20 @@ function standsAlone(text: string, start: number, end: number, reader: NameReade
     endsWithProvince(text.slice(0, start)) ||
     (reader.termBefore?.(text, start) ?? false) ||
     // not 「秦安」 before 「县民政局」: there the place is 秦安县, written whole.
-    (!LEVEL_START.test(text[start]) && placesRightBefore(text.slice(0, start)));
+    (!LEVEL_START.test(text[start]) && lastPlaceRightBefore(text.slice(0, start)) !== null);
   const next = text[end];
   const okAfter = !next || !HAN.test(next) || reader.termAt(text, end) !== null || next === "的" || /^全[县区市省旗州]/.test(text.slice(end));
   return okBefore && okAfter;
 }
 
-/** The last of the places written right before a name without level words (兰陵 in 「兰陵张集」), or null. */
+/**
+ * The last of the places written right before a name without level words (兰陵 in 「兰陵张集」,
+ * 淮安 in 「淮安洪泽」), or null when the Chinese run in front is not all places of the division list.
+ */
 function lastPlaceRightBefore(before: string): string | null {
   const run = /[\p{Script=Han}]{2,12}$/u.exec(before)?.[0];
   const pieces = run ? splitPlaces(run) : null;
   return pieces?.at(-1) ?? null;
-}
-
-/** 「淮安洪泽」, 「宿迁沭阳」: the Chinese run in front is places of the division list written without level words. */
-function placesRightBefore(before: string): boolean {
-  const run = /[\p{Script=Han}]{2,12}$/u.exec(before)?.[0];
-  return run !== undefined && splitPlaces(run) !== null;
 }
 
 /** Length of a child organ's name right after a known name (skipping 「的」), or 0. */
