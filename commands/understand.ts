@@ -182,32 +182,98 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
 }
 
 /**
- * The question in a message that also gives context (「刚才省里来电话核对数据，平潭2023年依申请数多少」):
- * clauses naming no organ or figure and asking for no number are left out; a year given only
- * there is kept. A clause that limits what is counted (不算…, 除了…, 只要…) is never left out,
- * so a number is never given for less than was asked.
+ * The question in a message that also gives context (「刚才省里来电话核对数据，平潭2023年依申请数多少」).
+ * When one clause asks for a number and names a whole figure (the asking clause), the other clauses
+ * are context: only the organ and the year they name are kept, and only where the asking clause does
+ * not name its own, so 「他们汇总表对不上」 or 「数据有问题」 beside a question is not a command, and a figure
+ * mentioned in passing (「有人投诉不给信息，我想看看无法提供的总数」) does not compete with the one asked.
+ * A clause after the question that names a figure the question does not (「…有几件，自然人」) still
+ * belongs to it. Otherwise clauses naming no organ or figure and asking for no number are left out,
+ * a year given only there is kept. A clause that limits what is counted (不算…, 除了…, 只要…) or
+ * names a scope (各乡镇, 全县) is never left out, so a number is never given for less or other than was asked.
  */
 export function questionOfMessage(message: string, store: ReportStore, now: Date): string {
   // Cut first, as reading does: a message of 100,000 commas must not be read 100,000 times.
   const clauses = message.slice(0, MAX_QUESTION_CHARS).split(/[,，。;；!！?？:：\n]+|——+/).map((c) => c.trim()).filter(Boolean);
   if (clauses.length < 2) return message;
+  const read = clauses.map((c) => readQuestion(c, store, now));
+  const asking = askingClause(clauses, read);
+  if (asking >= 0) return withContext(clauses, read, asking);
   const kept: string[] = [];
   let yearOfContext: string | null = null;
-  for (const clause of clauses) {
-    const q = readQuestion(clause, store, now);
-    const names = q.mentions.length > 0 || q.nearMisses.length > 0 || q.terms.some((m) => m.terms.some((t) => NAMING_TERMS.has(t.t))) || q.unknownWords.length > 0;
-    if (names || ASKS.test(clause) || LIMITS.test(clause)) kept.push(clause);
+  clauses.forEach((clause, i) => {
+    const q = read[i];
+    if (namesSomething(q) || ASKS.test(clause) || LIMITS.test(clause)) kept.push(clause);
     else {
       // A year said only in a context clause (「我在整理2024年度各单位数据，淮安市政府…」).
       const y = q.years.find((w) => w.kind === "year");
       if (y?.kind === "year") yearOfContext = `${y.year}年`;
     }
-  }
+  });
   if (!kept.length || kept.length === clauses.length) return message;
   const question = kept.join("，");
   const hasYear = readYears(normalizeQuestion(question), now).length > 0;
   return yearOfContext && !hasYear ? `${yearOfContext} ${question}` : question;
 }
+
+const namesSomething = (q: Question) => q.mentions.length > 0 || q.nearMisses.length > 0 || q.terms.some((m) => m.terms.some((t) => NAMING_TERMS.has(t.t))) || q.unknownWords.length > 0;
+const namesOrgan = (q: Question) => q.mentions.length > 0 || q.nearMisses.length > 0;
+
+/** The last clause that asks for a number and names one whole figure by itself; -1 when none does. */
+function askingClause(clauses: string[], read: Question[]): number {
+  for (let i = clauses.length - 1; i >= 0; i--) {
+    if (ASKS.test(clauses[i]) && read[i].figure.kind === "figure" && !INTENTS_BESIDE_NUMBER.test(clauses[i])) return i;
+  }
+  return -1;
+}
+
+/** The asking clause, with the organ and year of the context where it names none. */
+function withContext(clauses: string[], read: Question[], asking: number): string {
+  const q = read[asking];
+  const organ = namesOrgan(q);
+  const year = q.years.length > 0;
+  const figureWords = new Set(figurePhrases(q));
+  // Only a clause that tells who said or does what is context; 「属于人事、后勤这些内部事务，所以不公开的有几件」
+  // qualifies the question, so it belongs to it, as does a clause the question goes on from (所以, 其中 …).
+  const belongs = (i: number) =>
+    (!DISCOURSE.test(clauses[i]) && namesSomething(read[i])) ||
+    (i === asking - 1 && GOES_ON.test(clauses[asking])) ||
+    LIMITS.test(clauses[i]) ||
+    (!organ && SCOPE.test(clauses[i])) ||
+    (i > asking && figurePhrases(read[i]).some((w) => !figureWords.has(w)));
+  const parts: string[] = [];
+  const context: string[] = [];
+  clauses.forEach((clause, i) => {
+    if (SMALL_TALK.test(clause)) return;
+    if (i === asking || belongs(i)) return parts.push(clause);
+    const c = read[i];
+    // The context's organ and year, where the question names none: 「说平潭2023年…，我们本年新收的申请是多少」.
+    const spans: { start: number; text: string }[] = [];
+    if (!organ && namesOrgan(c)) {
+      spans.push(...c.mentions.map((m) => ({ start: m.start, text: m.text })));
+      if (!c.mentions.length && c.nearMisses.length === 1) spans.push({ start: c.text.indexOf(c.nearMisses[0].typed), text: c.nearMisses[0].typed });
+    }
+    if (!year) spans.push(...c.years.map((y) => ({ start: y.start, text: y.text })));
+    if (spans.length) context.push(spans.sort((a, b) => a.start - b.start).map((s) => s.text).join(""));
+  });
+  return [...context, ...parts].join("，");
+}
+
+/** The words of a clause that name a figure. */
+function figurePhrases(q: Question): string[] {
+  return q.terms.filter((m) => m.terms.some((t) => NAMING_TERMS.has(t.t))).map((m) => m.phrase);
+}
+
+/** Words of people telling what they do or were told: the clause is context, not part of the question. */
+const DISCOURSE = /说|我|咱|他们|领导|省里|市里|上面|上级|电话|开会|开完会|会上|(?:想|再)确认|整理|在做|要求|投诉|打不开|核对|材料|台账|汇报|报送|引用|麻烦|帮忙|请问|谢谢|辛苦|不好意思|打扰/;
+/** A clause that only asks politely to look (「想再确认一下」): 确认 here is not the row 要求确认. */
+const SMALL_TALK = /^(?:我|我们|想|再|麻烦|请|帮忙|帮我|帮|能|可以|您)*(?:确认|核实|核对|查|看|问)(?:一下|下|看)?(?:吧|吗|呢|啊|哈|谢谢)*$/;
+/** A question that goes on from the clause before it (「…内部事务，所以不公开的有几件」). */
+const GOES_ON = /^(?:所以|因此|因而|其中|这些|这种|这类|那么|那)/;
+/** Names of a scope: the clause says which organs are counted. */
+const SCOPE = /乡镇|街道|部门|各单位|所有|全部|全[县区市省旗]|哪/;
+/** A clause asking for a number may still ask for something else first (「有没有问题」 is 校验, not a number). */
+const INTENTS_BESIDE_NUMBER = /有没有问题|有没有错|对不对|对得上|趋势|排名|排行|对比|比较|汇总/;
 
 /** Terms that name a figure or a change of it (各, 和, 一共 alone name nothing). */
 const NAMING_TERMS = new Set<string>([...FIGURE_TERMS, "growth", "diff"]);

@@ -328,6 +328,14 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["我在整理2024年度各单位数据，淮安市政府那份年报里行政事业性收费金额是多少万元", 96171.6, /淮安市人民政府 2024 年/],
     ["平潭2024年行政复议，被驳回的有几件", null, /没看懂「驳」/],
     ["平潭2024年依申请数，不算律所的", null, /没看懂「不算」/],
+    // Beside a clause that asks for one whole figure, a clause telling who said or does what is context: only
+    // its organ and year are used, so a command word (汇总表, 有问题) or a figure said in passing there changes
+    // nothing; a clause the question goes on from (所以…) qualifies it and stays.
+    ["刚才省里来电话核对数据，说平潭2023年依申请公开的件数跟他们汇总表对不上。麻烦查一下我们年报里本年新收的申请是多少件？", 81, /平潭综合实验区 2023 年 本年新收申请/],
+    ["早上开会领导说沭阳的数据有问题，我先核一下：宿迁沭阳县政府2025年予以公开了多少件？", 294, /沐阳县人民政府 2025 年 予以公开/],
+    ["有个申请人投诉说我们老是不给信息，我想看看平潭2025年无法提供的总数是多少", 53, /无法提供/],
+    ["关于洪泽区政府2024年的年报，部分公开的件数是多少，想再确认一下", 9, /部分公开/],
+    ["上海市府办2025年属于人事、后勤这些内部事务，所以不公开的有几件", null, /没看懂|请选/],
     // A slip in a figure's name or a space inside a word is undone and said so.
     ["淮安市2024年行政附议多少件", 351, /「附议」按「复议」理解|「行政附议」按「行政复议」理解/],
     ["平潭2025年无法提共几件", 53, /按「无法提供」理解/],
@@ -358,7 +366,7 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["平潭2024年依申请数比上年减少了多少件", -137, /没有减少，反而增加了 137件/],
     ["平潭2021年依申请公开了百分之几", 50.7, /公开率/],
     ["平潭2021年依申请数是百分之几", null, /是件数，不是比例/],
-    ["有个申请人投诉说我们老是不给信息，我想看看平潭2025年无法提供的总数是多少", null, /一次问到了几项/],
+    ["平潭2025年不予公开，无法提供的总数是多少", null, /一次问到了几项/],
     ["平潭2023年比2022年多收了几件", 7, /2023 比 2022/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],
