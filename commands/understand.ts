@@ -196,6 +196,14 @@ export function questionOfMessage(message: string, store: ReportStore, now: Date
   // Cut first, as reading does: a message of 100,000 commas must not be read 100,000 times.
   const clauses = message.slice(0, MAX_QUESTION_CHARS).split(/[,，。;；!！?？:：\n]+|——+/).map((c) => c.trim()).filter(Boolean);
   if (clauses.length < 2) return message;
+  // 「材料里要写“全年共办结X件”，这个X…是多少」: what is quoted in a clause of context is the figure asked.
+  for (let i = 0; i < clauses.length; i++) {
+    const quoted = QUOTED.exec(clauses[i]);
+    if (quoted && DISCOURSE.test(clauses[i].replace(quoted[0], ""))) {
+      clauses[i] = quoted[1];
+      message = clauses.join("，");
+    }
+  }
   const read = clauses.map((c) => readQuestion(c, store, now));
   const asking = askingClause(clauses, read);
   if (asking >= 0) return withContext(clauses, read, asking);
@@ -239,7 +247,7 @@ function withContext(clauses: string[], read: Question[], asking: number): strin
     (!DISCOURSE.test(clauses[i]) && namesSomething(read[i])) ||
     (i === asking - 1 && GOES_ON.test(clauses[asking])) ||
     LIMITS.test(clauses[i]) ||
-    (!organ && SCOPE.test(clauses[i])) ||
+    (!read.some(namesOrgan) && SCOPE.test(clauses[i])) ||
     (i > asking && figurePhrases(read[i]).some((w) => !figureWords.has(w)));
   const parts: string[] = [];
   const context: string[] = [];
@@ -265,7 +273,9 @@ function figurePhrases(q: Question): string[] {
 }
 
 /** Words of people telling what they do or were told: the clause is context, not part of the question. */
-const DISCOURSE = /说|我|咱|他们|领导|省里|市里|上面|上级|电话|开会|开完会|会上|(?:想|再)确认|整理|在做|要求|投诉|打不开|核对|材料|台账|汇报|报送|引用|麻烦|帮忙|请问|谢谢|辛苦|不好意思|打扰/;
+const DISCOURSE = /说|我|咱|他们|领导|省里|市里|上面|上级|电话|开会|开完会|会上|(?:想|再)确认|整理|在做|要求|投诉|打不开|核对|材料|台账|汇报|报送|引用|一般写|要写|正文|麻烦|帮忙|请问|谢谢|辛苦|不好意思|打扰/;
+/** Words in quotation marks. */
+const QUOTED = /[“"「『]([^”"」』]{2,40})[”"」』]/;
 /** A clause that only asks politely to look (「想再确认一下」): 确认 here is not the row 要求确认. */
 const SMALL_TALK = /^(?:我|我们|想|再|麻烦|请|帮忙|帮我|帮|能|可以|您)*(?:确认|核实|核对|查|看|问)(?:一下|下|看)?(?:吧|吗|呢|啊|哈|谢谢)*$/;
 /** A question that goes on from the clause before it (「…内部事务，所以不公开的有几件」). */
