@@ -5,7 +5,7 @@
  */
 import type { Organ, ReportStore } from "../index/store.ts";
 import { misprintedPlace } from "../index/organs.ts";
-import { chainsOf, placeAgrees, placeCore, type Report, splitPlaces } from "../parser/index.ts";
+import { chainsOf, placeAgrees, placeCore, type Report, splitPlace, splitPlaces } from "../parser/index.ts";
 import { type Action, type Answer, choiceAnswer, errorAnswer } from "./answer.ts";
 import type { Read } from "./command.ts";
 import { type Question, yearsNamed } from "./understand.ts";
@@ -41,6 +41,8 @@ function placeConflict(command: string, q: Question, organ: Organ, store: Report
   const own = [...organ.places.map((p) => misprintedPlace(p) ?? p), ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
   const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
   for (const word of written) {
+    // The organ's own place by its level word alone (「实验区财金局」 for 平潭综合实验区财政金融局).
+    if (organ.places.some((p) => word.length >= 2 && word !== p && splitPlace(p).level.endsWith(word))) continue;
     const pieces = splitPlaces(word);
     if (!pieces) return errorAnswer(command, `没看懂「${word}」，为免答错，请换个说法（例如用年报上的单位全称）`, [`例如：${name} 依申请数`]);
     for (const piece of pieces) {

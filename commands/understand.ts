@@ -9,7 +9,7 @@
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
 import { toSimplified } from "../parser/index.ts";
-import { composeFigure, FIGURE_TERMS, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, type TermMatch } from "./vocabulary.ts";
+import { composeFigure, FIGURE_TERMS, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, shortenedName, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
 export const MAX_QUESTION_CHARS = 500;
@@ -165,7 +165,7 @@ function readWithRepairs(raw: string, store: ReportStore, now: Date): Question {
       const unread = r.unread.split(" ").filter(Boolean);
       const runs = (r.text.match(/\p{Script=Han}+/gu) ?? []).filter((run) => unread.some((w) => run.includes(w)));
       const fix = runs
-        .map((run) => mistypedName(run))
+        .map((run) => mistypedName(run) ?? shortenedName(run))
         .find((f) => f !== null && unread.some((w) => f.typed.includes(w) || w.includes(f.typed) || overlapping(f.typed, w)));
       const simplified = toSimplified(text.normalize("NFKC"));
       if (!fix || !simplified.includes(fix.typed)) break;
@@ -308,7 +308,11 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const read = new Array<boolean>(text.length).fill(false);
   for (const s of yearSpans) read.fill(true, s.start, s.end);
   // A word of the vocabulary is never an organ's name mistyped (「复议」 standing alone).
-  let nearMisses = mentions.some((m) => m.kind !== "child") ? [] : store.organNames.nearMisses(rest).filter((n) => longestNameAt(n.typed, 0)?.length !== n.typed.length);
+  const notTerm = (n: { typed: string }) => longestNameAt(n.typed, 0)?.length !== n.typed.length;
+  let nearMisses = mentions.some((m) => m.kind !== "child") ? misspeltBeyond(rest, mentions, store).filter(notTerm) : store.organNames.nearMisses(rest).filter(notTerm);
+  // 「沭阳县人力资源和社会保帐局」 is one edit from 沐阳县 inside it and from the bureau as a whole: the whole.
+  const covering = nearMisses.find((n) => nearMisses.every((o) => n.typed.includes(o.typed)));
+  if (covering) nearMisses = [covering];
   // No Chinese name at all: a place written in pinyin (「pingtan 2024 依申请数」), said so like a typo.
   if (!mentions.length && !nearMisses.length) nearMisses = store.organNames.pinyinNames(rest);
   // 「平潭综合试验区」 is a typing mistake of 平潭综合实验区, not something under 平潭.
@@ -349,6 +353,22 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   if (baseWord?.kind === "year" && !/^(?:去年|上一?年度?|前年|大前年)$/.test(baseWord.text)) q.baseYear = baseWord.year;
   else if (baseWord || (change && /同比|较上年|较去年/.test(text))) q.baseYear = -1;
   return q;
+}
+
+/**
+ * An organ's name that goes on past a name that was found, with a typing mistake there (「淮安市交通运输居」:
+ * 淮安市 is found, 交通运输居 is one edit from the bureau): the longer name, which holds the shorter.
+ */
+function misspeltBeyond(text: string, mentions: Mention[], store: ReportStore): ReturnType<ReportStore["organNames"]["nearMisses"]> {
+  for (const m of mentions) {
+    if (m.kind === "child") continue;
+    const run = /^\p{Script=Han}{2,}/u.exec(text.slice(m.end))?.[0];
+    // 「淮安市和洪泽区」 names two organs, not one with 和 typed into it.
+    if (!run || mentions.some((o) => o !== m && o.start >= m.end && o.start < m.end + run.length)) continue;
+    const longer = store.organNames.nearMisses(text.slice(m.start, m.end + run.length)).filter((n) => n.typed.length > m.end - m.start && n.typed.startsWith(m.text));
+    if (longer.length) return longer;
+  }
+  return [];
 }
 
 /** Organs a question names, a name with one typing mistake included (it is read as that organ). */

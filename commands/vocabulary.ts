@@ -161,7 +161,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "或", "保护", "可能", "先", "他", "她", "一个", "老是", "想看看", "想", "本来", "专门", "渠道", "答复不服", "对答复不服", "不服", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "年报上", "报告上", "报告里", "表上", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "或", "保护", "可能", "先", "他", "她", "一个", "老是", "想看看", "想", "本来", "专门", "渠道", "答复不服", "对答复不服", "不服", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "场", "几场", "多少场", "桩", "几桩", "笔", "几笔", "人次", "年报上", "报告上", "报告里", "表上", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -296,6 +296,42 @@ export function mistypedName(word: string): { typed: string; name: string } | nu
       }
       const meanings = new Set([...names].map((n) => JSON.stringify(byPhrase.get(n))));
       if (names.size && meanings.size === 1) return { typed, name: [...names].sort((a, b) => a.localeCompare(b))[0] };
+    }
+  }
+  return null;
+}
+
+let namesByShortening: Map<string, string[]> | null = null;
+
+/**
+ * The long name of the vocabulary (a table label such as 本机关不掌握相关政府信息) a word writes with one or
+ * two characters next to each other left out (「本机关不掌握相关信息」, 「逾期未按收费通知缴纳费用」), when
+ * every such name means the same. Only names of eight characters or more: a short word with a
+ * character left out is another word.
+ */
+export function shortenedName(word: string): { typed: string; name: string } | null {
+  const { byPhrase } = phraseIndex();
+  if (!namesByShortening) {
+    namesByShortening = new Map();
+    for (const [name, terms] of byPhrase) {
+      if (name.length < 8 || !/^\p{Script=Han}+$/u.test(name) || terms.every((t) => t.t === "filler")) continue;
+      for (let cut = 1; cut <= 2; cut++) {
+        for (let i = 0; i + cut <= name.length; i++) {
+          const key = name.slice(0, i) + name.slice(i + cut);
+          const list = namesByShortening.get(key);
+          if (!list) namesByShortening.set(key, [name]);
+          else if (!list.includes(name)) list.push(name);
+        }
+      }
+    }
+  }
+  for (let len = Math.min(word.length, 24); len >= 6; len--) {
+    for (let at = 0; at + len <= word.length; at++) {
+      const typed = word.slice(at, at + len);
+      if (byPhrase.has(typed)) continue;
+      const names = namesByShortening.get(typed) ?? [];
+      const meanings = new Set(names.map((n) => JSON.stringify(byPhrase.get(n))));
+      if (names.length && meanings.size === 1) return { typed, name: [...names].sort((a, b) => a.localeCompare(b))[0] };
     }
   }
   return null;

@@ -427,3 +427,30 @@ describe("the upload check", () => {
     expect(reviewUpload(draft).findings.map((c) => c.id)).not.toContain("carry_over");
   });
 });
+
+describe("departments and streets the data gains (renamed copies of real reports beside their places)", async () => {
+  const dir = tmp();
+  for (const f of readdirSync(join(FIX, "renamed")).filter((f) => f !== "SOURCE.md")) copyFileSync(join(FIX, "renamed", f), join(dir, f));
+  for (const f of ["pingtan-2022.txt", "shuyang-2025.txt"]) copyFileSync(join(FIX, "real", f), join(dir, f));
+  const { store } = await loadReports({ reportsDir: dir, dataDir: tmp() });
+  it.each([
+    // A place by its level word alone before a department's abbreviation.
+    ["实验区财金局2022年行政处罚决定数", 1330, /平潭综合实验区财政金融局 2022 年/],
+    // A typing mistake in the department's word after a place that is itself an organ: the whole name, said so.
+    ["沭阳县人力资源和社会保帐局2025年行政复议", 61, /按「沭阳县人力资源和社会保障局」回答/],
+    ["淮安市交通运输居2025年予以公开", 206, /按「淮安市交通运输局」回答/],
+    // A table label written with a word left out, said so; a measure word.
+    ["沭城街办2023年本机关不掌握相关信息的有几件", 75, /「本机关不掌握相关信息」按「本机关不掌握相关政府信息」理解/],
+    ["沭阳人社局2025年逾期未按收费通知缴纳费用不再处理的", 7, /逾期未按收费通知要求缴纳费用/],
+    ["高良涧街道2022年打了几场官司", 12, /行政诉讼总计/],
+    // A department the data does not have never gets its place's number.
+    ["平潭教育局2022年依申请数", null, /没有「平潭教育局」的年报/],
+    ["实验区教育局2022年依申请数", null, /没有「实验区教育局」的年报/],
+    ["沭阳县2025年行政复议多少件", 61, /沐阳县人民政府 2025 年/],
+  ] as const)("%s", (q, value, says) => {
+    const a = ask(store, q);
+    expect(a.text).toMatch(says);
+    if (value === null) expect(a.answers, a.text).toEqual([]);
+    else expect(a.answers[0]?.value, a.text).toBe(value);
+  });
+});
