@@ -362,7 +362,7 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
 function misspeltBeyond(text: string, mentions: Mention[], store: ReportStore): ReturnType<ReportStore["organNames"]["nearMisses"]> {
   for (const m of mentions) {
     if (m.kind === "child") continue;
-    const run = /^\p{Script=Han}{2,}/u.exec(text.slice(m.end))?.[0];
+    const run = /^\p{Script=Han}+/u.exec(text.slice(m.end))?.[0];
     // 「淮安市和洪泽区」 names two organs, not one with 和 typed into it.
     if (!run || mentions.some((o) => o !== m && o.start >= m.end && o.start < m.end + run.length)) continue;
     const longer = store.organNames.nearMisses(text.slice(m.start, m.end + run.length)).filter((n) => n.typed.length > m.end - m.start && n.typed.startsWith(m.text));

@@ -59,6 +59,8 @@ interface Parse {
  * character and a level word; a core that itself ends in a level character after two or more
  * characters (「淮安市洪泽」) is two places glued and scores lower, as does a one-character core.
  */
+const NOT_PLACES = new Set(["城市", "都市", "社区", "小区", "市区", "县区", "景区", "园区", "片区", "辖区", "城乡"]);
+
 function placeParses(s: string): Parse[] {
   const out: Parse[] = [];
   const walk = (at: number, places: string[], score: number) => {
@@ -70,6 +72,8 @@ function placeParses(s: string): Parse[] {
       if (!level || core.length === 0) continue;
       // 「市场监督管理局」 is not the place 「市」; 「住房和城乡建设局」 has no place 「住房和城乡」 (but 和平镇 is one).
       if (GOVERNMENT_WORDS.some((g) => core.startsWith(g)) || /^(?:建设|规划|居民|一体)/.test(s.slice(end))) continue;
+      // 「城市管理局」 is no place 「城市」: words that end in a level character without being a place.
+      if (NOT_PLACES.has(candidate)) continue;
       let penalty = core.length === 1 ? 0.6 : 0;
       for (let i = 2; i < core.length; i++) if (LEVEL_CHARS.has(core[i])) penalty += 2;
       walk(end, [...places, candidate], score + 1 - penalty);
@@ -132,8 +136,8 @@ export const CONVENTIONAL_BODIES: readonly [full: string, shorts: string[]][] = 
   ["人力资源和社会保障厅", ["人社厅"]],
   ["自然资源和规划局", ["自然资源局", "资规局", "自规局"]],
   ["市场监督管理局", ["市场监管局", "市监局"]],
-  ["生态环境局", ["环保局", "生态局"]],
-  ["退役军人事务局", ["退役军人局"]],
+  ["生态环境局", ["环保局", "生态局", "环境局"]],
+  ["退役军人事务局", ["退役军人局", "退役局"]],
   ["行政审批服务局", ["审批局", "行政审批局"]],
   ["医疗保障局", ["医保局"]],
   ["应急管理局", ["应急局"]],
@@ -143,7 +147,28 @@ export const CONVENTIONAL_BODIES: readonly [full: string, shorts: string[]][] = 
   ["统计局", ["统计局"]],
   ["国有资产监督管理委员会", ["国资委"]],
   ["民族宗教事务委员会", ["民宗委"]],
+  ["民族宗教事务局", ["民宗局"]],
+  ["城市管理局", ["城管局"]],
+  ["城市管理综合行政执法局", ["城管局", "城管执法局", "综合执法局", "执法局"]],
+  ["综合行政执法局", ["综合执法局", "执法局"]],
+  ["机关事务管理局", ["机关事务局", "事管局"]],
+  ["政务服务和大数据管理局", ["政数局", "大数据局", "数据局", "政务服务局"]],
+  ["大数据发展管理局", ["大数据局", "数据局"]],
+  ["数据资源管理局", ["数据局"]],
+  ["政务服务管理局", ["政务服务局", "政务局"]],
+  ["粮食和物资储备局", ["粮储局", "粮食局"]],
+  ["文化广电旅游体育局", ["文广旅体局", "文旅局"]],
+  ["文化广电体育和旅游局", ["文广体旅局", "文旅局"]],
+  ["教育和体育局", ["教体局", "教育局"]],
+  ["地方金融监督管理局", ["金融局", "地方金融监管局", "金融监管局"]],
+  ["人民防空办公室", ["人防办"]],
 ];
+
+/**
+ * Abbreviations said without their ending as well (「人社2024年依申请数」): only these, whose two
+ * characters are no word of their own.
+ */
+export const BARE_ABBREVIATIONS: ReadonlySet<string> = new Set(["发改局", "发改委", "人社局", "住建局", "卫健委", "卫健局", "市监局", "工信局", "文旅局", "自规局", "医保局"]);
 
 const CONNECTIVES = /和|与|及/;
 
@@ -191,6 +216,7 @@ export function abbreviations(body: string): string[] {
     if (ws.length === 1 && e.ending !== shortEnding) out.add(stem + shortEnding);
     if (ws.length >= 1 && shortEnding === "委") out.add(ws[0][0] + "委");
   }
+  for (const a of [...out]) if (BARE_ABBREVIATIONS.has(a)) out.add(a.slice(0, -1));
   out.delete(body);
   return [...out].filter((a) => a.length >= 2);
 }

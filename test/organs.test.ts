@@ -40,6 +40,8 @@ describe("the grammar of an organ's name", () => {
     ["洪泽区高良涧街道办事处", ["洪泽区", "高良涧街道"], null, "township"],
     ["新市镇", ["新市镇"], null, "township"],
     ["淮安市人民政府", ["淮安市"], null, "city"],
+    // 城市 ends in a level character but is no place.
+    ["兰陵县城市管理局", ["兰陵县"], "城市管理局", "department"],
   ])("%s", (name, places, body, level) => {
     const n = splitOrganName(name);
     expect(n).toEqual({ places, body });
@@ -57,6 +59,16 @@ describe("the grammar of an organ's name", () => {
     ["社会事业局", "社事局"],
     ["科学技术委员会", "科委"],
     ["卫生健康委员会", "卫健委"],
+    // Conventional names no rule makes, and the common ones said without their ending.
+    ["城市管理局", "城管局"],
+    ["综合行政执法局", "执法局"],
+    ["机关事务管理局", "机关事务局"],
+    ["政务服务和大数据管理局", "大数据局"],
+    ["粮食和物资储备局", "粮储局"],
+    ["教育和体育局", "教体局"],
+    ["人力资源和社会保障局", "人社"],
+    ["发展和改革局", "发改"],
+    ["住房和城乡建设局", "住建"],
   ])("%s is also called %s", (body, short) => {
     expect(abbreviations(body)).toContain(short);
   });
