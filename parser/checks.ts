@@ -190,14 +190,44 @@ const OK_DETAIL: Record<EquationCheck, (n: number) => string> = {
   review_sum: (n) => `${n} 组复议/诉讼总计均等于分项之和`,
 };
 
+/** The failure of an equation over `value`, or null when it holds or a cell has no value. */
+export function equationFailure(eq: Equation, value: (cell: string) => number | null, note: (cells: string[]) => string = () => ""): Failure | null {
+  if (holds(eq, value) !== false) return null;
+  const l = eq.left.map(value) as number[];
+  const r = eq.right.map(value) as number[];
+  return {
+    table: eq.check === "review_sum" ? "C" : "B",
+    row: eq.row,
+    column: eq.column,
+    cells: eq.check === "result_sum" ? [...eq.right, ...eq.left] : [...eq.left, ...eq.right],
+    expected: l.reduce((a, b) => a + b, 0),
+    printed: r.reduce((a, b) => a + b, 0),
+    message: failureMessage(eq, l, r) + note([...eq.left, ...eq.right]),
+  };
+}
+
+/**
+ * What the printed text of rows left unread still shows (tables.ts): a glued row that no cut
+ * makes add up is not read, but that it does not add up is the report's own finding, and a total
+ * every cut reads alike still counts in the column equations.
+ */
+export interface UnreadFindings {
+  /** Cells not emitted (their row is unread) whose printed value is the same in every reading. */
+  values: Record<string, number>;
+  failures: { check: EquationCheck; failure: Failure }[];
+}
+
 /**
  * The equation checks over a report's cells, in the order balance, row_sum, result_sum,
  * review_sum: every equation whose cells all have values (or were printed blank) is checked.
  */
-export function equationChecks(cells: Cells, template: TemplateDef, blanks: ReadonlySet<string> = new Set()): Check[] {
+export function equationChecks(cells: Cells, template: TemplateDef, blanks: ReadonlySet<string> = new Set(), unread?: UnreadFindings): Check[] {
   const present = (rowId: string) => B(rowId, "total") in cells;
+  const shown = unread?.values ?? {};
   // A cell printed blank counts as 0 in the equations (domain.md W6), though its value stays unknown.
-  const value = (c: string) => get(cells, c) ?? (blanks.has(c) ? 0 : null);
+  const value = (c: string) => get(cells, c) ?? shown[c] ?? (blanks.has(c) ? 0 : null);
+  const note = (ids: string[]) =>
+    (ids.some((c) => get(cells, c) === null && !(c in shown)) ? "（原文空白的格按 0 计）" : "") + (ids.some((c) => c in shown) ? "（粘连未读取的一行，其总计按原文唯一可能的读法核对）" : "");
   const ids: EquationCheck[] = ["balance", "row_sum", "result_sum", "review_sum"];
   const failures = new Map<EquationCheck, Failure[]>(ids.map((id) => [id, []]));
   const checked = new Map<EquationCheck, number>(ids.map((id) => [id, 0]));
@@ -206,17 +236,11 @@ export function equationChecks(cells: Cells, template: TemplateDef, blanks: Read
     if (ok === null) continue;
     checked.set(eq.check, checked.get(eq.check)! + 1);
     if (ok) continue;
-    const l = eq.left.map(value) as number[];
-    const r = eq.right.map(value) as number[];
-    failures.get(eq.check)!.push({
-      table: eq.check === "review_sum" ? "C" : "B",
-      row: eq.row,
-      column: eq.column,
-      cells: eq.check === "result_sum" ? [...eq.right, ...eq.left] : [...eq.left, ...eq.right],
-      expected: l.reduce((a, b) => a + b, 0),
-      printed: r.reduce((a, b) => a + b, 0),
-      message: failureMessage(eq, l, r) + ([...eq.left, ...eq.right].some((c) => get(cells, c) === null) ? "（原文空白的格按 0 计）" : ""),
-    });
+    failures.get(eq.check)!.push(equationFailure(eq, value, note)!);
+  }
+  for (const { check: id, failure } of unread?.failures ?? []) {
+    checked.set(id, checked.get(id)! + 1);
+    failures.get(id)!.push(failure);
   }
   return ids.map((id) => check(id, failures.get(id)!, OK_DETAIL[id](checked.get(id)!), checked.get(id)!));
 }

@@ -256,16 +256,23 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
     }
   }
   if (!rules.rowOk) return dedupe(candidates);
-  const ok = candidates.filter((r) => rules.rowOk!(r.values));
-  if (ok.length > 0 || n >= width) return dedupe(ok);
-  // As many digits as cells: one digit a cell is the only way to read the run, so it is the row
-  // as printed, and a break of the row's rule is the report's own (the checks say so).
-  // Only when the row is one run of digits, or its other runs are cells glued by a leading zero:
-  // a row printed in several numbers set apart (「151 3 154」 with its zeros blank) has lost cells,
-  // and cutting 151 into 1|5|1 against the row's own equation would be a guess.
-  const checked = rules.prefixOk !== undefined;
-  const digits = tokens.reduce((a, t) => a + (t.kind === "num" && cuttable(t, n, checked) ? t.int.length : 1), 0);
-  return digits === width && !tokens.some((t) => setApart(t, n)) ? gluedReadings(tokens, width, rules.cellOk, undefined, checked) : [];
+  // A glued row no cut of which satisfies its own rule has no reading here — not even as many
+  // digits as cells, one a cell: a crawl that dropped blank cells prints 217|1|218 as 「2171218」,
+  // and 2|1|7|1|2|1|8 would be a guess. The table may still settle such a row (looseReadings).
+  return dedupe(candidates.filter((r) => rules.rowOk!(r.values)));
+}
+
+/**
+ * Every cut of a glued row into `width` cells that only the cells' own rule allows (counts are
+ * whole and not negative), whether or not the row's equation holds: for a row that has no reading,
+ * so that the table can see whether its other rows settle the cut (a misprinted 总计 breaks the
+ * row's own sum but not the columns) and what the printed digits show either way. Only a row of
+ * glued runs: numbers printed apart (「151 3 154」) are never cut without the row's equation.
+ */
+export function looseReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+  const n = tokens.length;
+  if (n > width || tokens.some((t) => setApart(t, n))) return [];
+  return dedupe(gluedReadings(tokens, width, rules.cellOk, undefined, true));
 }
 
 /**

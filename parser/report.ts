@@ -158,8 +158,9 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   // The three tables write into the report's own objects (disjoint ids: A, then B, then C).
   const sink: TableSink = { cells: {}, units: {}, provenance: {} };
   const cells = sink.cells;
-  const a = regions.a ? parseTableA(text.slice(...regions.a), template, sink) : null;
+  // Table 三 first: a glued row of it with fewer digits than cells shows the page lost its blank cells, and table 二's glued runs then cannot be cut.
   const b = regions.b ? parseTableB(text.slice(...regions.b), template, sink) : null;
+  const a = regions.a ? parseTableA(text.slice(...regions.a), template, sink, { blanksLost: b?.blanksLost }) : null;
   const cT = regions.c ? parseTableC(text.slice(...regions.c), sink) : null;
   const parts = [a, b, cT].filter((x) => x !== null);
   if (!parts.some((p) => p!.found)) {
@@ -169,7 +170,10 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   const claims = narrativeClaims(proseOutsideTables(text, regions));
   const headings = outline(c);
   const checks: Check[] = [
-    ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks))),
+    ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks)), {
+      values: Object.assign({}, ...parts.map((p) => p!.unread.values)),
+      failures: parts.flatMap((p) => p!.unread.failures),
+    }),
     narrativeCheck(claims, cells),
     incompleteCheck(
       { a: !!a?.found, b: !!b?.found, c: !!cT?.found },

@@ -2,9 +2,9 @@
  * Tables A (主动公开), B (依申请) and C (复议诉讼): rows found by what their labels mean,
  * cells read with the help of the tables' own rules.
  */
-import { type Equation, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";
+import { type Equation, equationFailure, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations, type UnreadFindings } from "./checks.ts";
 import { dropSubtotalColumn, joinColumnBlocks, untransposeB } from "./table-b-shapes.ts";
-import { agreement, liftedCellReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
+import { agreement, liftedCellReadings, looseReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
   APPLICANT_COLUMNS,
@@ -48,6 +48,13 @@ export interface TableResult {
   found: boolean;
   /** Cells printed blank and still unknown (a blank is not a zero). */
   blanks: string[];
+  /** What rows left unread still show for the checks (a sum that no reading makes hold). */
+  unread: UnreadFindings;
+  /**
+   * Table 三 has a row of glued digits too few for its cells: the text dropped its blank cells
+   * (a crawl of a page whose zeros are left blank), so no glued run of the page can be cut.
+   */
+  blanksLost?: boolean;
 }
 
 /** Where the table readers write cells, units and provenance: the report's own objects when given. */
@@ -62,6 +69,7 @@ const emptyResult = (into: TableSink = { cells: {}, units: {}, provenance: {} })
   missingRows: [],
   found: false,
   blanks: [],
+  unread: { values: {}, failures: [] },
 });
 
 // ---------------------------------------------------------------- regions
@@ -591,15 +599,19 @@ function tableRows(
   uniformWidth: number | null,
   res: TableResult,
   table: "A" | "B",
-): { rows: { def: RowDef; item: RowItem }[]; unplaced: RowItem[] } {
+): { rows: { def: RowDef; item: RowItem }[]; unplaced: RowItem[]; short: number } {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, alternativesUsed(items, defs), uniformWidth);
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
+  let short = 0;
   for (const it of items) {
     if (!it.def) continue;
     // A count in prose (「本年新收申请15件」) names a row but cannot fill it: not the row.
-    if (!couldFill(it.toks, widthOf(it.def))) continue;
+    if (!couldFill(it.toks, widthOf(it.def))) {
+      if (gluedTooShort(it.toks, widthOf(it.def))) short++;
+      continue;
+    }
     if (seen.has(it.def)) {
       res.warnings.push(`${table}表「${it.def.label}」出现不止一次，取第一次（原文「${printed(it.toks)}」被忽略）`);
       continue;
@@ -607,7 +619,15 @@ function tableRows(
     seen.add(it.def);
     out.push({ def: it.def, item: it });
   }
-  return { rows: out, unplaced: items.filter((it) => !it.def) };
+  return { rows: out, unplaced: items.filter((it) => !it.def), short };
+}
+
+/**
+ * A row printed as one run of glued digits too short for its cells (「8181」 for seven). Several
+ * numbers (「80—1———81」, the dashes its zeros) are cells set apart, not cells lost.
+ */
+function gluedTooShort(toks: CellToken[], width: number): boolean {
+  return toks.length === 1 && toks[0].kind === "num" && !toks[0].boxed && toks[0].int.length < width;
 }
 
 /** Whether printed tokens could be a row of `width` cells (as printed, one off, or glued). */
@@ -632,7 +652,7 @@ function noteColumn(note: string, columns: readonly string[]): number {
  * report's own objects: building a second cells object of two hundred keys and copying it is a
  * measurable part of a parse).
  */
-export function parseTableA(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
+export function parseTableA(regionText: string, template: TemplateDef, into?: TableSink, options: { blanksLost?: boolean } = {}): TableResult {
   const res = emptyResult(into);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
@@ -651,6 +671,11 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
         readings = placed;
         res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」少一格：表外的「${cell.raw}（${cell.note}）」按注释归入「${COLUMN_LABELS[def.columns[column]]}」`);
       }
+    }
+    // A page that lost its blank cells: 「111」 may be 1|1|1 or 0|1|11 with the 0 gone.
+    if (options.blanksLost && item.toks.length < width && readings.length > 0) {
+      res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」：这一页的表格丢了空白格（见三表），粘连的数字无法确定怎样分成 ${width} 格，未读取`);
+      continue;
     }
     const state: RowState = { def, item, readings };
     if (state.readings.length === 0) {
@@ -677,20 +702,25 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
       res.warnings.push(...shaped.warnings);
     }
   }
-  const { rows } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
+  const { rows, short } = tableRows(regionText, template.tableB, () => 7, 7, res, "B");
   res.found = rows.length > 0;
   const states: RowState[] = [];
+  // Rows no reading of which adds up, with every cut of their digits instead (looseReadings).
+  const unread: RowState[] = [];
   for (const { def, item } of rows) {
-    const readings = rowReadings(item.toks, 7, rulesOfRowB(template, def));
-    if (readings.length === 0) {
-      res.warnings.push(`B表「${def.label}」原文「${printed(item.toks)}」与 7 列对不上，未读取`);
-      continue;
-    }
-    states.push({ def, item, readings });
+    const rules = rulesOfRowB(template, def);
+    const readings = rowReadings(item.toks, 7, rules);
+    if (readings.length === 0) unread.push({ def, item, readings: looseReadings(item.toks, 7, rules) });
+    else states.push({ def, item, readings });
   }
   const present = (id: string) => states.some((s) => s.def.id === id);
   const resolved = resolve(states, columnConsistency(template, present));
+  const pending = unread.length > 0 ? settleUnreadRows(res, tableEquations(template, present), unread, states, resolved) : [];
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
+  const unsound = pending.length > 0 ? reportUnreadRows(res, tableEquations(template, present), pending, states, resolved) : 0;
+  // Rows of glued digits too few for their cells, or that no cut makes add up: two or more (one
+  // could be a count in a note, or a misprint) say the page lost its blank cells.
+  if (short + unsound >= 2) res.blanksLost = true;
   settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
@@ -703,6 +733,141 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   return res;
 }
 
+/** The six applicant columns' equations between rows (一+二 = 三(七)+四, the results' sum), not the 总计 column's. */
+const applicantColumnEquations = new WeakMap<readonly Equation[], readonly Equation[]>();
+function columnEquationsOfApplicants(equations: readonly Equation[]): readonly Equation[] {
+  let eqs = applicantColumnEquations.get(equations);
+  if (!eqs) {
+    eqs = equations.filter((e) => (e.check === "balance" || e.check === "result_sum") && cellParts(e.left[0]).column !== "total");
+    applicantColumnEquations.set(equations, eqs);
+  }
+  return eqs;
+}
+
+/**
+ * Glued rows of table 三 that no cut makes add up. A misprinted 总计 breaks its row's own sum
+ * but not the six applicant columns: the one cut whose applicant cells satisfy every column
+ * equation with the rows read (each of them checked, none left open) is the row as printed, and
+ * its 总计 is what remains; the row is then read (and the rows read with it that it settles), and
+ * the checks report the break. A crawl that lost its blank cells (「2171218」 for
+ * 217 | | | | | 1 | 218) has no such cut and stays unread. Returns the rows still unread.
+ */
+function settleUnreadRows(res: TableResult, equations: readonly Equation[], unread: RowState[], states: RowState[], resolved: Map<RowState, Reading[]>): RowState[] {
+  let pending = unread;
+  for (let changed = true; changed && pending.length > 0; ) {
+    changed = false;
+    pending = pending.filter((u) => {
+      const joint = jointReadings(u, equations, states, resolved, true);
+      if (!joint || joint.own.length !== 1) return true;
+      const r = joint.own[0];
+      res.warnings.push(
+        `B表「${u.def.label}」原文「${printed(u.item.toks)}」无论怎样分成 7 格，六类申请人合计都不等于总计；按与其他各行逐列相符的唯一分法读作 ${r.values.join("、")}（总计与六类之和不符，见校验）`,
+      );
+      for (const [p, kept] of joint.partners) resolved.set(p, kept);
+      const settled = { ...u, readings: joint.own };
+      states.push(settled);
+      resolved.set(settled, joint.own);
+      changed = true;
+      return false;
+    });
+  }
+  return pending;
+}
+
+const MAX_JOINT = 20000;
+
+/**
+ * The cuts of an unread row `u` that the column equations of its six applicant cells bear out,
+ * together with the readings of the rows still ambiguous that they agree with: `all`, every such
+ * equation checked and holding; otherwise none broken and one at least holding. Null when the
+ * combinations are too many to try.
+ */
+function jointReadings(u: RowState, equations: readonly Equation[], states: RowState[], resolved: Map<RowState, Reading[]>, all: boolean): { own: Reading[]; partners: Map<RowState, Reading[]> } | null {
+  const cells = rowCells("B", u.def);
+  const mine = columnEquationsOfApplicants(equations).filter((e) => e.left.some((c) => cells.includes(c)) || e.right.some((c) => cells.includes(c)));
+  if (mine.length === 0 || u.readings.length === 0) return { own: [], partners: new Map() };
+  const rowOf = new Map<string, { cells: readonly string[]; readings: Reading[]; state: RowState }>();
+  for (const s of states) rowOf.set(s.def.id, { cells: rowCells("B", s.def), readings: resolved.get(s) ?? s.readings, state: s });
+  const touched = new Set(mine.flatMap((e) => [...e.left, ...e.right]).map((c) => cellParts(c).row));
+  const partners = [...touched].map((id) => rowOf.get(id)).filter((p) => p !== undefined && p.readings.length > 1) as { cells: readonly string[]; readings: Reading[]; state: RowState }[];
+  const combos = partners.reduce((a, p) => a * p.readings.length, u.readings.length);
+  if (combos > MAX_JOINT) return null;
+  const fixed = (c: string): number | null => {
+    const p = rowOf.get(cellParts(c).row);
+    if (!p || p.readings.length !== 1) return null;
+    return p.readings[0].values[p.cells.indexOf(c)] ?? null;
+  };
+  const own = new Set<Reading>();
+  const kept = partners.map(() => new Set<Reading>());
+  const pick = partners.map(() => 0);
+  for (let c = 0; c < combos; c++) {
+    let rest = c;
+    const r = u.readings[rest % u.readings.length];
+    rest = Math.floor(rest / u.readings.length);
+    for (let i = 0; i < partners.length; i++) {
+      pick[i] = rest % partners[i].readings.length;
+      rest = Math.floor(rest / partners[i].readings.length);
+    }
+    const value = (cell: string) => {
+      const k = cells.indexOf(cell);
+      if (k >= 0) return r.values[k];
+      for (let i = 0; i < partners.length; i++) {
+        const j = partners[i].cells.indexOf(cell);
+        if (j >= 0) return partners[i].readings[pick[i]].values[j];
+      }
+      return fixed(cell);
+    };
+    const held = mine.map((e) => holds(e, value));
+    if (all ? !held.every((h) => h === true) : !held.includes(true) || held.includes(false)) continue;
+    own.add(r);
+    partners.forEach((p, i) => kept[i].add(p.readings[pick[i]]));
+  }
+  return { own: [...own], partners: new Map(partners.map((p, i) => [p.state, [...kept[i]]])) };
+}
+
+/**
+ * The rows left unread: that their printed digits cannot add up is the report's own finding
+ * (row_sum), and a 总计 that every cut the columns bear out reads alike is the printed total,
+ * which the balance then sees.
+ */
+function reportUnreadRows(res: TableResult, equations: readonly Equation[], pending: RowState[], states: RowState[], resolved: Map<RowState, Reading[]>): number {
+  let unsound = 0;
+  for (const u of pending) {
+    const cells = rowCells("B", u.def);
+    const rowSum = equations.find((e) => e.check === "row_sum" && e.right[0] === cells[cells.length - 1]);
+    const failing = rowSum !== undefined && u.readings.length > 0 && u.readings.every((r) => holds(rowSum, (c) => r.values[cells.indexOf(c)] ?? null) === false);
+    if (!failing) {
+      res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」与 7 列对不上，未读取`);
+      continue;
+    }
+    unsound++;
+    res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」无论怎样分成 7 格，六类申请人合计都不等于总计，未读取`);
+    res.unread.failures.push({ check: "row_sum", failure: unreadSumFailure("B", rowSum, u, cells) });
+    const borne = jointReadings(u, equations, states, resolved, false)?.own ?? [];
+    const total = borne[0]?.values[cells.length - 1] ?? null;
+    if (total !== null && borne.every((r) => r.values[cells.length - 1] === total)) res.unread.values[cells[cells.length - 1]] = total;
+  }
+  return unsound;
+}
+
+/** The failure of a row's own sum that no reading of its printed digits satisfies. */
+function unreadSumFailure(table: "B" | "C", eq: Equation, u: RowState, cells: readonly string[]) {
+  const unread = `（原文「${printed(u.item.toks)}」数字粘连，这一行未读取）`;
+  if (u.readings.length === 1) {
+    const only = u.readings[0];
+    return equationFailure(eq, (c) => only.values[cells.indexOf(c)] ?? null, () => `（原文「${printed(u.item.toks)}」只有这一种分法，这一行未读取）`)!;
+  }
+  return {
+    table,
+    row: eq.row,
+    column: eq.column,
+    cells: [...eq.left, ...eq.right],
+    expected: null,
+    printed: null,
+    message: `「${eq.row}」${table === "B" ? "行" : ""}：无论怎样分格，${table === "B" ? "六类申请人合计都不等于总计" : "分项之和都不等于总计"}${unread}`,
+  };
+}
+
 export function parseTableC(regionText: string, into?: TableSink): TableResult {
   const res = emptyResult(into);
   const segs = segments(scan(regionText));
@@ -711,7 +876,13 @@ export function parseTableC(regionText: string, into?: TableSink): TableResult {
   if (toks.length === 0) return res;
   const readings = rowReadings(toks, 15, rulesOfTableC());
   if (readings.length === 0) {
-    res.warnings.push(`C表原文「${printed(toks)}」与 15 列对不上，未读取`);
+    // No cut adds up in every group: unread, and said so when the printed digits show it.
+    const loose = looseReadings(toks, 15, rulesOfTableC());
+    const failing = TABLE_C_EQUATIONS.filter((e) => loose.length > 0 && loose.every((r) => holds(e, (c) => r.values[TABLE_C_CELLS.indexOf(c)] ?? null) === false));
+    const def: RowDef = { id: TABLE_C_ROW, label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
+    const u: RowState = { def, readings: loose, item: { def, candidates: [], toks, label: "" } };
+    for (const e of failing) res.unread.failures.push({ check: "review_sum", failure: unreadSumFailure("C", e, u, TABLE_C_CELLS) });
+    res.warnings.push(`C表原文「${printed(toks)}」${failing.length > 0 ? "无论怎样分成 15 格，分项之和都不等于总计" : "与 15 列对不上"}，未读取`);
     return res;
   }
   res.found = true;
