@@ -30,6 +30,8 @@ export interface RowRules {
   deriveMissing?: (values: (number | null)[], unknown: number[]) => Map<number, number>;
   /** Whether a complete reading satisfies the row's own rule. */
   rowOk?: (values: (number | null)[]) => boolean;
+  /** Whether cell `index` may be printed with a sign (table 二's 本年增/减): a signed number starts such a cell. */
+  signed?: (index: number) => boolean;
 }
 
 const MAX_READINGS = 4000;
@@ -79,10 +81,10 @@ const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num"
  * printer separated cells, so cutting it (3|3) is only a reading when the row's own equation
  * checks the cut. A leading zero still says it is cells glued together (「1 0 0 0 0 01」).
  */
-const setApart = (t: CellToken, n: number) => n > 1 && t.kind === "num" && t.int.length > 1 && !hasLeadingZero(t);
+const setApart = (t: CellToken, n: number) => n > 1 && t.kind === "num" && t.int.length > 1 && !hasLeadingZero(t) && !t.signGlued;
 
 /** Readings that split glued tokens so the row has exactly `width` cells. */
-function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined): Reading[] {
+function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined, signed?: RowRules["signed"]): Reading[] {
   const out: Reading[] = [];
   const values: (number | null)[] = [];
   const units: string[] = [];
@@ -120,6 +122,7 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
       if (blank) blanks.pop();
       return;
     }
+    if (t.sign && signed && !signed(values.length)) return;
     const maxParts = Math.min(capacity(t), cellsLeft - tokensLeft);
     // The tokens after this one can hold at most one cell per digit: this one takes the rest.
     const minParts = Math.max(1, cellsLeft - capacityAfter[ti]);
@@ -247,7 +250,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   if (n === width + 1 && width >= MIN_WIDTH_TO_DROP) {
     candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
-    candidates = gluedReadings(rules.prefixOk ? tokens : tokens.map((t) => (setApart(t, n) ? { ...t, boxed: true } : t)), width, rules.cellOk, rules.prefixOk);
+    candidates = gluedReadings(rules.prefixOk ? tokens : tokens.map((t) => (setApart(t, n) ? { ...t, boxed: true } : t)), width, rules.cellOk, rules.prefixOk, undefined, rules.signed);
     if (n === width - 1 && !glued) {
       // A lost cell that no rule can fill is only a reading when nothing else explains the row.
       const missing = missingCellReadings(tokens, width, rules);

@@ -468,7 +468,7 @@ function rulesOfTableC(): RowRules {
 function rowRulesA(def: RowDef): RowRules {
   const cellOk = (v: number | null, i: number) =>
     v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
-  return { cellOk, rowOk: (vs) => vs.every(cellOk) };
+  return { cellOk, rowOk: (vs) => vs.every(cellOk), signed: (i) => def.columns[i] === "change" };
 }
 
 // ---------------------------------------------------------------- resolution
@@ -718,8 +718,8 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const pending = unread.length > 0 ? settleUnreadRows(res, tableEquations(template, present), unread, states, resolved) : [];
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
   const unsound = pending.length > 0 ? reportUnreadRows(res, tableEquations(template, present), pending, states, resolved) : 0;
-  // Rows of glued digits too few for their cells, or that no cut makes add up: two or more (one
-  // could be a count in a note, or a misprint) say the page lost its blank cells.
+  // Rows of glued digits too few for their cells, or just enough (one a cell) yet not adding up:
+  // two or more (one could be a count in a note, or a misprint) say the page lost its blank cells.
   if (short + unsound >= 2) res.blanksLost = true;
   settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
@@ -840,7 +840,7 @@ function reportUnreadRows(res: TableResult, equations: readonly Equation[], pend
       res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」与 7 列对不上，未读取`);
       continue;
     }
-    unsound++;
+    if (u.readings.length === 1) unsound++;
     res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」无论怎样分成 7 格，六类申请人合计都不等于总计，未读取`);
     res.unread.failures.push({ check: "row_sum", failure: unreadSumFailure("B", rowSum, u, cells) });
     const borne = jointReadings(u, equations, states, resolved, false)?.own ?? [];

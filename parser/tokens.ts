@@ -25,6 +25,12 @@ export interface NumToken {
    * (readings.ts: unless its leading zero says it is cells glued together, 「01」).
    */
   boxed?: boolean;
+  /**
+   * Its sign comes right after the previous number's digits (「行政许可0-30」): the sign bounds
+   * the cell it starts, but the number was not set apart from the row's others by a space or a
+   * cell boundary, so it may still be cut (-3|0).
+   */
+  signGlued?: boolean;
 }
 
 export interface PlaceholderToken {
@@ -351,7 +357,8 @@ export function scan(region: string): Token[] {
       while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
       const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
       const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
-      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}) });
+      const signGlued = signChar !== undefined && isDigit(s[i - 1]);
+      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}), ...(signGlued ? { signGlued } : {}) });
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;

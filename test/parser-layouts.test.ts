@@ -595,6 +595,25 @@ const GLUED_CASES: GluedCase[] = [
     failing: ["row_sum", "incomplete"],
     warns: [/「2171218」无论怎样分成 7 格/, /「111」：这一页的表格丢了空白格/],
   },
+  {
+    name: "S5: 2019 table 二 with a signed 本年增/减 glued between its neighbours: 0-30 is 0 | −3 | 0 (the only cut), 73-321538 leaves change and decisions null (five cuts), +3 starts the change",
+    file: "negative-change-2020.txt",
+    want: {
+      "active.licensing.prev_items": 0,
+      "active.licensing.change": -3,
+      "active.licensing.decisions": 0,
+      "active.other_services.change": -3,
+      "active.other_services.decisions": 0,
+      "active.penalty.prev_items": 73,
+      "active.penalty.change": null,
+      "active.penalty.decisions": null,
+      "active.enforcement.prev_items": 39,
+      "active.enforcement.change": null,
+      "active.enforcement.decisions": null,
+    },
+    failing: [],
+    warns: [/「行政处罚」原文「73 -321538」有 5 种读法/, /「行政强制」原文「39 \+3181」有 3 种读法/],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
