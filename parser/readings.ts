@@ -41,6 +41,37 @@ const MAX_STEPS = 20_000;
 
 const hasLeadingZero = (t: CellToken) => t.kind === "num" && t.int.length > 1 && t.int[0] === "0";
 
+/**
+ * Whether the pieces of a cut keep each grouped number whole: a separator is inside a piece,
+ * one to three digits after its start, and the piece's separators are three digits apart and
+ * end three digits before the piece does (「33123,604」 is 33 | 123,604, 331 | 23,604 or 3312 | 3,604).
+ */
+function groupsWhole(pieces: string[], commas: number[]): boolean {
+  let start = 0;
+  let c = 0;
+  for (const p of pieces) {
+    const end = start + p.length;
+    if (c < commas.length && commas[c] === start && start > 0) return false;
+    if (c < commas.length && commas[c] < end) {
+      if (commas[c] - start > 3) return false;
+      let last = commas[c++];
+      while (c < commas.length && commas[c] < end) {
+        if (commas[c] !== last + 3) return false;
+        last = commas[c++];
+      }
+      if (end - last !== 3) return false;
+    }
+    start = end;
+  }
+  return true;
+}
+
+/** A token whose separators do not group it as one number: cells glued around a grouped number. */
+const groupedAsCells = (t: CellToken) => t.kind === "num" && t.commas !== undefined && !groupsWhole([t.int], t.commas);
+
+/** Cells glued together, never one number: a leading zero (「01」) or separators that group no one number. */
+const mustCut = (t: CellToken) => hasLeadingZero(t) || groupedAsCells(t);
+
 function direct(tokens: CellToken[]): Reading {
   return {
     values: tokens.map(tokenValue),
@@ -74,14 +105,14 @@ function* cuts(digits: string, parts: number, budget: { left: number }): Generat
  * it is cells glued together, or it is the whole of a row whose own equation will check the
  * cut (a crawled row glued onto a line of its own, 「100010000000000」 for table 四).
  */
-const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num" && (!t.boxed || hasLeadingZero(t) || (n === 1 && checked));
+const cuttable = (t: CellToken, n: number, checked: boolean) => t.kind === "num" && (!t.boxed || mustCut(t) || (n === 1 && checked));
 
 /**
  * A number of several digits printed apart from the row's other numbers (「行政处罚 2 33」): the
  * printer separated cells, so cutting it (3|3) is only a reading when the row's own equation
  * checks the cut. A leading zero still says it is cells glued together (「1 0 0 0 0 01」).
  */
-const setApart = (t: CellToken, n: number) => n > 1 && t.kind === "num" && t.int.length > 1 && !hasLeadingZero(t) && !t.signGlued;
+const setApart = (t: CellToken, n: number) => n > 1 && t.kind === "num" && t.int.length > 1 && !mustCut(t) && !t.signGlued;
 
 /** Readings that split glued tokens so the row has exactly `width` cells. */
 function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cellOk"], prefixOk: RowRules["prefixOk"], checked = prefixOk !== undefined, signed?: RowRules["signed"]): Reading[] {
@@ -129,6 +160,7 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     for (let parts = minParts; parts <= maxParts; parts++) {
       for (const pieces of cuts(t.int, parts, budget)) {
         if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return;
+        if (t.commas && !groupsWhole(pieces, t.commas)) continue;
         const start = values.length;
         let ok = true;
         pieces.forEach((p, k) => {
@@ -240,7 +272,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   const n = tokens.length;
   // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
   // cells glued together and the row can only be read by splitting it.
-  const glued = tokens.some(hasLeadingZero);
+  const glued = tokens.some(mustCut);
   if (n === width && !glued) return [withBlankDerived(direct(tokens), tokens, rules)];
   if (n > width) {
     const trims = edgeTrims(tokens, width);
@@ -248,7 +280,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   }
   let candidates: Reading[] = [];
   if (n === width + 1 && width >= MIN_WIDTH_TO_DROP) {
-    candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(hasLeadingZero)).map((ts) => ({ ...direct(ts), asPrinted: false }));
+    candidates = [tokens.slice(1), tokens.slice(0, -1)].filter((ts) => !ts.some(mustCut)).map((ts) => ({ ...direct(ts), asPrinted: false }));
   } else if (n < width) {
     candidates = gluedReadings(rules.prefixOk ? tokens : tokens.map((t) => (setApart(t, n) ? { ...t, boxed: true } : t)), width, rules.cellOk, rules.prefixOk, undefined, rules.signed);
     if (n === width - 1 && !glued) {

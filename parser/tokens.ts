@@ -31,6 +31,11 @@ export interface NumToken {
    * cell boundary, so it may still be cut (-3|0).
    */
   signGlued?: boolean;
+  /**
+   * Where thousands separators stood, as positions in `int` (the digit after each): 「3,001」 → [1].
+   * A separator is never a cell boundary: a cut keeps each grouped number whole (readings.ts).
+   */
+  commas?: number[];
 }
 
 export interface PlaceholderToken {
@@ -111,6 +116,30 @@ const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,�
 
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
+
+const isComma = (c: string | undefined) => c === "," || c === "，";
+
+/**
+ * A run of glued digits with thousands separators inside (each followed by three digits, more
+ * digits of the next cells possibly after them): where it ends and where its separators stood.
+ * Not a list (a comma and a digit after it).
+ */
+function gluedGroups(s: string, start: number, j: number): { end: number; commas: number[] } | null {
+  const commas: number[] = [];
+  let digits = j - start;
+  let k = j;
+  while (isComma(s[k]) && isDigit(s[k + 1]) && isDigit(s[k + 2]) && isDigit(s[k + 3])) {
+    commas.push(digits);
+    k += 4;
+    digits += 3;
+    while (isDigit(s[k])) {
+      k++;
+      digits++;
+    }
+  }
+  if (commas.length === 0 || (isComma(s[k]) && isDigit(s[k + 1]))) return null;
+  return { end: k, commas };
+}
 
 /** Characters that bound a cell printed on its own (besides the start and end of the text). */
 const isCellBoundary = (c: string | undefined) => c === undefined || c === "\n" || c === "\t" || c === "|" || c === BLANK_CELL;
@@ -294,14 +323,26 @@ export function scan(region: string): Token[] {
         continue;
       }
       // Thousands separators keep one number whole: 「3,985,758」 is one cell, not three.
-      if (j - start <= 3 && s[start] !== "0" && (s[j] === "," || s[j] === "，")) {
-        const groups = THOUSANDS.exec(s.slice(j, j + 64));
-        // 「2,629,0」 is not a grouped number (a list, or cells with commas between them).
-        if (groups && !((s[j + groups[0].length] === "," || s[j + groups[0].length] === "，") && isDigit(s[j + groups[0].length + 1]))) {
-          j += groups[0].length;
+      let commas: number[] | undefined;
+      // (Not in a line of comma-separated cells: 「…,10,1,769」 is 10 | 1 | 769.)
+      if (isComma(s[j]) && !isComma(s[start - 1])) {
+        const digitsBefore = j - start;
+        if (digitsBefore <= 3 && s[start] !== "0") {
+          const groups = THOUSANDS.exec(s.slice(j, j + 64));
+          // 「2,629,0」 is not a grouped number (a list, or cells with commas between them).
+          if (groups && !((s[j + groups[0].length] === "," || s[j + groups[0].length] === "，") && isDigit(s[j + groups[0].length + 1]))) {
+            j += groups[0].length;
+            commas = Array.from({ length: groups[0].length / 4 }, (_, g) => digitsBefore + 3 * g);
+          }
+        }
+        // Glued cells with a grouped number among them (「33123,604.14」, 「3,00153006143,119」):
+        // one run, cut later around its separators (readings.ts).
+        if (!commas) {
+          const run = gluedGroups(s, start, j);
+          if (run) [j, commas] = [run.end, run.commas];
         }
       }
-      let int = s.slice(start, j).replace(/[,，]/g, "");
+      let int = commas ? s.slice(start, j).replace(/[,，]/g, "") : s.slice(start, j);
       let frac = "";
       const grouped = int.length !== j - start;
       // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
@@ -309,12 +350,14 @@ export function scan(region: string): Token[] {
       // PDF text may put a space before the dot (`1 .本机关…`).
       let k = j;
       while (s[k] === " ") k++;
-      if (!grouped && (s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
+      // (Not a grouped number's last digit: 「3,119.」 ends a sentence; 「3,1192.」 is 3,119 then 「2.」.)
+      const lastInGroup = grouped && commas !== undefined && int.length - commas[commas.length - 1] <= 3;
+      if (!lastInGroup && (s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
         const enumDigit = int[int.length - 1];
         if (enumDigit !== "0") {
           int = int.slice(0, -1);
           if (int) {
-            pushCell({ kind: "num", raw: (sign === "" ? "" : c) + int, sign, int, frac: "", unit: "", line });
+            pushCell({ kind: "num", raw: (sign === "" ? "" : c) + int, sign, int, frac: "", unit: "", line, ...(commas ? { commas } : {}) });
           } else if (sign) addText(c);
           addText(`${enumDigit}.`);
           i = k + 1;
@@ -332,7 +375,7 @@ export function scan(region: string): Token[] {
         if (frac.length >= 2 && (s[k] === "." || s[k] === "、") && !isDigit(s[k + 1]) && frac[frac.length - 1] !== "0") {
           const enumDigit = frac[frac.length - 1];
           frac = frac.slice(0, -1);
-          pushCell({ kind: "num", raw: s.slice(i, j - 1), sign, int, frac, unit: "", line });
+          pushCell({ kind: "num", raw: s.slice(i, j - 1), sign, int, frac, unit: "", line, ...(commas ? { commas } : {}) });
           addText(`${enumDigit}.`);
           i = k + 1;
           continue;
@@ -358,7 +401,7 @@ export function scan(region: string): Token[] {
       const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
       const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
       const signGlued = signChar !== undefined && isDigit(s[i - 1]);
-      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}), ...(signGlued ? { signGlued } : {}) });
+      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}), ...(signGlued ? { signGlued } : {}), ...(commas ? { commas } : {}) });
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;

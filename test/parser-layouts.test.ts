@@ -614,6 +614,20 @@ const GLUED_CASES: GluedCase[] = [
     failing: [],
     warns: [/「行政处罚」原文「73 -321538」有 5 种读法/, /「行政强制」原文「39 \+3181」有 3 种读法/],
   },
+  {
+    name: "S6: thousands separators inside glued runs are never cell boundaries: 3,00153006143,119 is 3,001|53|0|0|61|4|3,119 by the row's sum; 33123,604.14 (33 | 123,604.14, 331 | 23,604.14 or 3312 | 3,604.14) is left null",
+    file: "thousands-2020.txt",
+    want: {
+      ...cells7("new", [3001, 53, 0, 0, 61, 4, 3119]),
+      "active.licensing.prev_items": 2629,
+      "active.licensing.change": null,
+      "active.licensing.decisions": null,
+      "active.procurement.count": null,
+      "active.procurement.amount": null,
+    },
+    failing: [],
+    warns: [/「政府集中采购」原文「33123,604.14」有 3 种读法/],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {

@@ -147,8 +147,9 @@ export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "
   for (const [rowKey, p] of Object.entries(report.provenance)) {
     checked++;
     const tokens = p.printed.split(" ");
-    // A printed number (「3,985,758」, 「81件」); the rest are placeholders: blank, /, —, 无 ….
-    const holders = tokens.filter((t) => !isNumberText(t));
+    // A printed number (「3,985,758」, 「81件」), or numbers glued together (「33123,604.14」); the
+    // rest are placeholders: blank, /, —, 无 ….
+    const holders = tokens.filter((t) => !isNumberText(t) && !/\d/.test(t));
     if (holders.length === 0) continue;
     const prefix = rowKey === "review" ? "" : `${rowKey}.`;
     const cells = Object.keys(report.cells).filter(
