@@ -310,6 +310,11 @@ export function looseReadings(tokens: CellToken[], width: number, rules: RowRule
   return dedupe(gluedReadings(tokens, width, rules.cellOk, undefined, true));
 }
 
+/** The readings of a row printed one of several ways (each a list of tokens), together. */
+export function readingsOf(variants: CellToken[][], width: number, rules: RowRules, read = rowReadings): Reading[] {
+  return variants.length === 1 ? read(variants[0], width, rules) : dedupe(variants.flatMap((v) => read(v, width, rules)));
+}
+
 /**
  * A row one token longer than its width may carry an extra cell at either end (a 16th cell of
  * table 四, an 8th of a row of 三). A short row has no such habit: 「3 3」 for one cell is a

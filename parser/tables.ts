@@ -4,7 +4,7 @@
  */
 import { type Equation, equationFailure, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations, type UnreadFindings } from "./checks.ts";
 import { dropSubtotalColumn, joinColumnBlocks, untransposeB } from "./table-b-shapes.ts";
-import { agreement, liftedCellReadings, looseReadings, type Reading, type RowRules, rowReadings } from "./readings.ts";
+import { agreement, liftedCellReadings, looseReadings, readingsOf, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
   APPLICANT_COLUMNS,
@@ -289,6 +289,12 @@ interface RowItem {
   candidates: RowDef[];
   toks: CellToken[];
   label: string;
+  /**
+   * The tokens without the digits at their end that may be the next row's own number (its 序号,
+   * or its enumerator printed without a dot): `sure` when the table shows that convention, and
+   * then only this reading stands; otherwise both are readings (see rowNumbers).
+   */
+  unnumbered?: { toks: CellToken[]; sure: boolean };
 }
 
 function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) => number): RowItem[] {
@@ -602,6 +608,7 @@ function tableRows(
 ): { rows: { def: RowDef; item: RowItem }[]; unplaced: RowItem[]; short: number } {
   const items = rowItems(segments(scan(regionText)), defs, widthOf);
   alignRows(items, alternativesUsed(items, defs), uniformWidth);
+  rowNumbers(items, widthOf, /序\s*号/.test(regionText));
   const seen = new Set<RowDef>();
   const out: { def: RowDef; item: RowItem }[] = [];
   let short = 0;
@@ -622,12 +629,74 @@ function tableRows(
   return { rows: out, unplaced: items.filter((it) => !it.def), short };
 }
 
+/** The row's tokens as printed, or without the next row's number, or both (rowNumbers). */
+function tokenVariants(item: RowItem): CellToken[][] {
+  const u = item.unnumbered;
+  return !u ? [item.toks] : u.sure ? [u.toks] : [item.toks, u.toks];
+}
+
+/** A number printed alone between two labels (「…其他1一、本年新收」): a row's 序号 or enumerator, not a row. */
+function loneNumber(it: RowItem, widthOf: (d: RowDef | null) => number): number | null {
+  if (it.toks.length !== 1) return null;
+  const t = it.toks[0];
+  if (t.kind !== "num" || t.sign || t.frac || t.int.length > 2 || t.int[0] === "0") return null;
+  return it.def && couldFill(it.toks, widthOf(it.def)) ? null : Number(t.int);
+}
+
+/**
+ * Glued text puts a row's own number right after the previous row's last cell: its 序号
+ * (「…属于四类过程性信息100000111 7.属于行政执法案卷」: 1|0|0|0|0|0|1, then 序号 11) or its
+ * enumerator without a dot (「…不掌握相关政府信息111000001112没有现成信息」: 111|0|0|0|0|0|111,
+ * then 2). A cut that swallows those digits may still add up (10|0|0|0|0|1|11), so digits right
+ * before the next row's label that can be that row's number — one more than the number of the
+ * row before, or the next sub-row's enumerator — are read both ways, and only as the number
+ * when the table shows the convention: a 序号 header, numbers running on from row to row (three
+ * rows or more), or a first sub-row's 「1」 printed alone before its label without a dot.
+ */
+function rowNumbers(items: RowItem[], widthOf: (d: RowDef | null) => number, seqHeader: boolean): void {
+  // Sub-rows whose label lacks its enumerator, and whether a first one shows 「1」 alone before it.
+  const dotless = (it: RowItem | undefined) => it?.def?.index !== undefined && it.def.index > 0 && !/\d[.、]|\(\d\)/.test(it.label);
+  let enumerated = false;
+  for (let k = 1; k < items.length; k++) if (items[k].def?.index === 1 && dotless(items[k]) && loneNumber(items[k - 1], widthOf) === 1) enumerated = true;
+  const found: { it: RowItem; toks: CellToken[]; chained: boolean }[] = [];
+  // The number of the row about to start, once known, and how many rows in a row carried theirs.
+  let own: number | null = null;
+  let run = 0;
+  let longest = 0;
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    const lone = loneNumber(it, widthOf);
+    if (lone !== null || !it.def) {
+      own = lone;
+      run = 0;
+      continue;
+    }
+    const next = items[k + 1];
+    // In a table whose sub-rows are numbered without dots, numbers restart in each group: the
+    // next one is the next sub-row's; otherwise one more than this row's, if known.
+    const chained: boolean = !enumerated && own !== null;
+    const n: number | null = chained ? own! + 1 : dotless(next) ? next.def!.index! : null;
+    own = null;
+    const t = it.toks[it.toks.length - 1];
+    const tail = n === null ? "" : String(n);
+    if (n === null || !next?.def || t.kind !== "num" || t.boxed || t.frac || t.commas || t.int.length <= tail.length || !t.int.endsWith(tail)) {
+      run = 0;
+      continue;
+    }
+    found.push({ it, toks: [...it.toks.slice(0, -1), { ...t, int: t.int.slice(0, -tail.length), raw: t.raw.slice(0, -tail.length) }], chained });
+    own = n;
+    longest = Math.max(longest, ++run);
+  }
+  for (const f of found) f.it.unnumbered = { toks: f.toks, sure: enumerated || (f.chained && (seqHeader || longest >= 3)) };
+}
+
 /**
  * A row printed as one run of glued digits too short for its cells (「8181」 for seven). Several
- * numbers (「80—1———81」, the dashes its zeros) are cells set apart, not cells lost.
+ * numbers (「80—1———81」, the dashes its zeros) are cells set apart, not cells lost; one digit is
+ * a 序号 or an enumerator (a row with a number in it has a 总计 too).
  */
 function gluedTooShort(toks: CellToken[], width: number): boolean {
-  return toks.length === 1 && toks[0].kind === "num" && !toks[0].boxed && toks[0].int.length < width;
+  return toks.length === 1 && toks[0].kind === "num" && !toks[0].boxed && toks[0].int.length >= 2 && toks[0].int.length < width;
 }
 
 /** Whether printed tokens could be a row of `width` cells (as printed, one off, or glued). */
@@ -662,7 +731,7 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
   const lifted = unplaced.flatMap((it) => it.toks.filter((t): t is NumToken => t.kind === "num" && t.note !== undefined));
   for (const { def, item } of rows) {
     const width = def.columns.length;
-    let readings = rowReadings(item.toks, width, rowRulesA(def));
+    let readings = readingsOf(tokenVariants(item), width, rowRulesA(def));
     if (item.toks.length === width - 1 && lifted.length > 0) {
       const cell = lifted.shift()!;
       const column = noteColumn(cell.note!, def.columns);
@@ -709,8 +778,9 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const unread: RowState[] = [];
   for (const { def, item } of rows) {
     const rules = rulesOfRowB(template, def);
-    const readings = rowReadings(item.toks, 7, rules);
-    if (readings.length === 0) unread.push({ def, item, readings: looseReadings(item.toks, 7, rules) });
+    const variants = tokenVariants(item);
+    const readings = readingsOf(variants, 7, rules);
+    if (readings.length === 0) unread.push({ def, item, readings: readingsOf(variants, 7, rules, looseReadings) });
     else states.push({ def, item, readings });
   }
   const present = (id: string) => states.some((s) => s.def.id === id);

@@ -628,6 +628,33 @@ const GLUED_CASES: GluedCase[] = [
     failing: [],
     warns: [/「政府集中采购」原文「33123,604.14」有 3 种读法/],
   },
+  {
+    name: "S3: a 序号 column, each row's number glued after the row before (…属于四类过程性信息1000001117.属于…): 1|0|0|0|0|0|1 then 序号 11, not 10|0|0|0|0|1|11; 行政处罚13305 is 1330 then 序号 5",
+    file: "serial-numbers-2023.txt",
+    want: {
+      ...cells7("denied.process_info", [1, 0, 0, 0, 0, 0, 1]),
+      ...cells7("new", [111, 1, 0, 0, 0, 0, 112]),
+      ...cells7("unable.not_held", [100, 1, 0, 0, 0, 0, 101]),
+      ...cells7("total", [111, 1, 0, 0, 0, 0, 112]),
+      "active.normative.issued": 1,
+      "active.normative.in_force": 1,
+      "active.penalty.decisions": 1330,
+      "active.enforcement.decisions": 0,
+    },
+    failing: [],
+  },
+  {
+    name: "S4: sub-rows numbered without their dot (…不掌握相关政府信息111000001112没有现成…): 111|0|0|0|0|0|111 then 2, not 11|100|0|0|0|1|112",
+    file: "enumerators-without-dot-2023.txt",
+    want: { ...cells7("unable.not_held", [111, 0, 0, 0, 0, 0, 111]), ...cells7("unable.needs_creation", [0, 0, 0, 0, 0, 0, 0]), ...cells7("denied.process_info", [1, 0, 0, 0, 0, 0, 1]), ...cells7("total", [122, 0, 0, 0, 0, 0, 122]) },
+    failing: [],
+  },
+  {
+    name: "S4 without the convention: sub-rows printed with no enumerator at all, 210000122 before 其他法律… (the second sub-row) is read both ways (21|0|0|0|0|1|22, or 2|10|0|0|0|0|12 then 2); the column sums choose",
+    file: "subrows-unnumbered-2023.txt",
+    want: { ...cells7("denied.state_secret", [21, 0, 0, 0, 0, 1, 22]), ...cells7("denied.law_forbidden", [0, 0, 0, 0, 0, 0, 0]) },
+    failing: [],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
