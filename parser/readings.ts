@@ -32,12 +32,16 @@ export interface RowRules {
   rowOk?: (values: (number | null)[]) => boolean;
   /** Whether cell `index` may be printed with a sign (table 二's 本年增/减): a signed number starts such a cell. */
   signed?: (index: number) => boolean;
+  /** Whether rowOk checks an equation between the row's cells (a sum), not only each cell. */
+  verifies?: boolean;
 }
 
 const MAX_READINGS = 4000;
 // The real glued rows of the corpora need at most 60 steps of the search; 20,000 leaves a wide
 // margin and gives up on absurd runs of digits in milliseconds rather than seconds.
 const MAX_STEPS = 20_000;
+
+const isOcr = (t: CellToken) => t.kind === "num" && t.ocr !== undefined;
 
 const hasLeadingZero = (t: CellToken) => t.kind === "num" && t.int.length > 1 && t.int[0] === "0";
 
@@ -267,6 +271,12 @@ function edgeTrims(tokens: CellToken[], width: number): CellToken[][] {
  * is a guess, and an unread cell is better than a wrong one.
  */
 export function rowReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+  // Letters OCR left inside numbers (「2S」 for 25): read as their look-alike digits only where
+  // the row's own equation then holds; a row with no equation, or a letter like no digit, is unread.
+  if (tokens.some(isOcr)) {
+    if (!rules.verifies || !rules.rowOk || tokens.some((t) => t.kind === "num" && t.ocr?.unreadable === true)) return [];
+    return rowReadings(tokens.map((t) => (isOcr(t) ? { ...t, ocr: undefined } : t)), width, rules).filter((r) => rules.rowOk!(r.values));
+  }
   // Empty lines read as blank cells make the row too long: they were breaks, not cells.
   if (tokens.length > width && tokens.some(isSoft)) return rowReadings(tokens.filter((t) => !isSoft(t)), width, rules);
   const n = tokens.length;
@@ -306,7 +316,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
  */
 export function looseReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
   const n = tokens.length;
-  if (n > width || tokens.some((t) => setApart(t, n))) return [];
+  if (n > width || tokens.some((t) => setApart(t, n) || isOcr(t))) return [];
   return dedupe(gluedReadings(tokens, width, rules.cellOk, undefined, true));
 }
 

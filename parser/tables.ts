@@ -419,6 +419,7 @@ function equationRules(eqs: LocalEquation[]): RowRules {
     // An equation is checked as soon as the reading has reached its last cell.
     prefixOk: (vs, len) => eqs.every((e, k) => lastCell[k] !== len - 1 || holds(e, (i) => vs[i]) !== false),
     rowOk: (vs) => vs.every((v) => v !== null && isCount(v)) && eqs.every((e) => holds(e, (i) => vs[i]) === true),
+    verifies: eqs.length > 0,
     deriveMissing: (vs, unknown) => deriveByEquations(eqs, vs, unknown),
   };
 }
@@ -539,8 +540,15 @@ function resolve(states: RowState[], consistent: ((m: Map<string, (number | null
   return out;
 }
 
+/** What a user is told of a row whose numbers have letters inside (OCR), or "" when none has. */
+function garbled(toks: CellToken[]): string {
+  const raw = toks.flatMap((t) => (t.kind === "num" && t.ocr ? [`「${t.raw}」`] : []));
+  return raw.length === 0 ? "" : `数字${raw.join("")}里夹着字母（多半是扫描识别的错误）`;
+}
+
 function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, readings: Reading[], cellIds: readonly string[]) {
   const { values, undetermined } = agreement(readings, cellIds.length);
+  if (garbled(state.item.toks)) res.warnings.push(`${table}表「${state.def.label}」原文「${printed(state.item.toks)}」${garbled(state.item.toks)}，按形近的数字（l、I、丨→1，O、口→0，S→5，B→8）读后本行合计相符，按此读取`);
   // Most rows have one reading with nothing derived and no placeholder: no sets to build then.
   const derived = readings.length === 1 ? readings[0].derived : [...new Set(readings.flatMap((r) => r.derived))];
   const placeholders = readings.length === 1 ? readings[0].placeholders : [...new Set(readings.flatMap((r) => r.placeholders))];
@@ -748,7 +756,7 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
     }
     const state: RowState = { def, item, readings };
     if (state.readings.length === 0) {
-      res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」与 ${def.columns.length} 列对不上，未读取`);
+      res.warnings.push(`A表「${def.label}」原文「${printed(item.toks)}」${garbled(item.toks) ? `${garbled(item.toks)}，这一行没有合计可以核对` : `与 ${def.columns.length} 列对不上`}，未读取`);
       continue;
     }
     emit(res, "A", state, state.readings, rowCells("A", def));
@@ -907,7 +915,7 @@ function reportUnreadRows(res: TableResult, equations: readonly Equation[], pend
     const rowSum = equations.find((e) => e.check === "row_sum" && e.right[0] === cells[cells.length - 1]);
     const failing = rowSum !== undefined && u.readings.length > 0 && u.readings.every((r) => holds(rowSum, (c) => r.values[cells.indexOf(c)] ?? null) === false);
     if (!failing) {
-      res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」与 7 列对不上，未读取`);
+      res.warnings.push(`B表「${u.def.label}」原文「${printed(u.item.toks)}」${garbled(u.item.toks) ? `${garbled(u.item.toks)}，按形近的数字读也不满足本行合计` : "与 7 列对不上"}，未读取`);
       continue;
     }
     if (u.readings.length === 1) unsound++;
@@ -952,7 +960,7 @@ export function parseTableC(regionText: string, into?: TableSink): TableResult {
     const def: RowDef = { id: TABLE_C_ROW, label: "行政复议、行政诉讼", keywords: [], columns: TABLE_C_CELLS };
     const u: RowState = { def, readings: loose, item: { def, candidates: [], toks, label: "" } };
     for (const e of failing) res.unread.failures.push({ check: "review_sum", failure: unreadSumFailure("C", e, u, TABLE_C_CELLS) });
-    res.warnings.push(`C表原文「${printed(toks)}」${failing.length > 0 ? "无论怎样分成 15 格，分项之和都不等于总计" : "与 15 列对不上"}，未读取`);
+    res.warnings.push(`C表原文「${printed(toks)}」${failing.length > 0 ? "无论怎样分成 15 格，分项之和都不等于总计" : garbled(toks) ? `${garbled(toks)}，按形近的数字读也不满足各组合计` : "与 15 列对不上"}，未读取`);
     return res;
   }
   res.found = true;

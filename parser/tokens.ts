@@ -36,6 +36,12 @@ export interface NumToken {
    * A separator is never a cell boundary: a cut keeps each grouped number whole (readings.ts).
    */
   commas?: number[];
+  /**
+   * Letters inside the run of digits, as OCR leaves them (「2S」, 「l0」, 「1口」): `int` reads the
+   * usual look-alikes as digits (l I | 丨 → 1, O o 口 〇 → 0, S → 5, B → 8, Z → 2, b → 6), which
+   * only the row's own equation can confirm; `unreadable` when a letter has no such digit.
+   */
+  ocr?: { unreadable: boolean };
 }
 
 export interface PlaceholderToken {
@@ -118,6 +124,77 @@ const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,�
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
 
 const isComma = (c: string | undefined) => c === "," || c === "，";
+
+/** Characters OCR reads for digits, and the digit each stands for. */
+const LOOKALIKE: Record<string, string> = { l: "1", I: "1", "|": "1", "丨": "1", O: "0", o: "0", "口": "0", "〇": "0", S: "5", s: "5", B: "8", Z: "2", z: "2", b: "6" };
+const isLatin = (c: string | undefined) => c !== undefined && ((c >= "A" && c <= "Z") || (c >= "a" && c <= "z"));
+/** Before or after a cell printed on its own: a space, a tab, a line break, the start or end. */
+const isGap = (c: string | undefined) => c === undefined || c === " " || c === "\u00a0" || c === "\t" || c === "\n" || c === "\r";
+
+/** A 「|」 with a digit (or a look-alike) on one side and one or a gap on the other (「4|66」, 「 |11」, 「3| 」, 「|〇」). */
+const digitLike = (c: string | undefined) => isDigit(c) || (c !== undefined && c !== "|" && LOOKALIKE[c] !== undefined);
+const pipeInNumber = (s: string, k: number) => (digitLike(s[k - 1]) && (digitLike(s[k + 1]) || isGap(s[k + 1]))) || (digitLike(s[k + 1]) && isGap(s[k - 1]));
+
+/**
+ * Whether the character at `k` reads as a digit of a number OCR garbled: a look-alike (「2S」,
+ * 「l0」, 「1口」). A 「|」 only inside a number, on a line whose every 「|」 is (a piped table's
+ * line has a 「|」 beside its label or at its ends: those are cell boundaries).
+ */
+function lookalikeAt(s: string, k: number): boolean {
+  const c = s[k];
+  if (LOOKALIKE[c] === undefined) return false;
+  if (c !== "|") return true;
+  if (!pipeInNumber(s, k)) return false;
+  const from = s.lastIndexOf("\n", k) + 1;
+  let to = s.indexOf("\n", k);
+  if (to < 0) to = s.length;
+  if (s.slice(from, to).trim().startsWith("|") || s.slice(from, to).trim().endsWith("|")) return false;
+  for (let p = s.indexOf("|", from); p >= 0 && p < to; p = s.indexOf("|", p + 1)) if (!pipeInNumber(s, p)) return false;
+  return true;
+}
+
+/**
+ * Where a number OCR garbled starts at `i`, if it does: one or two look-alikes before its digits
+ * (「Io5」, 「SS0」, not a word: 「ISO9001」), or look-alikes printed as a cell of their own
+ * (「规章 ZZ 235」; a lone O stays a placeholder).
+ */
+function lookalikeStart(s: string, i: number): boolean {
+  if (isLatin(s[i - 1]) || !lookalikeAt(s, i)) return false;
+  // 口, 丨 and 〇 are also characters of words (窗口3个): they start a number only after a gap.
+  if (!isLatin(s[i]) && s[i] !== "|" && !isGap(s[i - 1])) return false;
+  let k = i;
+  while (k - i < 3 && lookalikeAt(s, k)) k++;
+  if (isDigit(s[k])) return k - i <= 2;
+  const alone = k - i === 1 && (s[i] === "O" || s[i] === "o");
+  return !alone && !isLatin(s[k]) && isGap(s[i - 1]) && beforeValue(s, k);
+}
+
+/** A run of digits with letters inside from `start`: where it ends, its digits, whether every letter has a look-alike. */
+function lettersInRun(s: string, start: number): { end: number; int: string; unreadable: boolean } {
+  let k = start;
+  let int = "";
+  let unreadable = false;
+  for (; k < s.length; k++) {
+    const c = s[k];
+    if (isDigit(c)) int += c;
+    else if (lookalikeAt(s, k) && (c !== "|" || k === start || isDigit(s[k - 1]) || LOOKALIKE[s[k - 1]] !== undefined)) int += LOOKALIKE[c];
+    // Another letter right beside a digit makes the number unreadable (「Z」 is not OCR's only slip).
+    else if (isLatin(c) && (isDigit(s[k - 1]) || isDigit(s[k + 1]))) {
+      unreadable = true;
+      int += "0";
+    } else break;
+  }
+  return { end: k, int, unreadable };
+}
+
+/** Whether a run of digits ending at `j` goes on with OCR letters (「2S」, 「1口」, 「7730.ZB」). */
+function lettersAfter(s: string, j: number): boolean {
+  if (s[j] !== ".") return lookalikeAt(s, j) || isLatin(s[j]);
+  let k = j + 1;
+  if (s[k] === "|" || !lookalikeAt(s, k)) return false;
+  while (isDigit(s[k]) || (s[k] !== "|" && LOOKALIKE[s[k]] !== undefined)) k++;
+  return !isLatin(s[k]);
+}
 
 /**
  * A run of glued digits with thousands separators inside (each followed by three digits, more
@@ -258,7 +335,8 @@ export function scan(region: string): Token[] {
       i++;
       continue;
     }
-    if (code === 0x7c || code === 0x09) {
+    // (A 「|」 OCR read for a 1 is part of a number: 「 |11」, 「4|66」.)
+    if ((code === 0x7c && !(lookalikeAt(s, i) && (lookalikeStart(s, i) || digitLike(s[i - 1])))) || code === 0x09) {
       // 「|」 or tab: a second one right after (spaces between) is an empty cell.
       if (cellOnLine) {
         let k = i + 1;
@@ -301,13 +379,15 @@ export function scan(region: string): Token[] {
     }
     // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
     // a placeholder keeps the cells after it in their columns without guessing its value.
-    if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z]/.test(s[i + 1] ?? "")) {
+    if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z0-9]/.test(s[i + 1] ?? "")) {
       pushCell({ kind: "placeholder", raw: c, line });
       i++;
       continue;
     }
     const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
-    if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
+    // A look-alike letter starting a number OCR garbled (「l0」, 「丨2」, 「ZZ」 alone in its cell).
+    const letterFirst = !signChar && !(code >= 0x30 && code <= 0x39) && LOOKALIKE[c] !== undefined && lookalikeStart(s, i);
+    if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1])) || letterFirst) {
       let j = i;
       let sign: "" | "+" | "-" = "";
       if (signChar) {
@@ -316,6 +396,22 @@ export function scan(region: string): Token[] {
       }
       const start = j;
       while (isDigit(s[j])) j++;
+      // OCR letters inside the run: read apart from the run's digits, they would drop a digit
+      // and the rest would be emitted as the cell (「2S」 → 2).
+      if (letterFirst || (j < s.length && (s.charCodeAt(j) > 0x40 || s[j] === ".") && lettersAfter(s, j))) {
+        const run = lettersInRun(s, start);
+        j = run.end;
+        let frac = "";
+        if (s[j] === "." && (isDigit(s[j + 1]) || lookalikeAt(s, j + 1))) {
+          const f = lettersInRun(s, j + 1);
+          j = f.end;
+          frac = f.int;
+          run.unreadable ||= f.unreadable;
+        }
+        pushCell({ kind: "num", raw: s.slice(i, j), sign, int: run.int, frac, unit: "", line, ocr: { unreadable: run.unreadable }, ...(boundedBefore(s, i) && boundedAfter(s, j) ? { boxed: true } : {}) });
+        i = j;
+        continue;
+      }
       // An enumerator in brackets （「(3)要求提供公开出版物」, 「①」 once normalised） is label text.
       if (!signChar && s[i - 1] === "(" && s[j] === ")" && j - start <= 2) {
         addText(s.slice(start, j));

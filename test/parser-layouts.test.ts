@@ -655,6 +655,19 @@ const GLUED_CASES: GluedCase[] = [
     want: { ...cells7("denied.state_secret", [21, 0, 0, 0, 0, 1, 22]), ...cells7("denied.law_forbidden", [0, 0, 0, 0, 0, 0, 0]) },
     failing: [],
   },
+  {
+    name: "S9: OCR letters inside numbers (PDF text): read as their look-alike digits only where the row's sum then holds (l0 3 0 0 0 0 13, 1口 … |O); table 二 has no sum (2S, l0: null); 0 B 0 0 0 0 3 does not add up as 8 (null) — never 2 for 2S",
+    file: "ocr-letters-2023.txt",
+    want: {
+      ...cells7("new", [10, 3, 0, 0, 0, 0, 13]),
+      ...cells7("granted", [10, 0, 0, 0, 0, 0, 10]),
+      ...cells7("partial", NULL7),
+      "active.licensing.decisions": null,
+      "active.penalty.decisions": null,
+    },
+    failing: ["incomplete"],
+    warns: [/「行政许可」原文「2S」数字「2S」里夹着字母/, /「0 B 0 0 0 0 3」.*按形近的数字读也不满足本行合计/, /「1口」「\|O」里夹着字母.*本行合计相符/],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
