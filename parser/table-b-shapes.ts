@@ -179,3 +179,59 @@ export function dropSubtotalColumn(region: string): { text: string; warnings: st
   });
   return { text: text.join("\n"), warnings };
 }
+
+/** A line of the row's numbers alone (six to eight of them; PDF text sets them apart by spaces). */
+const NUMBER_LINE = /^[ \t]*(?:[\d,.]+[ \t]+){5,7}[\d,.]+[ \t]*$/;
+/** A line of label text alone: no number in it but an enumerator (「（三）不予公开1.」). */
+const labelOnly = (line: string) => line.trim() !== "" && !/\d/.test(line.replace(/\d+\s*[.、]|[(（]\d+[)）]/g, ""));
+
+/**
+ * PDF text of a table whose cells are centred vertically: a label wrapped over two lines has its
+ * numbers on a line of their own above it (「3001 53 0 0 61 4 3119⏎一、本年新收政府⏎信息公开申请数量」),
+ * where the row reader takes a label's numbers after it — each wrapped row would get the next
+ * one's. When the text shows it (a line of numbers that follows no label) and every wrapped label
+ * naming a row has a line of numbers right above it, each is moved below its label; when some
+ * do and some do not, those lines of numbers are dropped (the rows unread), never attached to a
+ * neighbour. Null when the region has no such line.
+ */
+export function numbersAboveLabels(region: string, namesRow: (label: string) => boolean): { text: string; warnings: string[] } | null {
+  // Cheap test first: a line of numbers alone right before a line of label text.
+  const lines = region.split("\n");
+  let seen = false;
+  for (let i = 0; i + 1 < lines.length && !seen; i++) if (NUMBER_LINE.test(lines[i]) && labelOnly(lines[i + 1])) seen = true;
+  if (!seen) return null;
+  // Lines as a sequence of: numbers, a label (consecutive label lines), or anything else.
+  type Part = { kind: "numbers" | "label" | "other"; lines: string[]; names: boolean };
+  const parts: Part[] = [];
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    const kind = NUMBER_LINE.test(line) ? "numbers" : labelOnly(line) ? "label" : "other";
+    const last = parts[parts.length - 1];
+    if (kind === "label" && last?.kind === "label") last.lines.push(line);
+    else parts.push({ kind, lines: [line], names: false });
+  }
+  for (const p of parts) if (p.kind === "label") p.names = namesRow(compact(p.lines.join("")));
+  const isRowLabel = (p: Part | undefined) => p?.kind === "label" && p.names;
+  // The convention shows where numbers follow no label of a row and precede one.
+  const above = parts.some((p, i) => p.kind === "numbers" && !isRowLabel(parts[i - 1]) && isRowLabel(parts[i + 1]));
+  if (!above) return null;
+  // (A label last in the region is the next part's heading, 「四、政府信息公开」, not a row.)
+  const consistent = parts.every((p, i) => (p.kind !== "numbers" || isRowLabel(parts[i + 1])) && (!isRowLabel(p) || parts[i - 1]?.kind === "numbers" || i === parts.length - 1));
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (p.kind === "numbers" && isRowLabel(parts[i + 1])) {
+      if (consistent) out.push(...parts[i + 1].lines, ...p.lines);
+      else out.push(...parts[i + 1].lines);
+      i++;
+    } else out.push(...p.lines);
+  }
+  return {
+    text: out.join("\n"),
+    warnings: [
+      consistent
+        ? "B表换行的长标签，数字印在标签上方（PDF 中单元格垂直居中），已按此对应"
+        : "B表有的长标签换行后数字印在标签上方，有的不是，无法确定这些行的数字归属，这几行未读取",
+    ],
+  };
+}

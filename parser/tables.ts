@@ -3,7 +3,7 @@
  * cells read with the help of the tables' own rules.
  */
 import { type Equation, equationFailure, holds, rowEquations, solve, TABLE_C_EQUATIONS, tableEquations, type UnreadFindings } from "./checks.ts";
-import { dropSubtotalColumn, joinColumnBlocks, untransposeB } from "./table-b-shapes.ts";
+import { dropSubtotalColumn, joinColumnBlocks, numbersAboveLabels, untransposeB } from "./table-b-shapes.ts";
 import { agreement, liftedCellReadings, looseReadings, readingsOf, type Reading, type RowRules, rowReadings } from "./readings.ts";
 import {
   activeCell,
@@ -772,7 +772,8 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
 
 export function parseTableB(regionText: string, template: TemplateDef, into?: TableSink): TableResult {
   const res = emptyResult(into);
-  for (const reshape of [(t: string) => joinColumnBlocks(t) ?? untransposeB(t), dropSubtotalColumn]) {
+  const namesRow = (label: string) => matchLabels(label, template.tableB).length > 0;
+  for (const reshape of [(t: string) => joinColumnBlocks(t) ?? untransposeB(t), dropSubtotalColumn, (t: string) => numbersAboveLabels(t, namesRow)]) {
     const shaped = reshape(regionText);
     if (shaped) {
       regionText = shaped.text;

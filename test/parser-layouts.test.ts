@@ -668,6 +668,20 @@ const GLUED_CASES: GluedCase[] = [
     failing: ["incomplete"],
     warns: [/「行政许可」原文「2S」数字「2S」里夹着字母/, /「0 B 0 0 0 0 3」.*按形近的数字读也不满足本行合计/, /「1口」「\|O」里夹着字母.*本行合计相符/],
   },
+  {
+    name: "S15: PDF text whose wrapped labels have their numbers on the line above (cells centred vertically): each row gets the numbers above its label, not the next row's",
+    file: "pdf-numbers-above-2023.txt",
+    want: { ...cells7("new", [5, 1, 0, 0, 0, 0, 6]), ...cells7("carried_over", [2, 0, 0, 0, 0, 0, 2]), ...cells7("granted", [4, 0, 0, 0, 0, 0, 4]), ...cells7("unable.not_held", [0, 1, 0, 0, 0, 0, 1]) },
+    failing: [],
+    warns: [/数字印在标签上方/],
+  },
+  {
+    name: "S15 without the convention: some wrapped labels have their numbers above, some below — those rows are unread, never given a neighbour's numbers",
+    file: "pdf-numbers-above-mixed-2023.txt",
+    want: { ...cells7("new", NULL7), ...cells7("carried_over", NULL7), ...cells7("partial", [2, 0, 0, 0, 0, 0, 2]) },
+    failing: ["incomplete"],
+    warns: [/无法确定这些行的数字归属/],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
