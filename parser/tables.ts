@@ -20,7 +20,7 @@ import {
   TABLE_C_ROW,
   type TemplateDef,
 } from "./template.ts";
-import { type CellToken, isBlank, isNoise, isSoft, type NumToken, scan, type Token } from "./tokens.ts";
+import { type CellToken, isBlank, isNoise, isSoft, type NumToken, scan, type Token, tokenValue } from "./tokens.ts";
 import { compact, type SpacedText } from "./normalize.ts";
 
 /** Where a row's cells came from; keyed by row (`applications.new`, `active.rules`, `review`). */
@@ -262,8 +262,12 @@ function wrappedLabelStart(c: string, defs: RowDef[]): RowDef | null {
   return null;
 }
 
-/** A group of numbers may hold several rows (orphan rows whose labels drifted away). */
-function splitRows(all: CellToken[], width: number): CellToken[][] {
+/**
+ * A group of numbers may hold several rows (orphan rows whose labels drifted away): a line each,
+ * or, printed one number per line, dealt out `width` at a time (`dealt`: an order the text does
+ * not show, which the rows' own sums must bear out).
+ */
+function splitRows(all: CellToken[], width: number): CellToken[][] & { dealt?: boolean } {
   // Several rows in one group: empty lines between them are breaks between rows, not cells.
   const toks = all.length > width + 1 && all.some(isSoft) ? all.filter((t) => !isSoft(t)) : all;
   const n = toks.length;
@@ -276,8 +280,9 @@ function splitRows(all: CellToken[], width: number): CellToken[][] {
   }
   if (byLine.length > 1 && byLine.every((l) => l.length >= width - 1 && l.length <= width + 1)) return byLine;
   if (n % width === 0) {
-    const out: CellToken[][] = [];
+    const out: CellToken[][] & { dealt?: boolean } = [];
     for (let i = 0; i < n; i += width) out.push(toks.slice(i, i + width));
+    out.dealt = true;
     return out;
   }
   return [toks];
@@ -295,6 +300,8 @@ interface RowItem {
    * then only this reading stands; otherwise both are readings (see rowNumbers).
    */
   unnumbered?: { toks: CellToken[]; sure: boolean };
+  /** The rows dealt out of one group of numbers printed one per line, this one among them (splitRows). */
+  dealt?: RowItem[];
 }
 
 function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) => number): RowItem[] {
@@ -311,9 +318,12 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
       // Fewer labels than rows: the label right before the numbers names the first of them; the
       // rest are rows whose labels drifted elsewhere (placed later by fillGaps).
       labels.length >= k ? labels.slice(labels.length - k) : [...labels, ...Array(k - labels.length).fill(null)];
+    const dealt: RowItem[] | undefined = rows.dealt ? [] : undefined;
     rows.forEach((toks, i) => {
       const candidates = labels.length > 1 && assigned[i] ? labels : assigned[i] ? [assigned[i]!] : [];
-      items.push({ def: assigned[i], candidates, toks, label: compact(seg.label) });
+      const item: RowItem = { def: assigned[i], candidates, toks, label: compact(seg.label), ...(dealt ? { dealt } : {}) };
+      dealt?.push(item);
+      items.push(item);
       if (assigned[i]) prev = assigned[i];
     });
   }
@@ -785,7 +795,9 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const states: RowState[] = [];
   // Rows no reading of which adds up, with every cut of their digits instead (looseReadings).
   const unread: RowState[] = [];
+  const undealt = misdealtRows(rows, template, res);
   for (const { def, item } of rows) {
+    if (undealt.has(item)) continue;
     const rules = rulesOfRowB(template, def);
     const variants = tokenVariants(item);
     const readings = readingsOf(variants, 7, rules);
@@ -810,6 +822,27 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
     );
   }
   return res;
+}
+
+/**
+ * Rows dealt seven at a time out of one group of numbers printed one per line (splitRows): that
+ * order is the reader's guess — PDF text taken column by column prints every row's 自然人 first —
+ * so when a row so dealt does not add up, none of the group is read.
+ */
+function misdealtRows(rows: { def: RowDef; item: RowItem }[], template: TemplateDef, res: TableResult): Set<RowItem> {
+  const out = new Set<RowItem>();
+  // Every row of 三 has the same sum (六类申请人 = 总计), a row whose label drifted too.
+  const rules = rulesOfRowB(template, template.tableB[0]);
+  const addsUp = (it: RowItem) => {
+    const values = it.toks.map((t) => (t.kind === "num" ? tokenValue(t) : null));
+    return values.length !== 7 || values.includes(null) || rules.rowOk!(values);
+  };
+  for (const { item } of rows) {
+    if (!item.dealt || out.has(item) || item.dealt.every(addsUp)) continue;
+    for (const it of item.dealt) out.add(it);
+    res.warnings.push(`B表 ${item.dealt.length} 行的数字一个一行印在所有标签之后，按每 7 个一行分配时有的行合计对不上（可能是按列印的），这些行未读取`);
+  }
+  return out;
 }
 
 /** The six applicant columns' equations between rows (一+二 = 三(七)+四, the results' sum), not the 总计 column's. */

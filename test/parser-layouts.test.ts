@@ -682,6 +682,13 @@ const GLUED_CASES: GluedCase[] = [
     failing: ["incomplete"],
     warns: [/无法确定这些行的数字归属/],
   },
+  {
+    name: "S14: PDF text taken column by column (every label, then each column's numbers one per line): dealt seven at a time the rows do not add up, so none is read",
+    file: "pdf-column-order-2023.txt",
+    want: { ...cells7("new", NULL7), ...cells7("granted", NULL7), ...cells7("total", NULL7) },
+    failing: ["incomplete"],
+    warns: [/按每 7 个一行分配时有的行合计对不上/],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
