@@ -311,13 +311,14 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
  * Every cut of a glued row into `width` cells that only the cells' own rule allows (counts are
  * whole and not negative), whether or not the row's equation holds: for a row that has no reading,
  * so that the table can see whether its other rows settle the cut (a misprinted 总计 breaks the
- * row's own sum but not the columns) and what the printed digits show either way. Only a row of
- * glued runs: numbers printed apart (「151 3 154」) are never cut without the row's equation.
+ * row's own sum but not the columns) and what the printed digits show either way. A number
+ * printed apart (「151 3 154」) stays one cell unless `cutApart`: then only equations between
+ * rows, every one checked, can settle its cut.
  */
-export function looseReadings(tokens: CellToken[], width: number, rules: RowRules = {}): Reading[] {
+export function looseReadings(tokens: CellToken[], width: number, rules: RowRules = {}, cutApart = false): Reading[] {
   const n = tokens.length;
-  if (n > width || tokens.some((t) => setApart(t, n) || isOcr(t))) return [];
-  return dedupe(gluedReadings(tokens, width, rules.cellOk, undefined, true));
+  if (n > width || tokens.some(isOcr)) return [];
+  return dedupe(gluedReadings(cutApart ? tokens : tokens.map((t) => (setApart(t, n) ? { ...t, boxed: true } : t)), width, rules.cellOk, undefined, true));
 }
 
 /** The readings of a row printed one of several ways (each a list of tokens), together. */

@@ -795,20 +795,26 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const states: RowState[] = [];
   // Rows no reading of which adds up, with every cut of their digits instead (looseReadings).
   const unread: RowState[] = [];
+  // Of their cuts, those that keep each number printed apart whole (what the text shows by itself).
+  const printedApart = new Map<RowState, Reading[]>();
   const undealt = misdealtRows(rows, template, res);
   for (const { def, item } of rows) {
     if (undealt.has(item)) continue;
     const rules = rulesOfRowB(template, def);
     const variants = tokenVariants(item);
     const readings = readingsOf(variants, 7, rules);
-    if (readings.length === 0) unread.push({ def, item, readings: readingsOf(variants, 7, rules, looseReadings) });
+    if (readings.length === 0) {
+      const u: RowState = { def, item, readings: readingsOf(variants, 7, rules, (t, w, r) => looseReadings(t, w, r, true)) };
+      printedApart.set(u, readingsOf(variants, 7, rules, looseReadings));
+      unread.push(u);
+    }
     else states.push({ def, item, readings });
   }
   const present = (id: string) => states.some((s) => s.def.id === id);
   const resolved = resolve(states, columnConsistency(template, present));
   const pending = unread.length > 0 ? settleUnreadRows(res, tableEquations(template, present), unread, states, resolved) : [];
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
-  const unsound = pending.length > 0 ? reportUnreadRows(res, tableEquations(template, present), pending, states, resolved) : 0;
+  const unsound = pending.length > 0 ? reportUnreadRows(res, tableEquations(template, present), pending.map((u) => ({ ...u, readings: printedApart.get(u)! })), states, resolved) : 0;
   // Rows of glued digits too few for their cells, or just enough (one a cell) yet not adding up:
   // two or more (one could be a count in a note, or a misprint) say the page lost its blank cells.
   if (short + unsound >= 2) res.blanksLost = true;
