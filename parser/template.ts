@@ -122,7 +122,8 @@ const TABLE_B_2021: RowDef[] = [
     group: "other_handling",
     index: 2,
   }),
-  row("other_handling.misc", "（六）其他处理 3.其他", [], { exact: /(?:^|[^\p{Script=Han}])3\.?其他$|^其他$/u, group: "other_handling", index: 3 }),
+  // 「3.其他」, 「3其他」, 「(3)其他」 (an enumerator in brackets stays label text).
+  row("other_handling.misc", "（六）其他处理 3.其他", [], { exact: /(?:^|[^\p{Script=Han}])(?:3\.?|\(3\))其他$|^其他$/u, group: "other_handling", index: 3 }),
   ...TABLE_B_TAIL,
 ];
 

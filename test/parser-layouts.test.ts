@@ -695,6 +695,12 @@ const GLUED_CASES: GluedCase[] = [
     failing: ["incomplete"],
     warns: [/按每 7 个一行分配时有的行合计对不上/],
   },
+  {
+    name: "M3: sub-rows enumerated in half-width brackets, (3)其他 is （六） 3.其他",
+    file: "enumerators-in-brackets-2023.txt",
+    want: { ...cells7("other_handling.misc", [2, 0, 0, 0, 0, 0, 2]), ...cells7("total", [12, 0, 0, 0, 0, 0, 12]) },
+    failing: [],
+  },
 ];
 
 describe("crawled pages with glued digits (test/fixtures/glued)", () => {
