@@ -58,10 +58,33 @@ function decodeEntities(s: string): string {
 
 const collapse = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, " ");
 
-const textOf = (n: DomNode): string => {
+/**
+ * Marks a page prints beside its text that are no part of it: a revision Word deleted but kept
+ * tracked (「<del>24</del><ins>23</ins>」 shows 23 with 24 struck through), footnote and comment
+ * references (「2629<sup>1</sup>」, Word's 「[1]」 and 「[A1]」) and the reviewers' comments
+ * themselves. Read as text, the mark is glued to the number before it (26291).
+ */
+const REVISION_OR_NOTE_CLASS = /\b(?:msoDel|MsoFootnoteReference|MsoEndnoteReference|MsoCommentReference|msocomanchor|msocomoff|msocomtxt)\b/i;
+const COMMENT_ELEMENT = /mso-element\s*:\s*comment/i;
+/** What a footnote mark in <sup> looks like: 「1」, 「[2]」, 「※」, 「*」, 「注1」, 「①」. */
+const NOTE_MARK = /^[[(（【]?注?(?:\d{1,2}|[*※†‡#a-zA-Z]{1,2}|[\u2460-\u2473])[\])）】]?$/;
+
+function isMark(n: DomNode): boolean {
+  const name = n.name;
+  if (name === "del") return true;
+  if (name === "sup") return NOTE_MARK.test((n.children ?? []).map(textOf).join("").replace(/[\s\u00a0]+/g, ""));
+  const a = n.attribs;
+  if (!a || (a.class === undefined && a.style === undefined)) return false;
+  return (a.class !== undefined && REVISION_OR_NOTE_CLASS.test(a.class)) || (a.style !== undefined && COMMENT_ELEMENT.test(a.style));
+}
+
+/** Elements whose text is not read: never part of a report, marks beside the text, or not shown. */
+const unread = (n: DomNode) => SKIP.has(n.name!) || isMark(n) || hidden(n);
+
+function textOf(n: DomNode): string {
   if (n.type === "text") return n.data ?? "";
   if (!n.children || (n.type !== "tag" && n.type !== "root")) return "";
-  if (n.name && SKIP.has(n.name)) return "";
+  if (n.name && unread(n)) return "";
   let out = "";
   for (const c of n.children) {
     const t = textOf(c);
@@ -69,7 +92,7 @@ const textOf = (n: DomNode): string => {
     out += c.type === "tag" && (c.name === "br" || BLOCK.has(c.name!)) ? ` ${t} ` : t;
   }
   return out;
-};
+}
 
 /**
  * One number inside one cell printed with breaks: a space between thousands (「2 629」) or a line
@@ -129,6 +152,69 @@ interface GridCell {
   text: string;
   row: number;
   col: number;
+  /** The cell's lines, when it stacks several (「0<br>1<br>0」, a <p> each): see unstackRows. */
+  stack?: string[];
+}
+
+/**
+ * A cell's lines as the page shows them: a <br> ends a line, a block (<p>, <div>) is a line of
+ * its own. A block holding only a non-breaking space is a blank line (Word's blank cell); the
+ * source's own line breaks and indentation are not. Null unless there are two lines or more.
+ */
+function stackOf(n: DomNode): string[] | null {
+  const lines: string[] = [];
+  let cur = "";
+  let shown = false;
+  const end = (always: boolean) => {
+    if (shown || always) lines.push(cur);
+    cur = "";
+    shown = false;
+  };
+  const visit = (x: DomNode) => {
+    for (const c of x.children ?? []) {
+      if (c.type === "text") {
+        cur += c.data;
+        if (/[^ \t\r\n]/.test(c.data ?? "")) shown = true;
+      } else if (c.type === "tag" && !unread(c)) {
+        if (c.name === "br") end(true);
+        else if (BLOCK.has(c.name!)) {
+          end(false);
+          visit(c);
+          end(false);
+        } else visit(c);
+      }
+    }
+  };
+  visit(n);
+  end(false);
+  const pieces = lines.map((l) => collapse(l).trim());
+  while (pieces.length > 0 && pieces[0] === "") pieces.shift();
+  while (pieces.length > 0 && pieces[pieces.length - 1] === "") pieces.pop();
+  return pieces.length >= 2 ? pieces : null;
+}
+
+/**
+ * The cells of a one-row table nested in a cell, when that table is all the cell holds: they are
+ * cells of the outer row (「<td colspan=2><table><tr><td>33</td><td>123604.14</td></tr></table></td>」
+ * is 33 | 123604.14, not 33123604.14). Null for any other cell.
+ */
+function nestedRowCells(td: DomNode): DomNode[] | null {
+  let table: DomNode | null = null;
+  const only = (n: DomNode): boolean => {
+    for (const c of n.children ?? []) {
+      if (c.type === "text") {
+        if ((c.data ?? "").trim() !== "") return false;
+      } else if (isTag(c, "table")) {
+        if (table) return false;
+        table = c;
+      } else if (c.type === "tag" && !unread(c) && !only(c)) return false;
+    }
+    return true;
+  };
+  if (!only(td) || table === null) return null;
+  const rows = ownRows(table);
+  const cells = rows.length === 1 ? ownCells(rows[0]) : [];
+  return cells.length >= 2 ? cells : null;
 }
 
 const span = (n: DomNode, attr: string, max: number) => {
@@ -143,14 +229,75 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
     let c = 0;
     for (const td of ownCells(tr)) {
       while (grid[r][c]) c++;
-      const cell: GridCell = { text: cellText(td), row: r, col: c };
       const rs = span(td, "rowspan", rows.length - r);
       const cs = span(td, "colspan", 64);
-      for (let i = r; i < r + rs; i++) for (let j = c; j < c + cs; j++) grid[i][j] = cell;
-      c += cs;
+      const inner = nestedRowCells(td);
+      // A nested row's cells share the outer cell's columns; the last takes what is left over.
+      const parts = inner ? inner.map((x) => ({ td: x, cs: span(x, "colspan", 64) })) : [{ td, cs }];
+      if (inner) parts[parts.length - 1].cs = Math.max(1, cs - parts.slice(0, -1).reduce((a, p) => a + p.cs, 0));
+      for (const part of parts) {
+        const text = cellText(part.td);
+        const stack = text.includes(" ") ? stackOf(part.td) : null;
+        const cell: GridCell = { text, row: r, col: c, ...(stack ? { stack } : {}) };
+        for (let i = r; i < r + rs; i++) for (let j = c; j < c + part.cs; j++) grid[i][j] = cell;
+        c += part.cs;
+      }
     }
   });
-  return grid;
+  return unstackRows(grid);
+}
+
+/** Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here. */
+const isValueCell = (t: string) => isValueText(/[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t);
+
+/**
+ * Sub-rows a converter merged into one <tr>: the row labels stacked in one cell and each
+ * column's values stacked in one cell (「1.属于国家秘密<br>2.其他法律…」 | 「0<br>1」 | …). Each
+ * stacked cell holds a column, so the row is as many rows as the stacks are high — when every
+ * value cell and the labels stack to the same height. Otherwise which value belongs to which
+ * row is not known: the stacked labels and values are left out (the rows are then missing,
+ * and the report says so), never dealt out row by row.
+ */
+function unstackRows(grid: GridCell[][]): GridCell[][] {
+  if (!grid.some((row) => row.some((c) => c?.stack !== undefined))) return grid;
+  const out: GridCell[][] = [];
+  grid.forEach((row, r) => {
+    const own = row.filter((c, j) => c !== undefined && c.row === r && c.col === j);
+    const valueStack = (c: GridCell) => c.stack !== undefined && c.stack.every((p) => p === "" || isValueCell(p));
+    let last = -1;
+    own.forEach((c, k) => c.text !== "" && !isValueCell(c.text) && !valueStack(c) && (last = k));
+    const label = last >= 0 ? own[last] : undefined;
+    const values = own.slice(last + 1);
+    const stacked = values.filter(valueStack);
+    if (!label || stacked.length === 0) return out.push(row);
+    const height = stacked[0].stack!.length;
+    const fits =
+      stacked.length === values.filter((c) => c.text !== "").length &&
+      stacked.every((c) => c.stack!.length === height) &&
+      label.stack?.length === height &&
+      label.stack.every((p) => p !== "" && !isValueCell(p));
+    if (!fits) {
+      // One stacked value may be a single cell typed over two lines; two or more are a merged row.
+      if (stacked.length < 2) return out.push(row);
+      const dropped = new Set([label, ...values]);
+      return out.push(row.map((c) => (dropped.has(c) ? { ...c, text: "", stack: undefined } : c)));
+    }
+    const pieces = new Map<GridCell, GridCell[]>();
+    for (const c of [label, ...values]) {
+      pieces.set(c, Array.from({ length: height }, (_, k) => ({ text: c.stack ? c.stack[k] : "", row: r, col: c.col })));
+    }
+    for (let k = 0; k < height; k++) out.push(row.map((c) => pieces.get(c)?.[k] ?? c));
+  });
+  // Rows were added: a cell starts on the first row it covers.
+  const seen = new Set<GridCell>();
+  out.forEach((row, r) => {
+    for (const c of row) {
+      if (c === undefined || seen.has(c)) continue;
+      seen.add(c);
+      c.row = r;
+    }
+  });
+  return out;
 }
 
 /**
@@ -164,8 +311,7 @@ export function gridLines(grid: GridCell[][]): string[] {
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
-  // Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here.
-  const isValue = (t: string) => isValueText(/[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t);
+  const isValue = isValueCell;
   // The numbers stand right after the labels of a row of data. A column left blank in every row
   // (nothing made this year, a township with nothing to report) is still a column: it is found
   // from the labels, not from the numbers.
@@ -278,7 +424,7 @@ function walk(n: DomNode, out: Lines): void {
   }
   if (n.type !== "tag" && n.type !== "root") return;
   const name = n.name ?? "";
-  if (SKIP.has(name) || (n.type === "tag" && isChrome(n))) return;
+  if (n.type === "tag" && (SKIP.has(name) || isMark(n) || isChrome(n))) return;
   if (name === "br") return out.break();
   if (name === "table") {
     out.break();

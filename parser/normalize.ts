@@ -42,6 +42,27 @@ export function detectKind(text: string, fileName = ""): SourceKind {
   return "text";
 }
 
+/**
+ * Characters that print nothing (Unicode format characters: zero-width space and joiners, BOM,
+ * soft hyphen, word joiner, direction marks; and the line/paragraph separators). Editors paste
+ * them inside numbers (「3\u00ad4」 shows as 34); left in, they cut one number into two cells.
+ * Listed, not \p{Cf}: the class is a few times faster on every plain text.
+ */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+/** The same characters written as character references in a page's source (「&shy;」, 「&#xFEFF;」). */
+const INVISIBLE_REF = /&(?:shy|zwsp|zwnj|zwj|lrm|rlm|ZeroWidthSpace|NoBreak);|&#(?:x([0-9a-f]{1,6})|(\d{1,7}));/gi;
+
+/** The text without invisible characters; in a page's source, without their references either (before the cells are told apart). */
+function withoutInvisibles(s: string, html: boolean): string {
+  s = s.replace(INVISIBLE, "");
+  if (!html || !s.includes("&")) return s;
+  return s.replace(INVISIBLE_REF, (ref, hex: string | undefined, dec: string | undefined) => {
+    if (hex === undefined && dec === undefined) return "";
+    const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    return code < 0x110000 && String.fromCodePoint(code).replace(INVISIBLE, "") === "" ? "" : ref;
+  });
+}
+
 const PAGE_FOOTER = [
   /^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$/,
   /^\s*第\s*\d{1,3}\s*页\s*(?:[,，/]?\s*共\s*\d{1,3}\s*页)?\s*$/,
@@ -58,13 +79,13 @@ const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
  * compacts them later.
  */
 export function normalizeText(raw: string, kind: SourceKind): string {
-  let text = kind === "html" ? htmlToText(raw) : raw;
+  let text = kind === "html" ? htmlToText(withoutInvisibles(raw, true)) : raw;
   text = text
     // NFKC makes 「①」 a bare 「1」, which would read as a cell: keep it an enumerator, 「(1)」.
     .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)
     .normalize("NFKC")
     .replace(/\r\n?/g, "\n")
-    .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "")
+    .replace(INVISIBLE, "")
     .replace(/\u3000/g, " ");
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);

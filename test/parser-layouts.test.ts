@@ -4,6 +4,8 @@
  * real reports rebuilt that way). A wrong number is the worst outcome; a cell the text does not
  * decide stays null and the report says so.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isReport, parseReport } from "../parser/index.ts";
 import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
@@ -541,6 +543,89 @@ describe("cells as county and township pages write them", () => {
   });
 });
 
+
+/**
+ * Pages as Word, web editors, converters and CMSs leave them (a red-team probe's third round):
+ * one small township report per class in test/fixtures/layouts, its numbers all sound —
+ * 一、本年新收 6 1 0 0 0 0 7, （一）予以公开 4 1 … 5, 行政许可 12 — unless the case says otherwise.
+ */
+interface PageCase {
+  name: string;
+  file: string;
+  /** The fixture changed before it is read (a variant of its class). */
+  edit?: (page: string) => string;
+  want: Record<string, number | null>;
+  organ?: string;
+  year?: number;
+  template?: "2019" | "2021";
+  /** Cells of another report on the same page: never this report's. */
+  absent?: string[];
+  /** Checks that must fail — all others must pass. */
+  failing?: string[];
+}
+
+const LAYOUTS = join(import.meta.dirname, "fixtures", "layouts");
+const NEW_SOUND = rowOf("new", [6, 1, 0, 0, 0, 0, 7]);
+const GRANTED_SOUND = rowOf("granted", [4, 1, 0, 0, 0, 0, 5]);
+
+const PAGE_CASES: PageCase[] = [
+  {
+    name: "Word tracked changes: the deleted value is not read, the inserted one is (<del>7</del><ins>6</ins> is 6, not 76)",
+    file: "word-tracked-changes.html",
+    want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.licensing.decisions": 12 },
+  },
+  {
+    name: "footnote marks after numbers are not digits: <sup>1</sup>, <sup>※</sup>, Word's [1] and comment anchor [A1]",
+    file: "footnote-marks.html",
+    want: { ...GRANTED_SOUND, "active.licensing.decisions": 12, "active.normative.in_force": 15, "active.penalty.decisions": 3 },
+  },
+  {
+    name: "invisible characters inside numbers (BOM, soft hyphen, word joiner; raw or as &shy; / &#xFEFF;) do not cut them",
+    file: "invisible-characters.html",
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12, "active.normative.issued": 2, "active.normative.in_force": 15, "active.penalty.decisions": 3 },
+  },
+  ...(["stacked-subrows.html", "stacked-subrows-p.html"] as const).map(
+    (file): PageCase => ({
+      name: `sub-rows stacked in one <tr> (${file.endsWith("-p.html") ? "a <p> each" : "<br>"}): each stacked cell is a column, its lines the rows`,
+      file,
+      want: {
+        ...rowOf("denied.third_party", [1, 0, 0, 0, 0, 0, 1]),
+        ...rowOf("denied.state_secret", [0, 0, 0, 0, 0, 0, 0]),
+        ...rowOf("unable.not_held", [0, 1, 0, 0, 0, 0, 1]),
+        ...rowOf("not_processed.confirm", [0, 0, 0, 0, 0, 0, 0]),
+      },
+    }),
+  ),
+  {
+    name: "sub-rows stacked in one <tr> with one stack a line short: the group is not read (never dealt out row by row), the others are",
+    file: "stacked-subrows-uneven.html",
+    want: {
+      ...rowOf("denied.third_party", [null, null, null, null, null, null, null]),
+      ...rowOf("denied.state_secret", [null, null, null, null, null, null, null]),
+      ...rowOf("unable.not_held", [0, 1, 0, 0, 0, 0, 1]),
+    },
+    failing: ["incomplete"],
+  },
+  {
+    name: "number cells in a one-row table nested in a cell are cells of the row (2 | 0 | 15, not 2015)",
+    file: "nested-cell-tables.html",
+    want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "review.upheld": 1, "review.total": 1 },
+  },
+];
+
+describe("pages as Word, editors and CMSs leave them", () => {
+  it.each(PAGE_CASES.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const raw = readFileSync(join(LAYOUTS, c.file), "utf8");
+    const r = parseReport(c.edit ? c.edit(raw) : raw, { file: c.file });
+    if (!isReport(r)) throw new Error(`refused: ${r.error}`);
+    expect(Object.fromEntries(Object.keys(c.want).map((id) => [id, r.cells[id] ?? null]))).toEqual(c.want);
+    if (c.organ !== undefined) expect(r.organ).toBe(c.organ);
+    if (c.year !== undefined) expect(r.year).toBe(c.year);
+    if (c.template !== undefined) expect(r.template).toBe(c.template);
+    for (const id of c.absent ?? []) expect(r.cells[id] ?? null, id).toBeNull();
+    expect(r.checks.filter((k) => !k.ok).map((k) => k.id).sort()).toEqual([...(c.failing ?? [])].sort());
+  });
+});
 
 describe("pages whose tables cannot be read", () => {
   const report = renderReport({ organ: "青溪县某某镇人民政府", year: 2023, template: "2021", cells: balancedCells(5), layout: "html" });
