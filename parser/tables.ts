@@ -286,8 +286,25 @@ interface RowItem {
 function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) => number): RowItem[] {
   const items: RowItem[] = [];
   let prev: RowDef | null = null;
-  for (const seg of segs) {
-    const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+  for (let s = 0; s < segs.length; s++) {
+    let seg = segs[s];
+    let labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    // A long label over two rows of the table, the numbers on the second (「一、本年新收政府」 with
+    // blank cells, then 「信息公开申请数量」 with the numbers): one row. Only when the second names
+    // no other row than the first (「或重新出具已获取信息」 names the row it ends) and prints as
+    // many cells as the first left blank.
+    const next = segs[s + 1];
+    if (
+      next &&
+      seg.toks.every(isBlank) &&
+      next.toks.length === seg.toks.length &&
+      !next.toks.every(isBlank) &&
+      matchLabels(next.label, defs, labels[labels.length - 1] ?? prev).every((d) => labels.includes(d))
+    ) {
+      seg = { label: seg.label + next.label, toks: next.toks };
+      labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+      s++;
+    }
     // Blank cells under a label that names no row: a group's heading drawn as a row of its own
     // (「（三）不予公开」 with empty cells), not a row whose label drifted away.
     if (labels.length === 0 && seg.toks.every(isBlank)) continue;
@@ -691,7 +708,8 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const present = (id: string) => states.some((s) => s.def.id === id);
   const resolved = resolve(states, columnConsistency(template, present));
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
-  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
+  // Not from 一+二=三(七)+四: a blank settled by the balance makes it hold whatever the page meant.
+  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum" && e.check !== "balance"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
     // The 2021 model's （六）其他处理 is the sum of its three sub-rows; a report that prints only

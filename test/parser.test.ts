@@ -249,6 +249,22 @@ ${rows.map(([label, vs]) => `<tr><td colspan="2">${label}</td>${vs.map((v) => `<
     expect(r.derived).toContain("applications.partial.total");
   });
 
+  it("a blank row that only 一+二=三(七)+四 would make 0 stays unknown: the balance is what it must be free to show", () => {
+    const r = parseReport(
+      table([
+        ["一、本年新收政府信息公开申请数量", blank],
+        ["二、上年结转政府信息公开申请数量", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（一）予以公开", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（七）总计", row(0, 0, 0, 0, 0, 0, 0)],
+        ["四、结转下年度继续办理", row(0, 0, 0, 0, 0, 0, 0)],
+      ]),
+      { file: "x.html" },
+    ) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual([null, null, null, null, null, null, null]);
+    expect(r.derived.filter((id) => id.startsWith("applications.new."))).toEqual([]);
+    expect(r.warnings.join()).toMatch(/new\.total: 原文空白/);
+  });
+
   it("a blank that only 一+二=三(七)+四 could fill stays unknown, and the break it leaves is caught", () => {
     const r = parseReport(
       table([
