@@ -89,6 +89,24 @@ const TITLE = /^(.*?)(?:[(（]?(\d{4})[)）]?年度?)?政府信息公开(?:工�
 /** Whether a name could be an organ's (not 「栏目:」, not a sentence). */
 const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[:：，。；]/.test(name);
 
+/**
+ * A page's <title> is often 「标题_栏目_站名」 (「2023年政府信息公开工作年度报告_政府信息公开年报_
+ * 青溪县人民政府门户网站」, or with 「|」 or 「 - 」): only the piece that is the report's title is
+ * a title. The column's and the portal's names are never the organ.
+ */
+function titlePiece(line: string): string {
+  if (!/[_|｜]|\s[-–—]\s/.test(line)) return line;
+  const pieces = line.split(/[_|｜]|\s[-–—]\s/).filter((p) => p.includes("政府信息公开") && /报告|年报/.test(p));
+  return pieces.find((p) => /\d{4}年/.test(cnYearsToDigits(p))) ?? pieces[0] ?? line;
+}
+
+const CN_DIGITS: Record<string, string> = { 〇: "0", "○": "0", 零: "0", 一: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+
+/** A year written in Chinese numerals (「二〇二三年」, with ○ typed for 〇) in digits, so that it is never read as part of the organ. */
+function cnYearsToDigits(s: string): string {
+  return /[〇○零]/.test(s) ? s.replace(/[一二][〇○零一二三四五六七八九]{3}(?=年)/g, (y) => [...y].map((c) => CN_DIGITS[c]).join("")) : s;
+}
+
 function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
   // A page's own 标题/名称 line states the title; other metadata lines are never the title.
   const top = lines.slice(0, 80);
@@ -98,9 +116,9 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
   });
   const candidates = [...titled, ...top.filter((l) => !pageMetaLine(l))].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
-    let l = compact(candidates[i]);
+    let l = cnYearsToDigits(compact(titlePiece(candidates[i])));
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
-    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += compact(candidates[i + 1]);
+    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += cnYearsToDigits(compact(candidates[i + 1]));
     if (!/政府信息公开/.test(l) || !/报告|年报/.test(l)) continue;
     const yearFirst = /^(\d{4})年度?(.{2,40}?)政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
     if (yearFirst && l.length <= 80 && organLike(cleanName(yearFirst[2]))) return { organ: cleanName(yearFirst[2]), year: Number(yearFirst[1]) };
@@ -135,9 +153,24 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
 function signatureOrgan(lines: string[]): string | null {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
     const l = compact(lines[i]);
-    if (/^\d{4}年\d{1,2}月\d{1,2}日$/.test(l)) {
+    if (/^\d{4}年\d{1,2}月\d{1,2}日$/.test(cnYearsToDigits(l))) {
       const prev = cleanName(lines[i - 1] ?? "");
       if (prev && prev.length <= 30 && ORGAN_SUFFIX.test(prev)) return prev;
+    }
+  }
+  return null;
+}
+
+/**
+ * A signature with no date under it: an organ's name alone on one of the last lines
+ * (「柳溪镇人民政府」, 「平潭综合实验区」 after the last part). A county, city or province alone
+ * (「青溪县」) or a line with anything else on it (「主办：…」, a sentence) is not one.
+ */
+function undatedSignatureOrgan(lines: string[]): string | null {
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 6); i--) {
+    const name = cleanName(lines[i]);
+    if (name.length >= 3 && name.length <= 30 && ORGAN_SUFFIX.test(name) && !/[县市州旗省]$/.test(name) && /^[\p{Script=Han}]+$/u.test(name) && splitOrganName(name).places.length > 0) {
+      return name;
     }
   }
   return null;
@@ -276,7 +309,7 @@ export function extractMetadata(text: string): Metadata {
   const page = pageMeta(lines, text);
   const title = titleCandidates(lines);
   const compacted = new Compacted(text);
-  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
+  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? undatedSignatureOrgan(lines) ?? bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");
   const who = organ ? placement(organ, compacted) : { organShort: null, region: null };

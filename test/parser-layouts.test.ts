@@ -623,6 +623,30 @@ const PAGE_CASES: PageCase[] = [
     file: "nested-cell-tables.html",
     want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "review.upheld": 1, "review.total": 1 },
   },
+  {
+    name: "organ only in the signature, <title> 「标题_栏目_门户网站」: the signature's organ, never the title's pieces or the portal",
+    file: "organ-title-site.html",
+    want: NEW_SOUND,
+    organ: "柳溪镇人民政府",
+    year: 2023,
+  },
+  {
+    name: "organ only in a signature with no date under it",
+    file: "organ-signature-undated.html",
+    want: NEW_SOUND,
+    organ: "柳溪镇人民政府",
+    year: 2023,
+  },
+  ...(["〇", "○"] as const).map(
+    (zero): PageCase => ({
+      name: `year in Chinese numerals in the title (二${zero}二三年) is the year, not part of the organ`,
+      file: "year-chinese-numerals.html",
+      edit: (t) => t.replace(/〇/g, zero),
+      want: NEW_SOUND,
+      organ: "青溪县柳溪镇人民政府",
+      year: 2023,
+    }),
+  ),
 ];
 
 describe("pages as Word, editors and CMSs leave them", () => {
