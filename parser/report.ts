@@ -115,6 +115,31 @@ function proseOutsideTables(text: string, regions: ReturnType<typeof locateRegio
   return out + text.slice(pos);
 }
 
+/** A report's title phrase, with its year in digits or in Chinese numerals. */
+const REPORT_TITLE = /(?:\d{4}|[一二][〇○零一二三四五六七八九]{3})年度?政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/g;
+
+/**
+ * A page holding two reports (this year's, then 「往年报告」 and another year's or organ's): the
+ * first report only. The second starts with its title, after the first report's last part
+ * (六、其他需要报告的事项) and right before a second 总体情况; both have a table 三. Read together,
+ * the second report's rows would fill the first's (another template's ids, another organ's numbers).
+ */
+function firstReportOnly(text: string): string {
+  const six = text.indexOf("其他需要报告");
+  if (six < 0) return text;
+  const again = text.indexOf("总体情况", six);
+  if (again < 0 || text.lastIndexOf("本年新收", six) < 0 || text.indexOf("本年新收", again) < 0) return text;
+  let title: RegExpExecArray | null = null;
+  for (const m of text.slice(Math.max(six, again - 1500), again).matchAll(REPORT_TITLE)) title = m;
+  if (!title) return text;
+  let cut = Math.max(six, again - 1500) + title.index;
+  // The title starts its line, or (a crawl that runs the page into one line) with the organ's name right before the year.
+  const lineStart = text.lastIndexOf("\n", cut) + 1;
+  if (cut - lineStart <= 40) cut = lineStart;
+  else for (let k = 0; k < 30 && /\p{Script=Han}/u.test(text[cut - 1]); k++) cut--;
+  return text.slice(0, cut);
+}
+
 export interface ParseOptions {
   /** File name, as given in the output. */
   file?: string;
@@ -139,7 +164,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
   }
   if (raw.trim() === "") return { file, error: "文件为空" };
   const kind = options.kind ?? detectKind(raw, file);
-  const text = normalizeText(raw, kind);
+  const text = firstReportOnly(normalizeText(raw, kind));
   const spaced = new SpacedText(text);
   const c = spaced.compact;
   if (!/政府信息公开|依申请|主动公开/.test(c)) {

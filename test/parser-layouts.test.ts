@@ -647,6 +647,24 @@ const PAGE_CASES: PageCase[] = [
       year: 2023,
     }),
   ),
+  {
+    name: "two reports on one page (往年报告 below): only the first is read, no cell of the second",
+    file: "two-reports.html",
+    want: { ...NEW_SOUND, "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    year: 2023,
+    template: "2021",
+    absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
+  {
+    name: "two reports in one glued crawl: only the first is read",
+    file: "two-reports-glued.txt",
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    year: 2023,
+    template: "2021",
+    absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
 ];
 
 describe("pages as Word, editors and CMSs leave them", () => {
