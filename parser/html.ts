@@ -22,6 +22,19 @@ interface DomNode {
   data?: string;
   attribs?: Record<string, string>;
   children?: DomNode[];
+  /** For a table cell, what it holds besides text (every element has the field: one shape for all). */
+  holds?: CellHolds;
+}
+
+/**
+ * What a table cell holds besides text, counted while the page is parsed so that only the cells
+ * that have them are looked at again: line breaks and blocks (a stack of lines?) and tables (a
+ * nested row?).
+ */
+interface CellHolds {
+  breaks: number;
+  blocks: number;
+  tables: number;
 }
 
 /** Elements that are never part of the report. */
@@ -74,8 +87,12 @@ function isMark(n: DomNode): boolean {
   if (name === "del") return true;
   if (name === "sup") return NOTE_MARK.test((n.children ?? []).map(textOf).join("").replace(/[\s\u00a0]+/g, ""));
   const a = n.attribs;
-  if (!a || (a.class === undefined && a.style === undefined)) return false;
-  return (a.class !== undefined && REVISION_OR_NOTE_CLASS.test(a.class)) || (a.style !== undefined && COMMENT_ELEMENT.test(a.style));
+  if (!a) return false;
+  // Word puts a class and a style on nearly every element: look closer only where the words can be.
+  const cls = a.class;
+  if (cls !== undefined && (cls.includes("Del") || cls.includes("Reference") || cls.includes("msocom")) && REVISION_OR_NOTE_CLASS.test(cls)) return true;
+  const style = a.style;
+  return style !== undefined && style.includes("mso-element") && COMMENT_ELEMENT.test(style);
 }
 
 /** Elements whose text is not read: never part of a report, marks beside the text, or not shown. */
@@ -112,7 +129,11 @@ const cellText = (n: DomNode) => {
 const isTag = (n: DomNode, name?: string) => n.type === "tag" && (name === undefined || n.name === name);
 
 /** Not shown: styled away, or a row of no height (Word's spacer rows under a table). */
-const hidden = (n: DomNode) => /display\s*:\s*none|mso-hide\s*:\s*all/i.test(n.attribs?.style ?? "") || (n.name === "tr" && n.attribs?.height === "0");
+const hidden = (n: DomNode) => {
+  const style = n.attribs?.style;
+  // Word styles nearly every element: the pattern only where its words are.
+  return (style !== undefined && (style.includes("none") || style.includes("mso-hide") || style.includes("NONE")) && /display\s*:\s*none|mso-hide\s*:\s*all/i.test(style)) || (n.name === "tr" && n.attribs?.height === "0");
+};
 
 /**
  * Whether an element holds the report (a section title, or a title with its year): then it is
@@ -231,20 +252,33 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
       while (grid[r][c]) c++;
       const rs = span(td, "rowspan", rows.length - r);
       const cs = span(td, "colspan", 64);
-      const inner = nestedRowCells(td);
-      // A nested row's cells share the outer cell's columns; the last takes what is left over.
-      const parts = inner ? inner.map((x) => ({ td: x, cs: span(x, "colspan", 64) })) : [{ td, cs }];
-      if (inner) parts[parts.length - 1].cs = Math.max(1, cs - parts.slice(0, -1).reduce((a, p) => a + p.cs, 0));
-      for (const part of parts) {
-        const text = cellText(part.td);
-        const stack = text.includes(" ") ? stackOf(part.td) : null;
-        const cell: GridCell = { text, row: r, col: c, ...(stack ? { stack } : {}) };
-        for (let i = r; i < r + rs; i++) for (let j = c; j < c + part.cs; j++) grid[i][j] = cell;
-        c += part.cs;
+      const inner = td.holds && td.holds.tables > 0 ? nestedRowCells(td) : null;
+      if (inner) {
+        // A nested row's cells share the outer cell's columns; the last takes what is left over.
+        const widths = inner.map((x) => span(x, "colspan", 64));
+        widths[widths.length - 1] = Math.max(1, cs - widths.slice(0, -1).reduce((a, w) => a + w, 0));
+        inner.forEach((x, k) => {
+          place(grid, gridCell(x, r, c), r, rs, c, widths[k]);
+          c += widths[k];
+        });
+      } else {
+        place(grid, gridCell(td, r, c), r, rs, c, cs);
+        c += cs;
       }
     }
   });
   return unstackRows(grid);
+}
+
+function gridCell(td: DomNode, row: number, col: number): GridCell {
+  const holds = td.holds;
+  const stack = holds && (holds.breaks > 0 || holds.blocks >= 2) ? stackOf(td) : null;
+  return stack ? { text: cellText(td), row, col, stack } : { text: cellText(td), row, col };
+}
+
+/** The cell at every position it covers. */
+function place(grid: GridCell[][], cell: GridCell, r: number, rs: number, c: number, cs: number): void {
+  for (let i = r; i < r + rs; i++) for (let j = c; j < c + cs; j++) grid[i][j] = cell;
 }
 
 /** Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here. */
@@ -453,15 +487,28 @@ function walk(n: DomNode, out: Lines): void {
 function parseTree(html: string): DomNode {
   const root: DomNode = { type: "root", children: [] };
   const stack: DomNode[] = [root];
+  // The table cells open around the current element, innermost last.
+  const cells: DomNode[] = [];
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        const el: DomNode = { type: "tag", name, attribs, children: [] };
+        const isCell = name === "td" || name === "th";
+        const el: DomNode = { type: "tag", name, attribs, children: [], holds: isCell ? { breaks: 0, blocks: 0, tables: 0 } : undefined };
         stack[stack.length - 1].children!.push(el);
         stack.push(el);
+        if (cells.length > 0) {
+          const holds = cells[cells.length - 1].holds!;
+          if (name === "br") holds.breaks++;
+          else if (name === "table") holds.tables++;
+          else if (BLOCK.has(name)) holds.blocks++;
+        }
+        if (isCell) cells.push(el);
       },
       onclosetag() {
-        if (stack.length > 1) stack.pop();
+        if (stack.length > 1) {
+          const el = stack.pop()!;
+          if (el === cells[cells.length - 1]) cells.pop();
+        }
       },
       ontext(data) {
         const siblings = stack[stack.length - 1].children!;
