@@ -69,6 +69,55 @@ const PAGE_FOOTER = [
   /^\s*\d{1,3}\s*\/\s*\d{1,3}\s*$/,
 ];
 
+/** A ruler of a pandoc grid table: 「+------+-----+」, 「+======+=====+」 under the header. */
+const GRID_RULER = /^ *\+(?:[-=:]+\+)+ *\r?$/;
+
+const isHan = (c: string | undefined) => c !== undefined && c >= "\u3000" && c <= "\u9fff";
+
+/**
+ * Pandoc grid tables (rulers of 「+---+」, a row's cells between pipes over several lines, each
+ * cell's text wrapped inside it: 「| 本年新制 |」「| 作数量 |」) as one line per row, each cell's
+ * lines joined (「| 本年新制作数量 |」). Read line by line, a wrapped header loses its words and a
+ * wrapped label is two rows. A row whose lines do not have the same cells is left as it is.
+ */
+function unwrapGridTables(text: string): string {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  let row: string[] = [];
+  let inTable = false;
+  const flush = () => {
+    if (row.length > 0) out.push(...joinGridRow(row));
+    row = [];
+  };
+  for (const l of lines) {
+    if (l.includes("+") && GRID_RULER.test(l)) {
+      flush();
+      inTable = true;
+    } else if (inTable && l.trimStart().startsWith("|")) row.push(l);
+    else {
+      flush();
+      inTable = false;
+      out.push(l);
+    }
+  }
+  flush();
+  return out.join("\n");
+}
+
+function joinGridRow(lines: string[]): string[] {
+  const split = lines.map((l) => l.trim().replace(/^\||\|$/g, "").split("|"));
+  if (split.some((cells) => cells.length !== split[0].length)) return lines;
+  const cells = split[0].map((_, j) =>
+    split.reduce((cell, line) => {
+      const part = line[j].trim();
+      if (part === "" || cell === "") return cell + part;
+      // Wrapped Chinese joins as it is printed; wrapped words of Latin letters keep a space.
+      return isHan(cell[cell.length - 1]) || isHan(part[0]) ? cell + part : `${cell} ${part}`;
+    }, ""),
+  );
+  return [`| ${cells.join(" | ")} |`];
+}
+
 /** Markdown table separator rows and ruler lines (`|---|---|`, `---\t---`). */
 const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
 
@@ -79,7 +128,7 @@ const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
  * compacts them later.
  */
 export function normalizeText(raw: string, kind: SourceKind): string {
-  let text = kind === "html" ? htmlToText(withoutInvisibles(raw, true)) : raw;
+  let text = kind === "html" ? htmlToText(withoutInvisibles(raw, true)) : raw.includes("+--") ? unwrapGridTables(raw) : raw;
   text = text
     // NFKC makes 「①」 a bare 「1」, which would read as a cell: keep it an enumerator, 「(1)」.
     .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)

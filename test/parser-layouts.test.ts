@@ -665,6 +665,24 @@ const PAGE_CASES: PageCase[] = [
     template: "2021",
     absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
   },
+  {
+    name: "pandoc grid tables with headers and labels wrapped inside their cells (本年新制 / 作数量): read as the 2019 format, every cell in its column",
+    file: "grid-tables.md",
+    want: {
+      "active.normative.made": 1,
+      "active.normative.published": 1,
+      "active.normative.total": 9,
+      "active.licensing.prev_items": 10,
+      "active.licensing.decisions": 12,
+      "active.other_services.decisions": 0,
+      "active.procurement.count": 2,
+      "active.procurement.amount": 36.5,
+      ...rowOf("new", [3, 1, 0, 0, 0, 0, 4]),
+      ...rowOf("other_handling", [1, 0, 0, 0, 0, 0, 1]),
+    },
+    template: "2019",
+    absent: ["active.normative.issued", "active.normative.in_force"],
+  },
 ];
 
 describe("pages as Word, editors and CMSs leave them", () => {
