@@ -136,7 +136,12 @@ function firstReportOnly(text: string): string {
   // The title starts its line, or (a crawl that runs the page into one line) with the organ's name right before the year.
   const lineStart = text.lastIndexOf("\n", cut) + 1;
   if (cut - lineStart <= 40) cut = lineStart;
-  else for (let k = 0; k < 30 && /\p{Script=Han}/u.test(text[cut - 1]); k++) cut--;
+  else {
+    const year = cut;
+    for (let k = 0; k < 30 && /\p{Script=Han}/u.test(text[cut - 1]); k++) cut--;
+    // Not into the first report's signature date (「…2024年1月20日青溪县桃源乡…」).
+    while (cut < year && /\d/.test(text[cut - 1])) cut++;
+  }
   return text.slice(0, cut);
 }
 

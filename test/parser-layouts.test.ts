@@ -558,6 +558,7 @@ interface PageCase {
   organ?: string;
   year?: number;
   template?: "2019" | "2021";
+  published?: string;
   /** Cells of another report on the same page: never this report's. */
   absent?: string[];
   /** Checks that must fail — all others must pass. */
@@ -666,6 +667,16 @@ const PAGE_CASES: PageCase[] = [
     absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
   },
   {
+    name: "two reports in a crawl run into one line, no page date: the first report ends at the second's organ, its signature date kept",
+    file: "two-reports-glued.txt",
+    edit: (t) => t.replace(/\n(?=青溪县桃源乡)/, "").replace(/^发布时间:.*\n/m, ""),
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    template: "2021",
+    published: "2024-01-20",
+    absent: ["active.normative.made", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
+  {
     name: "pandoc grid tables with headers and labels wrapped inside their cells (本年新制 / 作数量): read as the 2019 format, every cell in its column",
     file: "grid-tables.md",
     want: {
@@ -694,6 +705,7 @@ describe("pages as Word, editors and CMSs leave them", () => {
     if (c.organ !== undefined) expect(r.organ).toBe(c.organ);
     if (c.year !== undefined) expect(r.year).toBe(c.year);
     if (c.template !== undefined) expect(r.template).toBe(c.template);
+    if (c.published !== undefined) expect(r.published).toBe(c.published);
     for (const id of c.absent ?? []) expect(r.cells[id] ?? null, id).toBeNull();
     expect(r.checks.filter((k) => !k.ok).map((k) => k.id).sort()).toEqual([...(c.failing ?? [])].sort());
   });
