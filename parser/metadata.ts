@@ -153,7 +153,7 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
 function signatureOrgan(lines: string[]): string | null {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
     const l = compact(lines[i]);
-    if (/^\d{4}年\d{1,2}月\d{1,2}日$/.test(cnYearsToDigits(l))) {
+    if (/^\d{4}年\d{1,2}月\d{1,2}日$/.test(l)) {
       const prev = cleanName(lines[i - 1] ?? "");
       if (prev && prev.length <= 30 && ORGAN_SUFFIX.test(prev)) return prev;
     }

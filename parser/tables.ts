@@ -575,9 +575,10 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
 
 /**
  * Blank cells the table's equations fix as zeros across rows (a blank row of results whose
- * column sums already reach 总计), then a warning for each blank still unknown. Only zeros:
- * a non-zero value taken from 一+二=三(七)+四 would hide the very break that rule is there to
- * show, so such a blank stays unknown, and the checks count it as 0 (domain.md W6).
+ * column sums already reach 总计), then a warning for each blank still unknown. Only zeros, and
+ * table 三 does not pass 一+二=三(七)+四 in: a value taken from the balance would hide the very
+ * break that rule is there to show, so such a blank stays unknown, and the checks count it as 0
+ * (domain.md W6).
  */
 function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
   if (res.blanks.length > 0 && equations.length > 0) {
@@ -708,7 +709,8 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
   const present = (id: string) => states.some((s) => s.def.id === id);
   const resolved = resolve(states, columnConsistency(template, present));
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
-  // Not from 一+二=三(七)+四: a blank settled by the balance makes it hold whatever the page meant.
+  // Not from 一+二=三(七)+四: a blank settled by the balance makes it hold whatever the page meant
+  // (a label-only half row whose numbers stand on the next row would read 0 and hide a break).
   settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum" && e.check !== "balance"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
