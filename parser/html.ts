@@ -379,8 +379,13 @@ export function gridLines(grid: GridCell[][]): string[] {
     // The numbers of a row stand after its own labels (a ragged grid puts them further right in
     // rows with a group label cell) and not before the table's first value column.
     const from = Math.max(valueStart, labelEnd);
+    // A value cell merged down over rows of data (a column of zeros drawn as one 「0」 over a
+    // group's rows) stands in each of them, where it stands: left out, the row's later numbers
+    // would move a column to the left.
+    const covered = isData ? row.map((c, j) => j).filter((j) => j >= from && row[j] !== undefined && row[j].row < r && row[j].col === j && (row[j].text === "" || isValue(row[j].text))) : [];
+    const cols = covered.length > 0 ? [...own, ...covered].sort((x, y) => x - y) : own;
     // A blank cell merged over several value columns (a run of zeros left blank) is that many blanks.
-    const parts = own.map((j) => (row[j].text === "" && isData && j >= from ? Array(labelSpan(grid, row[j])).fill(BLANK_CELL).join("\t") : row[j].text)).filter((t) => t !== "");
+    const parts = cols.map((j) => (row[j].text === "" && isData && j >= from ? Array(labelSpan(grid, row[j])).fill(BLANK_CELL).join("\t") : row[j].text)).filter((t) => t !== "");
     lines.push(parts.join("\t"));
   });
   return lines;

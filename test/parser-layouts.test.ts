@@ -625,6 +625,16 @@ const PAGE_CASES: PageCase[] = [
     want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "review.upheld": 1, "review.total": 1 },
   },
   {
+    name: "a column of zeros drawn as one 「0」 merged down over a group's rows: the 0 stands in each row, the other numbers keep their columns",
+    file: "zero-column-merged.html",
+    want: {
+      ...rowOf("denied.state_secret", [0, 0, 0, 0, 0, 0, 0]),
+      ...rowOf("denied.third_party", [1, 0, 0, 0, 0, 0, 1]),
+      ...rowOf("denied.process_info", [0, 1, 0, 0, 0, 0, 1]),
+      ...rowOf("denied.query_matter", [0, 0, 0, 0, 0, 0, 0]),
+    },
+  },
+  {
     name: "organ only in the signature, <title> 「标题_栏目_门户网站」: the signature's organ, never the title's pieces or the portal",
     file: "organ-title-site.html",
     want: NEW_SOUND,
