@@ -13,7 +13,7 @@
  */
 import { Parser } from "htmlparser2";
 import { PAGE_META_LABELS } from "./metadata.ts";
-import { BLANK_CELL, isValueText } from "./tokens.ts";
+import { BLANK_CELL, isPlaceholderText, isValueText } from "./tokens.ts";
 
 /** The part of htmlparser2's DOM this reader uses. */
 interface DomNode {
@@ -273,7 +273,19 @@ export function tableGrid(rows: DomNode[]): GridCell[][] {
 function gridCell(td: DomNode, row: number, col: number): GridCell {
   const holds = td.holds;
   const stack = holds && (holds.breaks > 0 || holds.blocks >= 2) ? stackOf(td) : null;
-  return stack ? { text: cellText(td), row, col, stack } : { text: cellText(td), row, col };
+  const text = excelValue(td) ?? cellText(td);
+  return stack ? { text, row, col, stack } : { text, row, col };
+}
+
+/**
+ * The number an Excel export keeps behind a dash: the accounting format shows 0 as 「-」, and
+ * the cell's x:num holds the number itself. A dash typed by hand has no x:num and stays a
+ * placeholder.
+ */
+function excelValue(td: DomNode): string | null {
+  const num = td.attribs?.["x:num"];
+  if (num === undefined || !/^-?\d+(?:\.\d+)?$/.test(num)) return null;
+  return isPlaceholderText(cellText(td)) ? num : null;
 }
 
 /** The cell at every position it covers. */
