@@ -311,7 +311,8 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const notTerm = (n: { typed: string }) => longestNameAt(n.typed, 0)?.length !== n.typed.length;
   let nearMisses = mentions.some((m) => m.kind !== "child") ? misspeltBeyond(rest, mentions, store).filter(notTerm) : store.organNames.nearMisses(rest).filter(notTerm);
   // 「沭阳县人力资源和社会保帐局」 is one edit from 沐阳县 inside it and from the bureau as a whole: the whole.
-  const covering = nearMisses.find((n) => nearMisses.every((o) => n.typed.includes(o.typed)));
+  // Two organs one edit from the same typed name stay two: the user is asked.
+  const covering = nearMisses.find((n) => nearMisses.every((o) => o === n || (o.typed !== n.typed && n.typed.includes(o.typed))));
   if (covering) nearMisses = [covering];
   // No Chinese name at all: a place written in pinyin (「pingtan 2024 依申请数」), said so like a typo.
   if (!mentions.length && !nearMisses.length) nearMisses = store.organNames.pinyinNames(rest);
