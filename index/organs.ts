@@ -178,6 +178,8 @@ function aliasesAsPrinted(o: Organ): { alias: string; weight: number; covers: nu
       for (const g of ZONE_GOVERNMENT_FORMS) {
         if (c.length >= 2) add(c + g, DERIVED, 1);
         for (const lv of levelForms) if (lv.length >= 2) add(c + lv + g, DERIVED, 1);
+        // 「实验区管委会」: the zone's government by its level word alone, as weak as 「实验区」.
+        for (const lv of [level, ...levelForms]) if (lv.length >= 3) add(lv + g, TYPE_ONLY, 1);
       }
     }
     if (c.length >= 2) {
