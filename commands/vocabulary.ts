@@ -540,6 +540,26 @@ function oneFigure(p: Parts): One {
   return null;
 }
 
+/**
+ * 「予以公开和部分公开占办结量的百分比」, 「不予公开占办理结果总数的比例」: a result of table 三 taken of all
+ * results, the whole named after 占. Granted and partial together are the 公开率 (its definition).
+ */
+function shareOfResults(matches: TermMatch[]): Figure | "other whole" | null {
+  const at = matches.findIndex((m) => /^(?:所?占)/.test(m.phrase) && m.terms.some((t) => t.t === "share"));
+  if (at <= 0) return null;
+  const naming = (m: TermMatch) => m.terms.some((t) => FIGURE_TERMS.has(t.t) && t.t !== "share");
+  const after = matches.slice(at + 1).filter(naming);
+  const before = matches.slice(0, at).filter(naming).flatMap((m) => m.terms.filter((t) => FIGURE_TERMS.has(t.t)));
+  const results = before.length > 0 && before.every((t) => t.t === "bRow" && !["total", "new", "carried_over", "carried_forward"].includes(t.row));
+  if (!after.length || !results) return null;
+  // 「予以公开占新收申请的比例」 is not a share of the results: never answered as one.
+  if (!after.every((m) => m.terms.every((t) => (t.t === "bRow" && t.row === "total") || !FIGURE_TERMS.has(t.t) || t.t === "share"))) return "other whole";
+  const rows = [...new Set(before.map((t) => (t.t === "bRow" ? t.row : "")))];
+  if (rows.length === 2 && rows.includes("granted") && rows.includes("partial")) return { kind: "openRate" };
+  if (rows.length === 1) return { kind: "share", part: { kind: "B", row: rows[0], column: "total" }, whole: { kind: "B", row: "total", column: "total" } };
+  return null;
+}
+
 /** The column an item is asked by when none is named: 「行政处罚」 means its 处理决定数量. */
 function defaultAColumn(it: string): string | undefined {
   if (["licensing", "penalty", "enforcement", "other_services"].includes(it)) return "decisions";
@@ -570,6 +590,9 @@ export const FIGURE_TERMS: ReadonlySet<Term["t"]> = new Set<Term["t"]>(["bRow", 
  * asked must be the figure's: 「行政处罚多少万元」 has no answer, 「同比增加多少件」 is a difference.
  */
 export function composeFigure(matches: TermMatch[]): FigureRead {
+  const ofTotal = shareOfResults(matches);
+  if (ofTotal === "other whole") return { kind: "choice", options: [], why: "结果类的比例只按办理结果总计计算" };
+  if (ofTotal) return { kind: "figure", figure: ofTotal };
   const groups: Term[][] = [[]];
   let sum = false;
   let each = false;
