@@ -36,10 +36,11 @@ export function pickOrgan(command: string, q: Question, store: ReportStore, retr
  * that are not places are words the bot did not read.
  */
 function placeConflict(command: string, q: Question, organ: Organ, store: ReportStore, retry: Retry): Answer | null {
+  const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
+  if (!written.length) return null;
   const name = store.displayName(organ);
   // A place the report misprints (沐阳县) is checked as the division list spells it (沭阳县, in 宿迁).
   const own = [...organ.places.map((p) => misprintedPlace(p) ?? p), ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
-  const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
   for (const word of written) {
     const pieces = splitPlaces(word);
     if (!pieces) return errorAnswer(command, `没看懂「${word}」，为免答错，请换个说法（例如用年报上的单位全称）`, [`例如：${name} 依申请数`]);

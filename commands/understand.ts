@@ -111,10 +111,27 @@ const overlaps = (y: YearWord, start: number, len: number) => start < y.start + 
 
 /** Blank out spans of a text (replace with spaces), keeping positions. */
 function blank(text: string, spans: { start: number; end: number }[]): string {
+  if (!spans.length) return text;
+  // Without surrogate pairs, characters are UTF-16 units: the text is cut and joined as it is,
+  // without an array of one string per character (most questions).
+  if (!SURROGATE.test(text) && spans.every((s) => s.end <= text.length)) {
+    const blanked = new Uint8Array(text.length);
+    for (const s of spans) blanked.fill(1, Math.max(0, s.start), Math.max(0, s.end));
+    let out = "";
+    for (let i = 0; i < text.length; ) {
+      let j = i;
+      while (j < text.length && blanked[j] === blanked[i]) j++;
+      out += blanked[i] ? " ".repeat(j - i) : text.slice(i, j);
+      i = j;
+    }
+    return out;
+  }
   const chars = [...text];
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = " ";
   return chars.join("");
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
 const reader = {

@@ -299,12 +299,22 @@ export interface NameReader {
 
 const HAN = /\p{Script=Han}/u;
 
+/** The two UTF-16 units at `at` as one number: a map key that needs no substring. */
+const headAt = (text: string, at: number) => text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
+/** A name length's bit in a set of lengths; every length from 30 on shares the top bit. */
+const lengthBit = (length: number) => 1 << Math.min(length, 30);
+
 export class OrganIndex {
   readonly organs: Organ[];
   private readonly byAlias = new Map<string, AliasEntry[]>();
   private readonly maxAlias: number;
-  /** The first two characters of every name → the longest name starting with them: most positions of a question start none. */
-  private readonly longestFrom = new Map<string, number>();
+  /**
+   * The first two characters of every name (as one number, see headAt) → the longest name starting
+   * with them, and which lengths there are: most positions of a question start none, and where one
+   * does (宁海县 …) only the lengths some name has are looked up.
+   */
+  private readonly longestFrom = new Map<number, number>();
+  private readonly lengthsFrom = new Map<number, number>();
   private typoIndex: Map<string, string[]> | null = null;
 
   constructor(organs: Organ[]) {
@@ -316,8 +326,9 @@ export class OrganIndex {
         if (!list) this.byAlias.set(alias, (list = []));
         list.push({ organ: o, weight, covers });
         if (alias.length > max) max = alias.length;
-        const head = alias.slice(0, 2);
+        const head = headAt(alias, 0);
         if ((this.longestFrom.get(head) ?? 0) < alias.length) this.longestFrom.set(head, alias.length);
+        this.lengthsFrom.set(head, (this.lengthsFrom.get(head) ?? 0) | lengthBit(alias.length));
       }
     }
     this.maxAlias = max;
@@ -342,10 +353,13 @@ export class OrganIndex {
   mentions(text: string, reader: NameReader): Mention[] {
     const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
     for (let i = 0; i < text.length; i++) {
-      if (!HAN.test(text[i])) continue;
-      const longest = this.longestFrom.get(text.slice(i, i + 2));
+      if (!HAN.test(text[i]) || i + 1 >= text.length) continue;
+      const head = headAt(text, i);
+      const longest = this.longestFrom.get(head);
       if (!longest) continue;
+      const lengths = this.lengthsFrom.get(head)!;
       for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
+        if (!(lengths & lengthBit(len))) continue;
         const entries = this.byAlias.get(text.slice(i, i + len));
         if (entries) found.push({ start: i, end: i + len, entries });
       }
