@@ -80,8 +80,16 @@ interface Draft {
  */
 export function groupOrgans(reports: Report[]): Organ[] {
   const byBase = new Map<string, Draft[]>();
+  // An organ's reports print the same name year after year: each name (with its region) is read once.
+  const read = new Map<string, { places: string[]; body: string | null }>();
   for (const r of reports) {
-    const { places, body } = reportPlaces(r);
+    const nameKey = r.organInfo === undefined ? `${r.organ ?? "\u0001"}\u0000${r.region ?? "\u0001"}` : null;
+    let reading = nameKey === null ? undefined : read.get(nameKey);
+    if (!reading) {
+      reading = reportPlaces(r);
+      if (nameKey !== null) read.set(nameKey, reading);
+    }
+    const { places, body } = reading;
     const base = organKeyOf({ places, body }) + (places.length ? "" : `#${r.organ}`);
     let drafts = byBase.get(base);
     if (!drafts) byBase.set(base, (drafts = []));
