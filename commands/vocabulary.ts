@@ -186,8 +186,9 @@ function officialNames(): [string, Term[]][] {
   return out;
 }
 
+/** A node of the names' trie, its children by UTF-16 code (a question's characters are read as codes, never as new one-character strings). */
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  next: Map<number, TrieNode>;
   terms?: Term[];
 }
 
@@ -218,8 +219,11 @@ export function phraseIndex(): PhraseIndex {
     longest = Math.max(longest, p.length);
     let node = trie;
     for (const c of p) {
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: new Map() }));
+      // A character outside the BMP is keyed by its code point, which no UTF-16 code equals: as
+      // before, a name holding one is never read (none does).
+      const code = c.codePointAt(0)!;
+      let child = node.next.get(code);
+      if (!child) node.next.set(code, (child = { next: new Map() }));
       node = child;
     }
     node.terms = terms;
@@ -229,12 +233,12 @@ export function phraseIndex(): PhraseIndex {
 
 /** Every name starting at `at` (its length and terms), shortest first; Latin words only whole. */
 function namesAt(text: string, at: number, visit: (length: number, terms: Term[]) => void, end = text.length): void {
-  if (isLatin(text[at]) && isLatin(text[at - 1])) return;
+  if (isLatinAt(text, at) && isLatinAt(text, at - 1)) return;
   let node: TrieNode | undefined = phraseIndex().trie;
   for (let k = at; k < end; k++) {
-    node = node.next.get(text[k]);
+    node = node.next.get(text.charCodeAt(k));
     if (!node) return;
-    if (node.terms && !(isLatin(text[k]) && isLatin(text[k + 1]))) visit(k + 1 - at, node.terms);
+    if (node.terms && !(isLatinAt(text, k) && isLatinAt(text, k + 1))) visit(k + 1 - at, node.terms);
   }
 }
 
@@ -321,7 +325,11 @@ export interface TermMatch {
   terms: Term[];
 }
 
-const isLatin = (c: string | undefined) => c !== undefined && /[a-z]/.test(c);
+/** Whether the UTF-16 unit at `i` is a lower-case Latin letter (false outside the text). */
+const isLatinAt = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 97 && c <= 122;
+};
 
 /**
  * Every name in `text` (longest first, without overlaps), skipping positions already taken

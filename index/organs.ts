@@ -308,7 +308,7 @@ export interface NameReader {
 const HAN = /\p{Script=Han}/u;
 
 /** The two UTF-16 units at `at` as one number: a map key that needs no substring. */
-const headAt = (text: string, at: number) => text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
+const headAt = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
 /** A name length's bit in a set of lengths; every length from 30 on shares the top bit. */
 const lengthBit = (length: number) => 1 << Math.min(length, 30);
 
@@ -361,10 +361,10 @@ export class OrganIndex {
   mentions(text: string, reader: NameReader): Mention[] {
     const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
     for (let i = 0; i < text.length; i++) {
-      if (!HAN.test(text[i]) || i + 1 >= text.length) continue;
+      if (i + 1 >= text.length) continue;
       const head = headAt(text, i);
       const longest = this.longestFrom.get(head);
-      if (!longest) continue;
+      if (!longest || !HAN.test(text[i])) continue;
       const lengths = this.lengthsFrom.get(head)!;
       for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
         if (!(lengths & lengthBit(len))) continue;
