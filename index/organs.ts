@@ -311,6 +311,10 @@ const HAN = /\p{Script=Han}/u;
 const headAt = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
 /** A name length's bit in a set of lengths; every length from 30 on shares the top bit. */
 const lengthBit = (length: number) => 1 << Math.min(length, 30);
+/** Bits of the name-shape filter (128 KB): with 100,000 names, about one lookup in ten it lets through finds nothing. */
+const NAME_SHAPE_BITS = 1 << 20;
+/** A name's head, length and last character hashed to a bit of the filter (names may share one: it only rules lookups out). */
+const nameShape = (head: number, length: number, last: number) => (Math.imul(Math.imul(head, 31) + length, 0x9e3779b1) ^ Math.imul(last, 0x85ebca6b)) >>> 12;
 
 export class OrganIndex {
   readonly organs: Organ[];
@@ -323,6 +327,8 @@ export class OrganIndex {
    */
   private readonly longestFrom = new Map<number, number>();
   private readonly lengthsFrom = new Map<number, number>();
+  /** A bit per (head, length, last character) of every name, hashed: most lengths at a position end where no name does. */
+  private readonly nameShapes = new Uint8Array(NAME_SHAPE_BITS / 8);
   private typoIndex: Map<string, string[]> | null = null;
 
   constructor(organs: Organ[]) {
@@ -337,6 +343,8 @@ export class OrganIndex {
         const head = headAt(alias, 0);
         if ((this.longestFrom.get(head) ?? 0) < alias.length) this.longestFrom.set(head, alias.length);
         this.lengthsFrom.set(head, (this.lengthsFrom.get(head) ?? 0) | lengthBit(alias.length));
+        const shape = nameShape(head, alias.length, alias.charCodeAt(alias.length - 1));
+        this.nameShapes[shape >>> 3] |= 1 << (shape & 7);
       }
     }
     this.maxAlias = max;
@@ -359,35 +367,51 @@ export class OrganIndex {
    * they still separate names.
    */
   mentions(text: string, reader: NameReader): Mention[] {
-    const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
-    for (let i = 0; i < text.length; i++) {
-      if (i + 1 >= text.length) continue;
+    // Where a name may start: the longest name and the lengths of names with those two first characters.
+    const n = text.length;
+    const longestAt = new Uint16Array(n);
+    const lengthsAt = new Int32Array(n);
+    const headsAt = new Int32Array(n);
+    let maxLength = 0;
+    for (let i = 0; i + 1 < n; i++) {
       const head = headAt(text, i);
       const longest = this.longestFrom.get(head);
       if (!longest || !HAN.test(text[i])) continue;
-      const lengths = this.lengthsFrom.get(head)!;
-      for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
-        if (!(lengths & lengthBit(len))) continue;
-        const entries = this.byAlias.get(text.slice(i, i + len));
-        if (entries) found.push({ start: i, end: i + len, entries });
-      }
+      longestAt[i] = Math.min(longest, n - i);
+      lengthsAt[i] = this.lengthsFrom.get(head)!;
+      headsAt[i] = head;
+      if (longestAt[i] > maxLength) maxLength = longestAt[i];
     }
-    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken = new Array<boolean>(text.length).fill(false);
+    const taken = new Uint8Array(n);
     const out: Mention[] = [];
     // A name refused because the place in front contradicts it (「苏州市人民政府办公厅」 is not 上海's)
     // is not read again from a shorter name inside it (「政府办公厅」).
     const refused: { start: number; end: number }[] = [];
-    for (const f of found) {
-      if (taken.slice(f.start, f.end).some(Boolean)) continue;
-      if (refused.some((r) => f.start >= r.start && f.end <= r.end)) continue;
-      const m = this.read(text, f.start, f.end, f.entries, reader);
-      if (m === "elsewhere") refused.push(f);
-      if (!m || m === "elsewhere") continue;
-      taken.fill(true, m.start, m.end);
-      out.push(m);
+    // Longest first, then leftmost. A name is only looked up where it could be read: not where a
+    // longer one was read already, and only at a length some name with that head and last character has.
+    for (let len = maxLength; len >= 2; len--) {
+      for (let i = 0; i + len <= n; i++) {
+        if (longestAt[i] < len || !(lengthsAt[i] & lengthBit(len))) continue;
+        if (!this.mayEndAt(headsAt[i], len, text.charCodeAt(i + len - 1))) continue;
+        let free = true;
+        for (let k = i; k < i + len; k++) if (taken[k]) free = false;
+        if (!free || refused.some((r) => i >= r.start && i + len <= r.end)) continue;
+        const entries = this.byAlias.get(text.slice(i, i + len));
+        if (!entries) continue;
+        const m = this.read(text, i, i + len, entries, reader);
+        if (m === "elsewhere") refused.push({ start: i, end: i + len });
+        if (!m || m === "elsewhere") continue;
+        taken.fill(1, m.start, m.end);
+        out.push(m);
+      }
     }
     return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Whether some name with this head and length ends in this character (a bit of nameShapes; never false for a name there is). */
+  private mayEndAt(head: number, length: number, last: number): boolean {
+    const bit = nameShape(head, length, last);
+    return (this.nameShapes[bit >>> 3] & (1 << (bit & 7))) !== 0;
   }
 
   /** The mention, null when the name is not read here, "elsewhere" when the place in front names another organ. */
