@@ -232,8 +232,31 @@ export function organAliases(o: Organ): { alias: string; weight: number; covers:
   return out;
 }
 
-/** Known places by their name with one character left out (as 「*」), for finding a misprint's original. */
-let placesByGap: Map<string, string[]> | null = null;
+/**
+ * Known places of a county or above by their name with one character left out (as 「*」), for
+ * finding a misprint's original: one index per name length and last character, made when a place
+ * of that shape is first checked (over every place of the list, it was 18 MB and half a second to
+ * build, on the first question that needed it).
+ */
+const placesByGap = new Map<string, Map<string, string[]>>();
+
+function gapIndex(length: number, last: string): Map<string, string[]> {
+  const shape = `${length}${last}`;
+  let index = placesByGap.get(shape);
+  if (index) return index;
+  index = new Map();
+  for (const name of knownPlaceNames()) {
+    if (name.length !== length || !name.endsWith(last)) continue;
+    for (let i = 0; i < name.length; i++) {
+      const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
+      const list = index.get(key);
+      if (list) list.push(name);
+      else index.set(key, [name]);
+    }
+  }
+  placesByGap.set(shape, index);
+  return index;
+}
 
 /**
  * The real county (or city, province) a printed one misprints: the place is not in the division list, and exactly one
@@ -245,20 +268,11 @@ export function misprintedPlace(place: string): string | null {
   // Counties and above only: the list is complete there, while a town missing from it (new, renamed)
   // may well be one character from a listed one, and must not take that town's name.
   if (core.length < 2 || !level || /[镇乡]$|街道$|苏木$/.test(level) || isKnownPlace(place)) return null;
-  if (!placesByGap) {
-    placesByGap = new Map();
-    for (const name of knownPlaceNames()) {
-      for (let i = 0; i < name.length; i++) {
-        const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
-        const list = placesByGap.get(key);
-        if (list) list.push(name);
-        else placesByGap.set(key, [name]);
-      }
-    }
-  }
+  // A name it may misprint has its length and its level word (so its last character).
+  const byGap = gapIndex(place.length, place[place.length - 1]);
   const found = new Set<string>();
   for (let i = 0; i < core.length; i++) {
-    for (const name of placesByGap.get(`${place.slice(0, i)}*${place.slice(i + 1)}`) ?? []) {
+    for (const name of byGap.get(`${place.slice(0, i)}*${place.slice(i + 1)}`) ?? []) {
       if (name !== place && name.endsWith(level) && confusable(place[i], name[i])) found.add(name);
     }
   }
