@@ -338,10 +338,9 @@ const isLatinAt = (text: string, i: number) => {
 export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
   // Every name at every free position, by length (each length's names leftmost first).
   const byLength: { start: number; terms: Term[] }[][] = [];
-  for (let at = 0; at < text.length; at++) {
-    if (taken[at]) continue;
-    namesAt(text, at, (length, terms) => (byLength[length] ??= []).push({ start: at, terms }));
-  }
+  let at = 0;
+  const found = (length: number, terms: Term[]) => (byLength[length] ??= []).push({ start: at, terms });
+  for (; at < text.length; at++) if (!taken[at]) namesAt(text, at, found);
   // Longest first, then leftmost; a name never overlaps one already taken.
   const used = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) if (taken[i]) used[i] = 1;

@@ -381,22 +381,24 @@ export class OrganIndex {
    * they still separate names.
    */
   mentions(text: string, reader: NameReader): Mention[] {
-    // Where a name may start: the longest name and the lengths of names with those two first characters.
+    // Where a name may start (few positions): the longest name and the lengths of names with those two first characters.
     const n = text.length;
-    const longestAt = new Uint16Array(n);
-    const lengthsAt = new Int32Array(n);
-    const headsAt = new Int32Array(n);
+    const starts: number[] = [];
+    const longestAt: number[] = [];
+    const lengthsAt: number[] = [];
+    const headsAt: number[] = [];
     let maxLength = 0;
     for (let i = 0; i + 1 < n; i++) {
       const head = headAt(text, i);
       const longest = this.longestFrom.get(head);
       if (!longest || !HAN.test(text[i])) continue;
-      longestAt[i] = Math.min(longest, n - i);
-      lengthsAt[i] = this.lengthsFrom.get(head)!;
-      headsAt[i] = head;
-      if (longestAt[i] > maxLength) maxLength = longestAt[i];
+      starts.push(i);
+      longestAt.push(Math.min(longest, n - i));
+      lengthsAt.push(this.lengthsFrom.get(head)!);
+      headsAt.push(head);
+      if (longestAt[longestAt.length - 1] > maxLength) maxLength = longestAt[longestAt.length - 1];
     }
-    const taken = new Uint8Array(n);
+    const taken = new Array<boolean>(n).fill(false);
     const out: Mention[] = [];
     // A name refused because the place in front contradicts it (「苏州市人民政府办公厅」 is not 上海's)
     // is not read again from a shorter name inside it (「政府办公厅」).
@@ -404,9 +406,10 @@ export class OrganIndex {
     // Longest first, then leftmost. A name is only looked up where it could be read: not where a
     // longer one was read already, and only at a length some name with that head and last character has.
     for (let len = maxLength; len >= 2; len--) {
-      for (let i = 0; i + len <= n; i++) {
-        if (longestAt[i] < len || !(lengthsAt[i] & lengthBit(len))) continue;
-        if (!this.mayEndAt(headsAt[i], len, text.charCodeAt(i + len - 1))) continue;
+      for (let s = 0; s < starts.length; s++) {
+        const i = starts[s];
+        if (longestAt[s] < len || !(lengthsAt[s] & lengthBit(len))) continue;
+        if (!this.mayEndAt(headsAt[s], len, text.charCodeAt(i + len - 1))) continue;
         let free = true;
         for (let k = i; k < i + len; k++) if (taken[k]) free = false;
         if (!free || refused.some((r) => i >= r.start && i + len <= r.end)) continue;
@@ -415,7 +418,7 @@ export class OrganIndex {
         const m = this.read(text, i, i + len, entries, reader);
         if (m === "elsewhere") refused.push({ start: i, end: i + len });
         if (!m || m === "elsewhere") continue;
-        taken.fill(1, m.start, m.end);
+        taken.fill(true, m.start, m.end);
         out.push(m);
       }
     }
