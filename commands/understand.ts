@@ -66,8 +66,13 @@ const CLAUSE_END = /\s*[,，。?？!！;；]+\s*|\.(?!\d)/g;
 export function normalizeQuestion(raw: string): string {
   const text = toSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC")).toLowerCase();
   // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
+  // Most questions have nothing to change: one scan tells so.
+  if (!NOTHING_TO_NORMALIZE_UNLESS.test(text)) return text;
   return text.replace(CLAUSE_END, " | ").replace(PUNCTUATION, " ").replace(/ +/g, " ").replace(/^[ |]+|[ |]+$/g, "");
 }
+
+/** What the replacements above would change: a clause end or punctuation (CLAUSE_END, PUNCTUATION), 「|」, whitespace other than one space between words. */
+const NOTHING_TO_NORMALIZE_UNLESS = /[,，。?？!！;；.:："'“”‘’()（）\[\]【】《》<>「」『』~～…·|]|[^\S ]|  |^ | $/;
 
 const RELATIVE: [RegExp, number][] = [
   [/大前年/, 3],
