@@ -66,6 +66,8 @@ const CLAUSE_END = /\s*[,，。?？!！;；]+\s*|\.(?!\d)/g;
 export function normalizeQuestion(raw: string): string {
   const text = chineseYearDigits(toSimplified(questionToSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC"))).toLowerCase());
   // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
+  // Most questions have nothing to change: one scan tells so.
+  if (!NOTHING_TO_NORMALIZE_UNLESS.test(text)) return text;
   return text.replace(CLAUSE_END, " | ").replace(PUNCTUATION, " ").replace(/ +/g, " ").replace(/^[ |]+|[ |]+$/g, "");
 }
 
@@ -75,6 +77,8 @@ const CHINESE_YEAR_TYPED = /[一二壹贰][〇零o0○◯][〇零o0○◯一二�
 function chineseYearDigits(text: string): string {
   return text.replace(CHINESE_YEAR_TYPED, (m) => [...m].map((c) => YEAR_DIGIT[c] ?? c).join(""));
 }
+/** What the replacements above would change: a clause end or punctuation (CLAUSE_END, PUNCTUATION), 「|」, whitespace other than one space between words. */
+const NOTHING_TO_NORMALIZE_UNLESS = /[,，。?？!！;；.:："'“”‘’()（）\[\]【】《》<>「」『』~～…·|]|[^\S ]|  |^ | $/;
 
 const RELATIVE: [RegExp, number][] = [
   [/大前年/, 3],
@@ -122,10 +126,27 @@ const overlaps = (y: YearWord, start: number, len: number) => start < y.start + 
 
 /** Blank out spans of a text (replace with spaces), keeping positions. */
 function blank(text: string, spans: { start: number; end: number }[]): string {
+  if (!spans.length) return text;
+  // Without surrogate pairs, characters are UTF-16 units: the text is cut and joined as it is,
+  // without an array of one string per character (most questions).
+  if (!SURROGATE.test(text) && spans.every((s) => s.end <= text.length)) {
+    const blanked = new Uint8Array(text.length);
+    for (const s of spans) blanked.fill(1, Math.max(0, s.start), Math.max(0, s.end));
+    let out = "";
+    for (let i = 0; i < text.length; ) {
+      let j = i;
+      while (j < text.length && blanked[j] === blanked[i]) j++;
+      out += blanked[i] ? " ".repeat(j - i) : text.slice(i, j);
+      i = j;
+    }
+    return out;
+  }
   const chars = [...text];
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = " ";
   return chars.join("");
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
 const reader = {

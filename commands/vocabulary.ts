@@ -186,8 +186,9 @@ function officialNames(): [string, Term[]][] {
   return out;
 }
 
+/** A node of the names' trie, its children by UTF-16 code (a question's characters are read as codes, never as new one-character strings). */
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  next: Map<number, TrieNode>;
   terms?: Term[];
 }
 
@@ -218,8 +219,11 @@ export function phraseIndex(): PhraseIndex {
     longest = Math.max(longest, p.length);
     let node = trie;
     for (const c of p) {
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: new Map() }));
+      // A character outside the BMP is keyed by its code point, which no UTF-16 code equals: as
+      // before, a name holding one is never read (none does).
+      const code = c.codePointAt(0)!;
+      let child = node.next.get(code);
+      if (!child) node.next.set(code, (child = { next: new Map() }));
       node = child;
     }
     node.terms = terms;
@@ -229,12 +233,12 @@ export function phraseIndex(): PhraseIndex {
 
 /** Every name starting at `at` (its length and terms), shortest first; Latin words only whole. */
 function namesAt(text: string, at: number, visit: (length: number, terms: Term[]) => void, end = text.length): void {
-  if (isLatin(text[at]) && isLatin(text[at - 1])) return;
+  if (isLatinAt(text, at) && isLatinAt(text, at - 1)) return;
   let node: TrieNode | undefined = phraseIndex().trie;
   for (let k = at; k < end; k++) {
-    node = node.next.get(text[k]);
+    node = node.next.get(text.charCodeAt(k));
     if (!node) return;
-    if (node.terms && !(isLatin(text[k]) && isLatin(text[k + 1]))) visit(k + 1 - at, node.terms);
+    if (node.terms && !(isLatinAt(text, k) && isLatinAt(text, k + 1))) visit(k + 1 - at, node.terms);
   }
 }
 
@@ -357,31 +361,36 @@ export interface TermMatch {
   terms: Term[];
 }
 
-const isLatin = (c: string | undefined) => c !== undefined && /[a-z]/.test(c);
+/** Whether the UTF-16 unit at `i` is a lower-case Latin letter (false outside the text). */
+const isLatinAt = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 97 && c <= 122;
+};
 
 /**
  * Every name in `text` (longest first, without overlaps), skipping positions already taken
  * (the organ's name, the year). Latin words match whole words only.
  */
 export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
-  const found: { start: number; length: number; terms: Term[] }[] = [];
-  for (let at = 0; at < text.length; at++) {
-    if (taken[at]) continue;
-    namesAt(text, at, (length, terms) => found.push({ start: at, length, terms }));
-  }
+  // Every name at every free position, by length (each length's names leftmost first).
+  const byLength: { start: number; terms: Term[] }[][] = [];
+  let at = 0;
+  const found = (length: number, terms: Term[]) => (byLength[length] ??= []).push({ start: at, terms });
+  for (; at < text.length; at++) if (!taken[at]) namesAt(text, at, found);
   // Longest first, then leftmost; a name never overlaps one already taken.
-  found.sort((a, b) => b.length - a.length || a.start - b.start);
   const used = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) if (taken[i]) used[i] = 1;
-  const out: TermMatch[] = [];
-  for (const f of found) {
-    let free = true;
-    for (let k = f.start; k < f.start + f.length; k++) if (used[k]) free = false;
-    if (!free) continue;
-    used.fill(1, f.start, f.start + f.length);
-    out.push({ start: f.start, end: f.start + f.length, phrase: text.slice(f.start, f.start + f.length), terms: f.terms });
+  const byStart: TermMatch[] = [];
+  for (let length = byLength.length - 1; length > 0; length--) {
+    for (const f of byLength[length] ?? []) {
+      let free = true;
+      for (let k = f.start; k < f.start + length; k++) if (used[k]) free = false;
+      if (!free) continue;
+      used.fill(1, f.start, f.start + length);
+      byStart[f.start] = { start: f.start, end: f.start + length, phrase: text.slice(f.start, f.start + length), terms: f.terms };
+    }
   }
-  return out.sort((a, b) => a.start - b.start);
+  return byStart.filter(Boolean);
 }
 
 // ---------------------------------------------------------------- composing a figure
@@ -640,7 +649,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
   const addable = sum && !each && !change && !acrossClauses;
   // 「行政复议行政诉讼一共多少」: several named in one phrase, added up when asked to.
-  const named = dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure])));
+  const named = distinctFigures(found);
   // Only figures in the unit asked: 「行政处罚多少万元」 leaves none, 「行政许可几件」 drops no column.
   const list = named.filter((f) => !unitMismatch(f, units, change));
   if (!list.length && named.length) return { kind: "choice", options: [], why: unitMismatch(named[0], units, change)! };
@@ -739,17 +748,24 @@ const DECLINE = /下降|减少|少了|降低|降了|少几|少多少|少收|少�
 function unitMismatch(f: Figure, units: Set<AskedUnit>, change: "growth" | "diff" | undefined): string | null {
   const amount = f.kind === "A" && f.column === "amount";
   const rate = f.kind === "openRate" || f.kind === "share" || change === "growth";
-  const label = figureLabel(f);
   // 「依申请公开了百分之几」 asks a rate: a count is not the answer.
-  if (units.has("percent") && !rate) return `「${label}」是${amount ? "金额" : "件数"}，不是比例`;
-  if (units.has("amount") && !amount) return `「${label}」是${rate ? "比例" : "件数"}，没有金额`;
-  if (units.has("count") && amount) return `「${label}」是金额，不是件数`;
+  if (units.has("percent") && !rate) return `「${figureLabel(f)}」是${amount ? "金额" : "件数"}，不是比例`;
+  if (units.has("amount") && !amount) return `「${figureLabel(f)}」是${rate ? "比例" : "件数"}，没有金额`;
+  if (units.has("count") && amount) return `「${figureLabel(f)}」是金额，不是件数`;
   return null;
 }
 
-function dedupe(fs: Figure[]): Figure[] {
+/** The figures named, each once (by key), in the order named. */
+function distinctFigures(found: NonNullable<One>[]): Figure[] {
   const seen = new Set<string>();
-  return fs.filter((f) => (seen.has(figureKey(f)) ? false : (seen.add(figureKey(f)), true)));
+  const out: Figure[] = [];
+  for (const f of found) {
+    for (const figure of "choice" in f ? f.choice : [f.figure]) {
+      const key = figureKey(figure);
+      if (!seen.has(key)) seen.add(key), out.push(figure);
+    }
+  }
+  return out;
 }
 
 export const ALL_B_GROUPS = Object.keys(B_GROUPS);
