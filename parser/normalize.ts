@@ -79,7 +79,9 @@ export function compact(s: string): string {
   return s.replace(/[\s|]+/g, "");
 }
 
-/** A regex that matches `word` with optional whitespace between its characters. */
+/** The whitespace SpacedText leaves out of its compact form (by character code). */
+const isSpacedWhitespace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000;
+
 /**
  * A text searchable for words whatever whitespace extraction put between their characters
  * (「勾 稽 关系」): searched in its compact form, positions reported in the original.
@@ -93,11 +95,32 @@ export class SpacedText {
     let n = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000) continue;
+      if (isSpacedWhitespace(c)) continue;
       positions[n++] = i;
     }
     this.compact = text.replace(/[ \t\n\r\u00a0\u3000]+/g, "");
     this.positions = positions.subarray(0, n);
+  }
+
+  /**
+   * How many characters of the original text `word` (compact: none of the whitespace dropped
+   * here) covers when it stands at `at`, whitespace between its characters included; -1 when it
+   * does not stand there. The same as a sticky match of 「w[ws]*o[ws]*r[ws]*d」, without building
+   * a pattern per word: a run of whitespace can only end at the word's next character, so it is
+   * skipped whole.
+   */
+  lengthAt(word: string, at: number): number {
+    const text = this.text;
+    let i = Math.max(0, at);
+    const start = i;
+    let first = true;
+    for (const ch of word) {
+      if (!first) while (i < text.length && isSpacedWhitespace(text.charCodeAt(i))) i++;
+      first = false;
+      if (!text.startsWith(ch, i)) return -1;
+      i += ch.length;
+    }
+    return i - start;
   }
 
   /** Original index of the first occurrence of `word` starting at or after `from`, or -1. */
