@@ -193,11 +193,35 @@ export function scan(region: string): Token[] {
   let text = "";
   let textLine = 0;
   let line = 0;
+  // Label characters are taken as runs of the source, s[runStart, runEnd), and added to `text`
+  // whole (one slice per run instead of a one-character string and a concatenation per character).
+  let runStart = -1;
+  let runEnd = -1;
+  let runLine = 0;
+  const takeRun = () => {
+    if (runStart < 0) return;
+    if (!text) textLine = runLine;
+    text += s.slice(runStart, runEnd);
+    runStart = -1;
+  };
+  /** The label character at `at`: it joins the run when it follows it, else starts a new one. */
+  const addLabelChar = (at: number) => {
+    if (runStart >= 0 && runEnd === at) {
+      runEnd++;
+      return;
+    }
+    takeRun();
+    runStart = at;
+    runEnd = at + 1;
+    runLine = line;
+  };
   const flushText = () => {
+    takeRun();
     if (text) out.push({ kind: "text", text, line: textLine });
     text = "";
   };
   const addText = (t: string) => {
+    takeRun();
     if (!text) textLine = line;
     text += t;
   };
@@ -216,6 +240,15 @@ export function scan(region: string): Token[] {
     // Most characters are label text: tests go by character code, and the character itself is
     // only taken where it is kept.
     const code = s.charCodeAt(i);
+    if (!scannedApart(code)) {
+      // A label character that none of the tests below takes (most of a region): straight to the
+      // label text, with what the last line of this loop does for it.
+      blanks = 0;
+      cellOnLine = false;
+      addLabelChar(i);
+      i++;
+      continue;
+    }
     if (code === 0x0a) {
       line++;
       blanks = 0;
@@ -358,12 +391,20 @@ export function scan(region: string): Token[] {
     }
     blanks = 0;
     cellOnLine = false;
-    addText(c);
+    addLabelChar(i);
     i++;
   }
   flushText();
   return out;
 }
+
+/**
+ * Characters scan() looks at before taking them as label text: line breaks, cell separators,
+ * spaces, blank cells, the first characters of placeholders (PLACEHOLDER_START), 无, 〇, the
+ * letter O, signs and dashes, digits. Any other character is label text whatever surrounds it.
+ */
+const APART = new Set([..."\n\t\r |\u00a0", BLANK_CELL, SOFT_BLANK, ...PLACEHOLDER_START, NONE, "〇", "O", "o", ...Object.keys(SIGN), "\u2014", "\u2013"].map((c) => c.charCodeAt(0)));
+const scannedApart = (code: number) => (code >= 0x30 && code <= 0x39) || APART.has(code);
 
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
