@@ -86,6 +86,8 @@ const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减":
  */
 const COUNT_UNITS = "人次|件|个|项|次|宗|起";
 const COUNT_UNIT = new RegExp(`^[ \u00a0]?(?:${COUNT_UNITS})`);
+/** The first characters of COUNT_UNITS, to try the pattern only where one stands. */
+const COUNT_UNIT_START = COUNT_UNITS.split("|").map((u) => u[0]).join("");
 
 /**
  * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
@@ -161,7 +163,6 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
   const lines = region.split("\n");
-  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
   // Lines right after the previous non-empty one, against lines after an empty one.
   let tight = 0;
   let loose = 0;
@@ -173,6 +174,7 @@ export function blankLinesAsCells(region: string): string {
     last = i;
   });
   if (tight <= loose) return region;
+  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
     if (!lone[i]) continue;
@@ -321,16 +323,17 @@ export function scan(region: string): Token[] {
         continue;
       }
       // Thousands separators keep one number whole: 「3,985,758」 is one cell, not three.
+      let grouped = false;
       if (j - start <= 3 && s[start] !== "0" && (s[j] === "," || s[j] === "，")) {
         const groups = THOUSANDS.exec(s.slice(j, j + 64));
         // 「2,629,0」 is not a grouped number (a list, or cells with commas between them).
         if (groups && !((s[j + groups[0].length] === "," || s[j + groups[0].length] === "，") && isDigit(s[j + groups[0].length + 1]))) {
           j += groups[0].length;
+          grouped = true;
         }
       }
-      let int = s.slice(start, j).replace(/[,，]/g, "");
+      let int = grouped ? s.slice(start, j).replace(/[,，]/g, "") : s.slice(start, j);
       let frac = "";
-      const grouped = int.length !== j - start;
       // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
       // after a row's digits (`…0000372.没有现成信息` is 37|0|0|0|0|0|37 then `2.`).
       // PDF text may put a space before the dot (`1 .本机关…`).
@@ -374,7 +377,9 @@ export function scan(region: string): Token[] {
         j += 1;
       }
       const raw = s.slice(i, j);
-      if (!unit) {
+      // (The pattern is tried only where a unit's first character stands, after one space at most.)
+      const unitAt = s[j] === " " || s[j] === "\u00a0" ? j + 1 : j;
+      if (!unit && unitAt < s.length && COUNT_UNIT_START.includes(s[unitAt])) {
         const counted = COUNT_UNIT.exec(s.slice(j, j + 3));
         if (counted) j += counted[0].length;
       }
@@ -384,7 +389,10 @@ export function scan(region: string): Token[] {
       while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
       const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
       const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
-      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}) });
+      const cell: NumToken = { kind: "num", raw, sign, int, frac, unit, line };
+      if (note) cell.note = note[1].replace(/\s+/g, "");
+      if (boxed) cell.boxed = true;
+      pushCell(cell);
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;
@@ -403,8 +411,9 @@ export function scan(region: string): Token[] {
  * spaces, blank cells, the first characters of placeholders (PLACEHOLDER_START), 无, 〇, the
  * letter O, signs and dashes, digits. Any other character is label text whatever surrounds it.
  */
-const APART = new Set([..."\n\t\r |\u00a0", BLANK_CELL, SOFT_BLANK, ...PLACEHOLDER_START, NONE, "〇", "O", "o", ...Object.keys(SIGN), "\u2014", "\u2013"].map((c) => c.charCodeAt(0)));
-const scannedApart = (code: number) => (code >= 0x30 && code <= 0x39) || APART.has(code);
+const APART = new Uint8Array(0x10000);
+for (const c of [..."\n\t\r |\u00a00123456789", BLANK_CELL, SOFT_BLANK, ...PLACEHOLDER_START, NONE, "〇", "O", "o", ...Object.keys(SIGN), "\u2014", "\u2013"]) APART[c.charCodeAt(0)] = 1;
+const scannedApart = (code: number) => APART[code] === 1;
 
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
