@@ -160,26 +160,31 @@ function segments(tokens: Token[]): Segment[] {
 const CN_MARKERS: Record<string, string> = { "(一)": "granted", "(二)": "partial", "(六)": "other_handling", "(七)": "total", "一、": "new", "二、": "carried_over", "四、": "carried_forward" };
 
 /**
- * Rows a label names, in the order they appear in it. Hoisted and wrapped labels pile up in
+ * Rows a label (compacted) names, in the order they appear in it. Hoisted and wrapped labels pile up in
  * one label text; the last one names the numbers that follow. A label that is only a number
  * (`7.`, `8.属`) continues the group of the row named before it.
  */
-export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
-  const c = compact(label);
-  // Reports print the same official labels: what a label names is worked out once.
+export function matchLabels(compactLabel: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
+  const c = compactLabel;
+  // Reports print the same official labels: what a label names is worked out once (per label,
+  // then per row named before it; no key string is built for a lookup).
   let memo = labelMemo.get(defs);
   if (!memo) labelMemo.set(defs, (memo = new Map()));
-  const key = `${prev?.id ?? ""}\u0000${c}`;
-  let found = memo.get(key);
-  if (!found) {
+  let byPrev = memo.get(c);
+  if (!byPrev) {
     if (memo.size > 5000) memo.clear();
+    memo.set(c, (byPrev = new Map()));
+  }
+  const prevId = prev?.id ?? "";
+  let found = byPrev.get(prevId);
+  if (!found) {
     found = namedRows(c, defs, prev);
-    memo.set(key, found);
+    byPrev.set(prevId, found);
   }
   return found;
 }
 
-const labelMemo = new WeakMap<RowDef[], Map<string, readonly RowDef[]>>();
+const labelMemo = new WeakMap<RowDef[], Map<string, Map<string, readonly RowDef[]>>>();
 
 function namedRows(c: string, defs: RowDef[], prev: RowDef | null): readonly RowDef[] {
   const hits: { def: RowDef; pos: number }[] = [];
@@ -287,7 +292,8 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
   const items: RowItem[] = [];
   let prev: RowDef | null = null;
   for (const seg of segs) {
-    const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    const label = compact(seg.label);
+    const labels = matchLabels(label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
     // Blank cells under a label that names no row: a group's heading drawn as a row of its own
     // (「（三）不予公开」 with empty cells), not a row whose label drifted away.
     if (labels.length === 0 && seg.toks.every(isBlank)) continue;
@@ -299,7 +305,7 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
       labels.length >= k ? labels.slice(labels.length - k) : [...labels, ...Array(k - labels.length).fill(null)];
     rows.forEach((toks, i) => {
       const candidates = labels.length > 1 && assigned[i] ? labels : assigned[i] ? [assigned[i]!] : [];
-      items.push({ def: assigned[i], candidates, toks, label: compact(seg.label) });
+      items.push({ def: assigned[i], candidates, toks, label });
       if (assigned[i]) prev = assigned[i];
     });
   }
@@ -314,7 +320,8 @@ function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
   const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
   const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
   if (!single || subs.length === 0) return defs;
-  const named = new Set(items.flatMap((x) => x.candidates));
+  const named = new Set<RowDef>();
+  for (const x of items) for (const d of x.candidates) named.add(d);
   const keepSingle = named.has(single) && !subs.some((d) => named.has(d));
   return defs.filter((d) => (keepSingle ? !subs.includes(d) : d !== single));
 }
@@ -472,7 +479,9 @@ interface RowState {
 }
 
 function printed(toks: CellToken[]): string {
-  return toks.map((t) => t.raw).join(" ");
+  let out = toks.length > 0 ? toks[0].raw : "";
+  for (let i = 1; i < toks.length; i++) out += ` ${toks[i].raw}`;
+  return out;
 }
 
 /**
