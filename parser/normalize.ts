@@ -74,6 +74,22 @@ export function normalizeText(raw: string, kind: SourceKind): string {
   return text.includes("#") ? lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n") : lines.join("\n");
 }
 
+/** The first `n` lines of a text: text.split("\n").slice(0, n) without splitting the rest. */
+export function firstLines(text: string, n: number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (out.length < n) {
+    const end = text.indexOf("\n", from);
+    if (end < 0) {
+      out.push(text.slice(from));
+      break;
+    }
+    out.push(text.slice(from, end));
+    from = end + 1;
+  }
+  return out;
+}
+
 /** Remove every whitespace character — for matching labels broken by PDF extraction. */
 export function compact(s: string): string {
   return s.replace(/[\s|]+/g, "");

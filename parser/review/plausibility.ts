@@ -144,6 +144,8 @@ export function litigationWithoutReviewCheck(cells: Cells, lastYear?: Cells | nu
 export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "derived">): Check {
   const failures: Failure[] = [];
   let checked = 0;
+  // The report's cell ids, listed once (only rows with a placeholder need them).
+  let ids: string[] | null = null;
   for (const [rowKey, p] of Object.entries(report.provenance)) {
     checked++;
     const tokens = p.printed.split(" ");
@@ -151,7 +153,7 @@ export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "
     const holders = tokens.filter((t) => !isNumberText(t));
     if (holders.length === 0) continue;
     const prefix = rowKey === "review" ? "" : `${rowKey}.`;
-    const cells = Object.keys(report.cells).filter(
+    const cells = (ids ??= Object.keys(report.cells)).filter(
       (id) => (prefix ? id.startsWith(prefix) && !id.slice(prefix.length).includes(".") : /^(review|litigation)\./.test(id)) && (report.cells[id] === null || report.derived.includes(id)),
     );
     // Every cell has its number: the blanks were filler beside the row's cells (an empty label

@@ -4,6 +4,7 @@
  */
 import { check, type Check, type Failure, textFailure } from "../checks.ts";
 import { detectTemplate } from "../metadata.ts";
+import { firstLines } from "../normalize.ts";
 import type { SingleReview } from "./context.ts";
 import { SECTION_TITLES } from "./outline.ts";
 
@@ -27,8 +28,15 @@ export interface YearCue {
  */
 export function yearCues(text: string, compactText: string): YearCue[] {
   const cues: YearCue[] = [];
-  const lines = text.split("\n").slice(0, 40).map((l) => l.replace(/\s+/g, ""));
-  const title = lines.find((l) => l.length <= 90 && /政府信息公开/.test(l) && /年度报告|年报/.test(l) && /\d{4}年/.test(l));
+  // The title: the first of the first 40 lines (whitespace removed) that reads like one.
+  let title: string | undefined;
+  for (const line of firstLines(text, 40)) {
+    const l = line.replace(/\s+/g, "");
+    if (l.length <= 90 && /政府信息公开/.test(l) && /年度报告|年报/.test(l) && /\d{4}年/.test(l)) {
+      title = l;
+      break;
+    }
+  }
   const ty = title ? /(\d{4})年/.exec(title) : null;
   if (title && ty) cues.push({ where: "标题", year: Number(ty[1]), quote: title });
   const head = compactText.slice(0, 8000);
