@@ -165,7 +165,13 @@ export function gridLines(grid: GridCell[][]): string[] {
   const meta = metaPairs(grid);
   if (meta) return meta;
   // Full-width digits and slashes (「３」, 「／」) are normalised later; compare them normalised here.
-  const isValue = (t: string) => isValueText(/[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t);
+  // Each text is asked about up to three times (and tables repeat 0): answered once per text.
+  const valueTexts = new Map<string, boolean>();
+  const isValue = (t: string) => {
+    let v = valueTexts.get(t);
+    if (v === undefined) valueTexts.set(t, (v = isValueText(/[\uff01-\uff5e]/.test(t) ? t.normalize("NFKC") : t)));
+    return v;
+  };
   // The numbers stand right after the labels of a row of data. A column left blank in every row
   // (nothing made this year, a township with nothing to report) is still a column: it is found
   // from the labels, not from the numbers.
@@ -211,7 +217,8 @@ export function gridLines(grid: GridCell[][]): string[] {
  * its numbers are no cells of the report, and read as cells they would join the row above.
  */
 function withoutRowNumbers(grid: GridCell[][]): GridCell[][] {
-  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
+  // (Every head has 「号」: the pattern is tried only on cells that have it.)
+  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && c.text.includes("号") && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
   const width = Math.max(0, ...grid.map((row) => row.length));
   for (let j = 0; j < width; j++) {
     const own = grid.flatMap((row, r) => (row[j] && row[j].row === r && row[j].col === j && labelSpan(grid, row[j]) === 1 ? [row[j]] : []));

@@ -464,10 +464,17 @@ function rulesOfTableC(): RowRules {
   return (rowRulesC ??= equationRules(rowEquations(TABLE_C_EQUATIONS, TABLE_C_CELLS)));
 }
 
+/** Rules of a row of table A (they depend on the row's columns only: built once per row). */
+const rowRulesOfA = new WeakMap<RowDef, RowRules>();
 function rowRulesA(def: RowDef): RowRules {
-  const cellOk = (v: number | null, i: number) =>
-    v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
-  return { cellOk, rowOk: (vs) => vs.every(cellOk) };
+  let rules = rowRulesOfA.get(def);
+  if (!rules) {
+    const cellOk = (v: number | null, i: number) =>
+      v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
+    rules = { cellOk, rowOk: (vs) => vs.every(cellOk) };
+    rowRulesOfA.set(def, rules);
+  }
+  return rules;
 }
 
 // ---------------------------------------------------------------- resolution
@@ -645,8 +652,9 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
   const res = emptyResult(into);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
-  const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
-  const procurementInWan = /采购总金额\(?单位:?万元/.test(compact(regionText));
+  const compactRegion = compact(regionText);
+  const feesInWan = /万元/.test(compactRegion.replace(/采购总金额\(单位:万元\)/, ""));
+  const procurementInWan = /采购总金额\(?单位:?万元/.test(compactRegion);
   // Cells with a note found outside every row: lifted off rows that now print one cell short.
   const lifted = unplaced.flatMap((it) => it.toks.filter((t): t is NumToken => t.kind === "num" && t.note !== undefined));
   for (const { def, item } of rows) {
