@@ -5,7 +5,7 @@
 import { FORMATS_TEXT } from "./formats.ts";
 import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
-import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
+import { decodeBytes, detectKind, isJsWhitespace, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance, type TableSink } from "./tables.ts";
 import { BLANK_CELL } from "./tokens.ts";
 import { type OrganLevel, organKeyOf } from "./organ-name.ts";
@@ -60,24 +60,80 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
+const BLANK_CELL_CODE = BLANK_CELL.charCodeAt(0);
+const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
+
 /**
- * A line that is mostly table cells: a blank cell, or cells set apart (tabs, pipes, spaces
- * between digits) with two numbers or more — unless it is a long line of prose (sixty Han
- * characters or more, as a crawled page runs whole paragraphs into one line).
+ * Whether the line text[start, end) is left out of a section's narrative:
+ *  - a table line, mostly cells: a blank cell, or cells set apart (a tab or pipe, or whitespace
+ *    between two digits) with two numbers or more — unless it is a long line of prose (sixty
+ *    Han characters or more, as a crawled page runs whole paragraphs into one line);
+ *  - a ruler: nothing but 「-」, 「|」, 「:」 and whitespace (at least one character).
+ * One pass over the character codes, no slice: sections of tables printed one cell per line
+ * have hundreds of lines, and most are dropped. (The same tests as, on the line as a string,
+ * `includes(BLANK_CELL)`, /[\t|]|\d\s+\d/ with the count of digit runs and Han characters, and
+ * /^[-|:\s]+$/.)
  */
-function isTableLine(l: string): boolean {
-  if (l.includes(BLANK_CELL)) return true;
-  if (!/[\t|]|\d\s+\d/.test(l)) return false;
+function notNarrative(text: string, start: number, end: number): boolean {
+  let apart = false;
   let runs = 0;
   let han = 0;
-  for (let i = 0; i < l.length; i++) {
-    const code = l.charCodeAt(i);
-    if (code >= 0x30 && code <= 0x39) {
-      const before = l.charCodeAt(i - 1);
-      if (!(before >= 0x30 && before <= 0x39)) runs++;
-    } else if (code >= 0x3400 && code <= 0x9fff) han++;
+  let ruler = end > start;
+  // Whitespace after a digit: a digit next is 「\d\s+\d」.
+  let digitThenSpace = false;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x3400 && code <= 0x9fff) {
+      // Most characters: Han, neither digit nor whitespace nor ruler.
+      han++;
+      digitThenSpace = false;
+      ruler = false;
+      continue;
+    }
+    if (code === BLANK_CELL_CODE) return true;
+    const space = isJsWhitespace(code);
+    if (isDigitCode(code)) {
+      if (digitThenSpace) apart = true;
+      if (i === start || !isDigitCode(text.charCodeAt(i - 1))) runs++;
+    } else if (code === 0x09 || code === 0x7c) apart = true;
+    digitThenSpace = space ? digitThenSpace || (i > start && isDigitCode(text.charCodeAt(i - 1))) : false;
+    if (ruler && !space && code !== 0x2d && code !== 0x7c && code !== 0x3a) ruler = false;
   }
-  return runs >= 2 && han < 60;
+  return (apart && runs >= 2 && han < 60) || ruler;
+}
+
+/**
+ * The lines of text[start, end) that are narrative (see notNarrative), joined with 「\n」 as
+ * split("\n").filter(…).join("\n") would: consecutive kept lines are taken as one slice.
+ */
+function narrativeLines(text: string, start: number, end: number): string {
+  let out = "";
+  let anyKept = false;
+  let chunkStart = -1;
+  let chunkEnd = -1;
+  const flush = () => {
+    if (chunkStart < 0) return;
+    out += (anyKept ? "\n" : "") + text.slice(chunkStart, chunkEnd);
+    anyKept = true;
+    chunkStart = -1;
+  };
+  for (let from = start; ; ) {
+    const nl = text.indexOf("\n", from);
+    const lineEnd = nl < 0 || nl >= end ? end : nl;
+    if (!notNarrative(text, from, lineEnd)) {
+      // Right after the kept line before it: the same slice goes on over the line break.
+      if (chunkStart >= 0 && chunkEnd === from - 1) chunkEnd = lineEnd;
+      else {
+        flush();
+        chunkStart = from;
+        chunkEnd = lineEnd;
+      }
+    }
+    if (lineEnd === end) break;
+    from = lineEnd + 1;
+  }
+  flush();
+  return out;
 }
 
 /** The six sections, located by their numbered headings (parser/review/outline.ts). */
@@ -89,12 +145,7 @@ function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { ti
     if (s < 0) return { title, text: "" };
     const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
     // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
-    const body = text
-      .slice(b, Math.max(b, next))
-      .split("\n")
-      // (One class, not \s* before it: the two would split a run of spaces every way before failing.)
-      .filter((l) => !isTableLine(l) && !/^[-|:\s]+$/.test(l))
-      .join("\n")
+    const body = narrativeLines(text, b, Math.max(b, next))
       .replace(/[ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")
       .replace(/[一二三四五六七八九十]、\s*$/, "")
