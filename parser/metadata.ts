@@ -36,10 +36,18 @@ const META_LINE = new RegExp(`^(${[...PAGE_META_LABELS].sort((a, b) => b.length 
 /** A page metadata line's label and value (whitespace removed), or null. */
 export function pageMetaLine(line: string): { label: string; value: string } | null {
   // Every label is at most six characters, spaced out at most to twice that: look for the colon there.
-  const head = line.slice(0, 16);
-  if (!head.includes(":") && !head.includes("：")) return null;
+  if (!colonInHead(line)) return null;
   const m = META_LINE.exec(compact(line));
   return m ? { label: m[1], value: m[2] } : null;
+}
+
+/** Whether a colon (「:」 or 「：」) stands in the first 16 characters of a line (no slice: every line is asked). */
+function colonInHead(line: string): boolean {
+  for (let i = 0; i < 16 && i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x3a || c === 0xff1a) return true;
+  }
+  return false;
 }
 
 /** Labels whose value is the report's title. */
@@ -92,11 +100,9 @@ const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[
 function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
   // A page's own 标题/名称 line states the title; other metadata lines are never the title.
   const top = lines.slice(0, 80);
-  const titled = top.flatMap((l) => {
-    const m = pageMetaLine(l);
-    return m && TITLE_LABELS.has(m.label) ? [m.value] : [];
-  });
-  const candidates = [...titled, ...top.filter((l) => !pageMetaLine(l))].slice(0, 30);
+  const metas = top.map(pageMetaLine);
+  const titled = metas.flatMap((m) => (m && TITLE_LABELS.has(m.label) ? [m.value] : []));
+  const candidates = [...titled, ...top.filter((_, i) => !metas[i])].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
     let l = compact(candidates[i]);
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
@@ -155,9 +161,21 @@ function leadingOrgan(lines: string[]): string | null {
 /** The text without whitespace, whole and from its start, each worked out once. */
 class Compacted {
   private whole: string | null = null;
-  constructor(private readonly text: string) {}
+  /**
+   * `partly`: the text with some of the characters compact() drops already dropped (SpacedText's
+   * compact form): the whole is then worked out from it, and most often is it.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly partly?: string,
+  ) {}
   get all(): string {
-    return (this.whole ??= compact(this.text));
+    if (this.whole === null) {
+      const p = this.partly;
+      // Dropping the rest of [\s|] from text already without some of them is dropping them all.
+      this.whole = p === undefined ? compact(this.text) : /[\s|]/.test(p) ? compact(p) : p;
+    }
+    return this.whole;
   }
   /** The compact form of the text's first `chars` characters. */
   head(chars: number): string {
@@ -270,12 +288,17 @@ function placement(organ: string, text: Compacted): Pick<Metadata, "organShort" 
   };
 }
 
-export function extractMetadata(text: string): Metadata {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+/**
+ * `compactText`, when the caller has it: the text with some whitespace already dropped
+ * (SpacedText.compact), from which its compact() form is worked out faster.
+ */
+export function extractMetadata(text: string, compactText?: string): Metadata {
+  // (Non-empty: /\S/ is what trim() keeps, without a trimmed copy of every line.)
+  const lines = text.split("\n").filter((l) => /\S/.test(l));
   const warnings: string[] = [];
   const page = pageMeta(lines, text);
   const title = titleCandidates(lines);
-  const compacted = new Compacted(text);
+  const compacted = new Compacted(text, compactText);
   let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");

@@ -203,7 +203,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     if (tablesAsImages) return { file, error: TABLES_AS_IMAGES };
     return { file, error: "没有找到年报的统计表格（主动公开表、依申请表、复议诉讼表都不在）；请提供带表格的完整年报" };
   }
-  const meta = extractMetadata(text);
+  const meta = extractMetadata(text, c);
   const { template: templateId } = detectTemplate(c);
   const template = TEMPLATES[templateId];
   // The three tables write into the report's own objects (disjoint ids: A, then B, then C).
