@@ -104,6 +104,8 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
   const titled = metas.flatMap((m) => (m && TITLE_LABELS.has(m.label) ? [m.value] : []));
   const candidates = [...titled, ...top.filter((_, i) => !metas[i])].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
+    // A line without 政 has no 政府信息公开 once compacted either: no title (and no compact copy of a paragraph).
+    if (!candidates[i].includes("政")) continue;
     let l = compact(candidates[i]);
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
     if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += compact(candidates[i + 1]);

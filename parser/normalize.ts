@@ -48,6 +48,9 @@ const PAGE_FOOTER = [
   /^\s*\d{1,3}\s*\/\s*\d{1,3}\s*$/,
 ];
 
+/** Every footer above has one of these: a dash, 第, 「/」. */
+const FOOTER_MARK = /[-—–－第/]/;
+
 /** Markdown table separator rows and ruler lines (`|---|---|`, `---\t---`). */
 const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
 
@@ -64,14 +67,18 @@ export function normalizeText(raw: string, kind: SourceKind): string {
     .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)
     .normalize("NFKC")
     .replace(/\r\n?/g, "\n")
-    .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "")
-    .replace(/\u3000/g, " ");
+    // (NFKC has already made the ideographic space 「\u3000」 a plain space.)
+    .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "");
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);
-  // Cheap tests first: a footer is short once trimmed, a ruler has 「---」, a heading mark a 「#」.
-  const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && PAGE_FOOTER.some((re) => re.test(l));
-  const lines = text.split("\n").filter((l) => !isFooter(l) && !(l.includes("---") && RULER.test(l)));
-  return text.includes("#") ? lines.map((l) => l.replace(/^\s*#{1,6}\s+/, "")).join("\n") : lines.join("\n");
+  // Cheap tests first: a footer is short once trimmed and has a dash, 第 or 「/」, a ruler has
+  // 「---」, a heading mark a 「#」.
+  const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && FOOTER_MARK.test(l) && PAGE_FOOTER.some((re) => re.test(l));
+  const all = text.split("\n");
+  const lines = all.filter((l) => !isFooter(l) && !(l.includes("---") && RULER.test(l)));
+  // Nothing dropped and no heading marks: the text is already what joining its lines would give.
+  if (!text.includes("#")) return lines.length === all.length ? text : lines.join("\n");
+  return lines.map((l) => (l.includes("#") ? l.replace(/^\s*#{1,6}\s+/, "") : l)).join("\n");
 }
 
 /**
