@@ -359,13 +359,17 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
     it.candidates.forEach((d, rank) => {
       if (!order.has(d)) return;
       const idx = order.get(d)!;
-      let best: Node | null = null;
+      let bestPrev: Node | null = null;
+      let bestScore = 0;
       for (const p of nodes) {
         if (p.idx >= idx) continue;
         const score = p.score + 100 + gapBonus(p, i, idx) + rank * 0.01;
-        if (!best || score > best.score) best = { score, item: i, idx, prev: p };
+        if (!bestPrev || score > bestScore) {
+          bestPrev = p;
+          bestScore = score;
+        }
       }
-      if (best) fresh.push(best);
+      if (bestPrev) fresh.push({ score: bestScore, item: i, idx, prev: bestPrev });
     });
     nodes.push(...fresh);
   });
@@ -705,7 +709,8 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
     }
     states.push({ def, item, readings });
   }
-  const present = (id: string) => states.some((s) => s.def.id === id);
+  const presentIds = new Set(states.map((s) => s.def.id));
+  const present = (id: string) => presentIds.has(id);
   const resolved = resolve(states, columnConsistency(template, present));
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
   settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));

@@ -417,6 +417,9 @@ const scannedApart = (code: number) => APART[code] === 1;
 
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
+  // Labels start with a Han character or a letter: found at once, without the Unicode class.
+  const c = text.charCodeAt(0);
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return false;
   return !/[\p{Script=Han}A-Za-z0-9]/u.test(text);
 }
 
