@@ -158,14 +158,24 @@ export class SpacedText {
 
   /** Original index of the first occurrence of `word` starting at or after `from`, or -1. */
   indexOf(word: string, from = 0): number {
+    const k = this.compact.indexOf(word, this.compactIndex(from));
+    return k < 0 ? -1 : this.positions[k];
+  }
+
+  /** The compact form of the original text[start, end) (a slice of `compact`, nothing built). */
+  compactOf(start: number, end = this.text.length): string {
+    return this.compact.slice(this.compactIndex(start), this.compactIndex(end));
+  }
+
+  /** Where the compact text catches up with original index `at`: its first character at or after it. */
+  private compactIndex(at: number): number {
     let lo = 0;
     let hi = this.positions.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.positions[mid] < from) lo = mid + 1;
+      if (this.positions[mid] < at) lo = mid + 1;
       else hi = mid;
     }
-    const k = this.compact.indexOf(word, lo);
-    return k < 0 ? -1 : this.positions[k];
+    return lo;
   }
 }

@@ -154,16 +154,20 @@ function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { ti
   });
 }
 
-/** Prose outside the tables, where narrative counts are stated. */
-function proseOutsideTables(text: string, regions: ReturnType<typeof locateRegions>): string {
+/**
+ * Prose outside the tables, where narrative counts are stated, in SpacedText's compact form
+ * (narrativeClaims reads prose compacted: taking the pieces from the compact text already made
+ * saves compacting most of the text a second time).
+ */
+function proseOutsideTables(spaced: SpacedText, regions: ReturnType<typeof locateRegions>): string {
   const cut = [regions.a, regions.b, regions.c].filter(Boolean).sort((x, y) => x![0] - y![0]) as [number, number][];
   let out = "";
   let pos = 0;
   for (const [s, e] of cut) {
-    if (s > pos) out += text.slice(pos, s);
+    if (s > pos) out += spaced.compactOf(pos, s);
     pos = Math.max(pos, e);
   }
-  return out + text.slice(pos);
+  return out + spaced.compactOf(pos);
 }
 
 export interface ParseOptions {
@@ -217,7 +221,7 @@ export function parseReport(input: string | Uint8Array, options: ParseOptions = 
     if (tablesAsImages) return { file, error: TABLES_AS_IMAGES };
     return { file, error: "找到了表格标题，但表格里没有可读取的数字；请提供带数字的完整年报" };
   }
-  const claims = narrativeClaims(proseOutsideTables(text, regions));
+  const claims = narrativeClaims(proseOutsideTables(spaced, regions));
   const headings = outline(c);
   const checks: Check[] = [
     ...equationChecks(cells, template, new Set(parts.flatMap((p) => p!.blanks))),

@@ -31,6 +31,8 @@ export function yearCues(text: string, compactText: string): YearCue[] {
   // The title: the first of the first 40 lines (whitespace removed) that reads like one.
   let title: string | undefined;
   for (const line of firstLines(text, 40)) {
+    // (Without 政 the line has no 政府信息公开 once compacted: not compacted then.)
+    if (!line.includes("政")) continue;
     const l = line.replace(/\s+/g, "");
     if (l.length <= 90 && /政府信息公开/.test(l) && /年度报告|年报/.test(l) && /\d{4}年/.test(l)) {
       title = l;
