@@ -5,7 +5,8 @@
 import { FORMATS_TEXT } from "./formats.ts";
 import { type Check, equationChecks, incompleteCheck, narrativeCheck, narrativeClaims, type NarrativeClaim } from "./checks.ts";
 import { detectTemplate, extractMetadata } from "./metadata.ts";
-import { decodeBytes, detectKind, isJsWhitespace, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
+import { isJsWhitespace } from "./chars.ts";
+import { decodeBytes, detectKind, looksBinary, normalizeText, type SourceKind, SpacedText } from "./normalize.ts";
 import { locateRegions, parseTableA, parseTableB, parseTableC, type Provenance, type TableSink } from "./tables.ts";
 import { BLANK_CELL } from "./tokens.ts";
 import { type OrganLevel, organKeyOf } from "./organ-name.ts";

@@ -6,6 +6,8 @@
  * So the scanner only separates text from numbers; rows are rebuilt from labels later.
  */
 
+import { isJsWhitespace } from "./chars.ts";
+
 export interface NumToken {
   kind: "num";
   raw: string;
@@ -162,18 +164,28 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
  */
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
-  const lines = region.split("\n");
-  // Lines right after the previous non-empty one, against lines after an empty one.
+  // Lines right after the previous non-empty one, against lines after an empty one. Counted over
+  // the character codes (an empty line is whitespace only, as trim() sees it): most regions stop
+  // here, and need no array of their lines.
   let tight = 0;
   let loose = 0;
   let last = -1;
-  lines.forEach((l, i) => {
-    if (l.trim() === "") return;
-    if (last >= 0 && i === last + 1) tight++;
-    else if (last >= 0) loose++;
-    last = i;
-  });
+  let line = 0;
+  let empty = true;
+  for (let i = 0; i <= region.length; i++) {
+    const c = i < region.length ? region.charCodeAt(i) : 0x0a;
+    if (c === 0x0a) {
+      if (!empty) {
+        if (last >= 0 && line === last + 1) tight++;
+        else if (last >= 0) loose++;
+        last = line;
+      }
+      line++;
+      empty = true;
+    } else if (empty && !isJsWhitespace(c)) empty = false;
+  }
   if (tight <= loose) return region;
+  const lines = region.split("\n");
   const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
