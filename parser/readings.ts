@@ -55,19 +55,32 @@ function direct(tokens: CellToken[]): Reading {
   return { values, derived: [], placeholders, blanks, asPrinted: true, units };
 }
 
-/** Ways to cut a digit string into `parts` numbers, none with a leading zero; `budget.left` bounds the work. */
-function* cuts(digits: string, parts: number, budget: { left: number }): Generator<string[]> {
-  if (--budget.left < 0) return;
+/**
+ * Every way to cut a digit string into `parts` numbers, none with a leading zero, handed to
+ * `take` one after the other (shortest first piece first); `take` returns true to stop them.
+ * Each call spends one of `budget.left`, which bounds the work. The pieces array is lent to
+ * `take` for the time of the call. (A callback, not a generator: a generator allocates an
+ * iterator per level and an array per level and cut, for every token of every glued row.)
+ */
+function cuts(digits: string, parts: number, budget: { left: number }, take: (pieces: string[]) => boolean, pieces: string[] = []): boolean {
+  if (--budget.left < 0) return false;
   if (parts === 1) {
-    if (digits.length === 1 || digits[0] !== "0") yield [digits];
-    return;
+    if (!(digits.length === 1 || digits[0] !== "0")) return false;
+    pieces.push(digits);
+    const stop = take(pieces);
+    pieces.pop();
+    return stop;
   }
   const maxFirst = digits.length - (parts - 1);
   for (let len = 1; len <= maxFirst; len++) {
     const head = digits.slice(0, len);
     if (len > 1 && head[0] === "0") break;
-    for (const rest of cuts(digits.slice(len), parts - 1, budget)) yield [head, ...rest];
+    pieces.push(head);
+    const stop = cuts(digits.slice(len), parts - 1, budget, take, pieces);
+    pieces.pop();
+    if (stop) return true;
   }
+  return false;
 }
 
 /**
@@ -129,8 +142,8 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     // The tokens after this one can hold at most one cell per digit: this one takes the rest.
     const minParts = Math.max(1, cellsLeft - capacityAfter[ti]);
     for (let parts = minParts; parts <= maxParts; parts++) {
-      for (const pieces of cuts(t.int, parts, budget)) {
-        if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return;
+      const stopped = cuts(t.int, parts, budget, (pieces) => {
+        if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return true;
         const start = values.length;
         let ok = true;
         pieces.forEach((p, k) => {
@@ -144,7 +157,9 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
         if (ok) walk(ti + 1);
         values.length = start;
         units.length = start;
-      }
+        return false;
+      });
+      if (stopped) return;
     }
   };
   walk(0);
