@@ -115,13 +115,20 @@ export class SpacedText {
 
   constructor(readonly text: string) {
     const positions = new Int32Array(text.length);
+    // The compact text's character codes, gathered in the same pass (a second pass with a
+    // replace of the whitespace pattern cost as much again).
+    const codes = new Uint16Array(text.length);
     let n = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (isSpacedWhitespace(c)) continue;
+      codes[n] = c;
       positions[n++] = i;
     }
-    this.compact = text.replace(/[ \t\n\r\u00a0\u3000]+/g, "");
+    let compact = "";
+    // (In slices: a call takes only so many arguments.)
+    for (let k = 0; k < n; k += 4096) compact += String.fromCharCode.apply(null, codes.subarray(k, Math.min(n, k + 4096)) as unknown as number[]);
+    this.compact = compact;
     this.positions = positions.subarray(0, n);
   }
 
