@@ -23,8 +23,14 @@ export function decodeBytes(bytes: Uint8Array): { text: string; encoding: string
   }
 }
 
+/** NUL and the control bytes other than \t \n \v \f \r, which looksBinary counts. */
+const CONTROL_BYTES = Array.from({ length: 32 }, (_, b) => b).filter((b) => b < 9 || b > 13);
+
 /** True when the bytes look like a binary file rather than text (NUL bytes or many control characters). */
 export function looksBinary(bytes: Uint8Array): boolean {
+  // A text file has none of these bytes: looked for natively first, and counted only when there.
+  const head = bytes.subarray(0, 4096);
+  if (!CONTROL_BYTES.some((b) => head.indexOf(b) >= 0)) return false;
   const n = Math.min(bytes.length, 4096);
   let control = 0;
   for (let i = 0; i < n; i++) {
