@@ -65,11 +65,11 @@ const isoDate = (s: string): string | null => {
   return m ? `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}` : null;
 };
 
-function pageMeta(lines: string[], text: string): PageMeta {
+/** `metas`: pageMetaLine of each of the first lines (the first 60 are read). */
+function pageMeta(metas: ReturnType<typeof pageMetaLine>[], text: string): PageMeta {
   let publisher: string | null = null;
   let published: string | null = null;
-  for (const l of lines.slice(0, 60)) {
-    const m = pageMetaLine(l);
+  for (const m of metas.slice(0, 60)) {
     if (!m) continue;
     if (!publisher && /^(?:发布机构|发文机关|发文机构)$/.test(m.label) && m.value.length >= 2) publisher = cleanName(m.value);
     if (!published && /^(?:发布时间|发布日期|公开日期)$/.test(m.label)) published = isoDate(m.value);
@@ -97,12 +97,17 @@ const TITLE = /^(.*?)(?:[(（]?(\d{4})[)）]?年度?)?政府信息公开(?:工�
 /** Whether a name could be an organ's (not 「栏目:」, not a sentence). */
 const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[:：，。；]/.test(name);
 
-function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
+/** `top`: the first 80 lines with something on them; `metas`: pageMetaLine of each. */
+function titleCandidates(top: string[], metas: ReturnType<typeof pageMetaLine>[]): { organ: string | null; year: number | null } {
   // A page's own 标题/名称 line states the title; other metadata lines are never the title.
-  const top = lines.slice(0, 80);
-  const metas = top.map(pageMetaLine);
-  const titled = metas.flatMap((m) => (m && TITLE_LABELS.has(m.label) ? [m.value] : []));
-  const candidates = [...titled, ...top.filter((_, i) => !metas[i])].slice(0, 30);
+  const titled: string[] = [];
+  const others: string[] = [];
+  top.forEach((l, i) => {
+    const m = metas[i];
+    if (!m) others.push(l);
+    else if (TITLE_LABELS.has(m.label)) titled.push(m.value);
+  });
+  const candidates = [...titled, ...others].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
     // A line without 政 has no 政府信息公开 once compacted either: no title (and no compact copy of a paragraph).
     if (!candidates[i].includes("政")) continue;
@@ -140,6 +145,7 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
   return { organ: null, year: null };
 }
 
+/** `lines`: the last lines with something on them (the last 8 are read, and the one above each). */
 function signatureOrgan(lines: string[]): string | null {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
     const l = compact(lines[i]);
@@ -158,6 +164,35 @@ function leadingOrgan(lines: string[]): string | null {
     if (name.length >= 2 && name.length <= 30 && ORGAN_SUFFIX.test(name) && !/、/.test(name)) return name;
   }
   return null;
+}
+
+/**
+ * The first or last `n` lines of a text that have something on them (not whitespace only, as
+ * trim() sees it), in the text's order: text.split("\n").filter(…) and a slice of it, without
+ * splitting what is not read.
+ */
+function nonEmptyLines(text: string, end: "first" | "last", n: number): string[] {
+  const out: string[] = [];
+  const take = (from: number, to: number) => {
+    const l = text.slice(from, to);
+    if (/\S/.test(l)) out.push(l);
+  };
+  if (end === "first") {
+    for (let from = 0; out.length < n; ) {
+      const nl = text.indexOf("\n", from);
+      take(from, nl < 0 ? text.length : nl);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+    return out;
+  }
+  for (let to = text.length; out.length < n; ) {
+    const nl = to > 0 ? text.lastIndexOf("\n", to - 1) : -1;
+    take(nl + 1, to);
+    if (nl < 0) break;
+    to = nl;
+  }
+  return out.reverse();
 }
 
 /** The text without whitespace, whole and from its start, each worked out once. */
@@ -295,13 +330,20 @@ function placement(organ: string, text: Compacted): Pick<Metadata, "organShort" 
  * (SpacedText.compact), from which its compact() form is worked out faster.
  */
 export function extractMetadata(text: string, compactText?: string): Metadata {
-  // (Non-empty: /\S/ is what trim() keeps, without a trimmed copy of every line.)
-  const lines = text.split("\n").filter((l) => /\S/.test(l));
+  // The readers look at the first 80 lines and the last 9 (the signature and the line above it);
+  // only the last fallback for the organ reads them all.
+  const top = nonEmptyLines(text, "first", 80);
+  const topMetas = top.map(pageMetaLine);
   const warnings: string[] = [];
-  const page = pageMeta(lines, text);
-  const title = titleCandidates(lines);
+  const page = pageMeta(topMetas, text);
+  const title = titleCandidates(top, topMetas);
   const compacted = new Compacted(text, compactText);
-  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
+  let organ =
+    title.organ ??
+    signatureOrgan(nonEmptyLines(text, "last", 9)) ??
+    page.publisher ??
+    leadingOrgan(nonEmptyLines(text, "first", Infinity)) ??
+    bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");
   const who = organ ? placement(organ, compacted) : { organShort: null, region: null };
