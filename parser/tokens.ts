@@ -107,6 +107,13 @@ export function isNumberText(t: string): boolean {
 
 const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?|〇)$`);
 
+/**
+ * The characters a value (isValueText) can start with: a sign or dash, a digit, 〇, or the first
+ * character of a placeholder (无, O, PLACEHOLDER). A line starting otherwise is not asked.
+ */
+const VALUE_START = new Uint8Array(0x10000);
+for (const c of [..."+-−增减\u2014\u20130123456789〇", NONE, "O", "o", ...PLACEHOLDER_START, "－"]) VALUE_START[c.charCodeAt(0)] = 1;
+
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
 
@@ -186,7 +193,10 @@ export function blankLinesAsCells(region: string): string {
   }
   if (tight <= loose) return region;
   const lines = region.split("\n");
-  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
+  const lone = lines.map((l) => {
+    const t = l.trim();
+    return t !== "" && VALUE_START[t.charCodeAt(0)] === 1 && isValueText(t);
+  });
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
     if (!lone[i]) continue;
