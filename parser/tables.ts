@@ -656,7 +656,8 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
   const res = emptyResult(into);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
-  const compactRegion = compact(regionText);
+  // Both need 「万元」: a region without 万 is not compacted for them.
+  const compactRegion = regionText.includes("万") ? compact(regionText) : "";
   const feesInWan = /万元/.test(compactRegion.replace(/采购总金额\(单位:万元\)/, ""));
   const procurementInWan = /采购总金额\(?单位:?万元/.test(compactRegion);
   // Cells with a note found outside every row: lifted off rows that now print one cell short.
