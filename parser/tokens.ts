@@ -74,6 +74,7 @@ const PLACEHOLDER_START = "/—-–－不N";
  * never in a report's own text): it keeps the cells after it in their columns.
  */
 export const BLANK_CELL = "\uE000";
+const BLANK_CELL_CODE = BLANK_CELL.charCodeAt(0);
 
 /** An empty line that may be a blank cell (see blankLinesAsCells); private use, like BLANK_CELL. */
 const SOFT_BLANK = "\uE001";
@@ -88,8 +89,9 @@ const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减":
  */
 const COUNT_UNITS = "人次|件|个|项|次|宗|起";
 const COUNT_UNIT = new RegExp(`^[ \u00a0]?(?:${COUNT_UNITS})`);
-/** The first characters of COUNT_UNITS, to try the pattern only where one stands. */
-const COUNT_UNIT_START = COUNT_UNITS.split("|").map((u) => u[0]).join("");
+/** The first characters of COUNT_UNITS (by code), to try the pattern only where one stands. */
+const COUNT_UNIT_START = new Uint8Array(0x10000);
+for (const u of COUNT_UNITS.split("|")) COUNT_UNIT_START[u.charCodeAt(0)] = 1;
 
 /**
  * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
@@ -119,12 +121,16 @@ const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
 
 /** Characters that bound a cell printed on its own (besides the start and end of the text). */
 const isCellBoundary = (c: string | undefined) => c === undefined || c === "\n" || c === "\t" || c === "|" || c === BLANK_CELL;
+/** The same by character code (the text's bounds are tested apart). */
+const isCellBoundaryCode = (c: number) => c === 0x0a || c === 0x09 || c === 0x7c || c === BLANK_CELL_CODE;
+/** Spaces inside a cell: space, no-break space, carriage return. */
+const isBlankSpace = (c: number) => c === 0x20 || c === 0xa0 || c === 0x0d;
 
 /** Whether the first character before `i` (spaces skipped) bounds a cell. */
 function boundedBefore(s: string, i: number): boolean {
   let k = i - 1;
-  while (k >= 0 && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k--;
-  return k < 0 || isCellBoundary(s[k]);
+  while (k >= 0 && isBlankSpace(s.charCodeAt(k))) k--;
+  return k < 0 || isCellBoundaryCode(s.charCodeAt(k));
 }
 
 /** Whether what follows `j` (spaces skipped) is a cell boundary or another value: 「无」 is then a cell. */
@@ -148,8 +154,8 @@ function dashAsMinus(s: string, i: number): boolean {
 /** Whether the first character at or after `j` (spaces skipped) bounds a cell. */
 function boundedAfter(s: string, j: number): boolean {
   let k = j;
-  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
-  return k >= s.length || isCellBoundary(s[k]);
+  while (k < s.length && isBlankSpace(s.charCodeAt(k))) k++;
+  return k >= s.length || isCellBoundaryCode(s.charCodeAt(k));
 }
 
 /** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
@@ -171,25 +177,24 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
  */
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
-  // Lines right after the previous non-empty one, against lines after an empty one. Counted over
-  // the character codes (an empty line is whitespace only, as trim() sees it): most regions stop
-  // here, and need no array of their lines.
+  // Lines right after the previous non-empty one, against lines after an empty one. Counted line
+  // by line in the text (an empty line is whitespace only, as trim() sees it; most lines show
+  // they are not at their first character): most regions stop here, and need no array of lines.
   let tight = 0;
   let loose = 0;
   let last = -1;
-  let line = 0;
-  let empty = true;
-  for (let i = 0; i <= region.length; i++) {
-    const c = i < region.length ? region.charCodeAt(i) : 0x0a;
-    if (c === 0x0a) {
-      if (!empty) {
-        if (last >= 0 && line === last + 1) tight++;
-        else if (last >= 0) loose++;
-        last = line;
-      }
-      line++;
-      empty = true;
-    } else if (empty && !isJsWhitespace(c)) empty = false;
+  for (let from = 0, line = 0; ; line++) {
+    const nl = region.indexOf("\n", from);
+    const end = nl < 0 ? region.length : nl;
+    let k = from;
+    while (k < end && isJsWhitespace(region.charCodeAt(k))) k++;
+    if (k < end) {
+      if (last >= 0 && line === last + 1) tight++;
+      else if (last >= 0) loose++;
+      last = line;
+    }
+    if (nl < 0) break;
+    from = nl + 1;
   }
   if (tight <= loose) return region;
   const lines = region.split("\n");
@@ -295,41 +300,45 @@ export function scan(region: string): Token[] {
       continue;
     }
     const c = s[i];
-    if (c === BLANK_CELL || c === SOFT_BLANK) {
-      pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
-      i++;
-      continue;
-    }
-    if (PLACEHOLDER_START.includes(c) && (i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n")) {
-      const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
-      if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
-        pushCell({ kind: "placeholder", raw: ph[0], line });
-        i += ph[0].length;
+    // A digit is none of the characters the next tests look for: straight to the number.
+    const digit = code >= 0x30 && code <= 0x39;
+    if (!digit) {
+      if (c === BLANK_CELL || c === SOFT_BLANK) {
+        pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
+        i++;
+        continue;
+      }
+      if (PLACEHOLDER_START.includes(c) && (i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n")) {
+        const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
+        if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
+          pushCell({ kind: "placeholder", raw: ph[0], line });
+          i += ph[0].length;
+          continue;
+        }
+      }
+      // 「无」 alone in a cell is a placeholder, as 「—」 is.
+      // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
+      if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+        pushCell({ kind: "placeholder", raw: NONE, line });
+        i++;
+        continue;
+      }
+      // 「〇」 alone in a cell is the numeral zero (「二〇二三年」 is a year: its neighbours are numerals).
+      if (code === 0x3007 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+        pushCell({ kind: "num", raw: c, sign: "", int: "0", frac: "", unit: "", line, ...(boundedBefore(s, i) && boundedAfter(s, i + 1) ? { boxed: true } : {}) });
+        i++;
+        continue;
+      }
+      // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
+      // a placeholder keeps the cells after it in their columns without guessing its value.
+      if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z]/.test(s[i + 1] ?? "")) {
+        pushCell({ kind: "placeholder", raw: c, line });
+        i++;
         continue;
       }
     }
-    // 「无」 alone in a cell is a placeholder, as 「—」 is.
-    // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
-    if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
-      pushCell({ kind: "placeholder", raw: NONE, line });
-      i++;
-      continue;
-    }
-    // 「〇」 alone in a cell is the numeral zero (「二〇二三年」 is a year: its neighbours are numerals).
-    if (code === 0x3007 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
-      pushCell({ kind: "num", raw: c, sign: "", int: "0", frac: "", unit: "", line, ...(boundedBefore(s, i) && boundedAfter(s, i + 1) ? { boxed: true } : {}) });
-      i++;
-      continue;
-    }
-    // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
-    // a placeholder keeps the cells after it in their columns without guessing its value.
-    if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z]/.test(s[i + 1] ?? "")) {
-      pushCell({ kind: "placeholder", raw: c, line });
-      i++;
-      continue;
-    }
-    const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
-    if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1]))) {
+    const signChar = digit ? undefined : code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
+    if (digit || (signChar && isDigit(s[i + 1]))) {
       let j = i;
       let sign: "" | "+" | "-" = "";
       if (signChar) {
@@ -401,15 +410,15 @@ export function scan(region: string): Token[] {
       const raw = s.slice(i, j);
       // (The pattern is tried only where a unit's first character stands, after one space at most.)
       const unitAt = s[j] === " " || s[j] === "\u00a0" ? j + 1 : j;
-      if (!unit && unitAt < s.length && COUNT_UNIT_START.includes(s[unitAt])) {
+      if (!unit && COUNT_UNIT_START[s.charCodeAt(unitAt)] === 1) {
         const counted = COUNT_UNIT.exec(s.slice(j, j + 3));
         if (counted) j += counted[0].length;
       }
       // A note in brackets right after the number is part of the cell, not more cells:
       // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
       let b = j;
-      while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
-      const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
+      while (s.charCodeAt(b) === 0x20 || s.charCodeAt(b) === 0x0a || s.charCodeAt(b) === 0x09) b++;
+      const note = s.charCodeAt(b) === 0x28 ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
       const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
       const cell: NumToken = { kind: "num", raw, sign, int, frac, unit, line };
       if (note) cell.note = note[1].replace(/\s+/g, "");
