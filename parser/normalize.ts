@@ -68,13 +68,18 @@ const RULER = /^[\s|:\t]*-{3,}[-\s|:\t]*$/;
  */
 export function normalizeText(raw: string, kind: SourceKind): string {
   let text = kind === "html" ? htmlToText(raw) : raw;
-  text = text
-    // NFKC makes 「①」 a bare 「1」, which would read as a cell: keep it an enumerator, 「(1)」.
-    .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)
-    .normalize("NFKC")
-    .replace(/\r\n?/g, "\n")
-    // (NFKC has already made the ideographic space 「\u3000」 a plain space.)
-    .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "");
+  // The three replaces below change only these characters, which NFKC never makes (checked
+  // over every code point): a text without any, most of them, needs NFKC alone.
+  if (!/[\u2460-\u2473\r\u200b-\u200f\u2028\u2029\ufeff]/.test(text)) text = text.normalize("NFKC");
+  else {
+    text = text
+      // NFKC makes 「①」 a bare 「1」, which would read as a cell: keep it an enumerator, 「(1)」.
+      .replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`)
+      .normalize("NFKC")
+      .replace(/\r\n?/g, "\n")
+      // (NFKC has already made the ideographic space 「\u3000」 a plain space.)
+      .replace(/[\u200b-\u200f\u2028\u2029\ufeff]/g, "");
+  }
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);
   // Cheap tests first: a footer is short once trimmed and has a dash, 第 or 「/」, a ruler has
