@@ -81,6 +81,8 @@ const THOUSANDS_ONLY = /^[+\-−增减]?\d{1,3}(?:[ \u00a0]\d{3})+(?:\.\d+)?\s*\
 
 const cellText = (n: DomNode) => {
   const raw = textOf(n).trim();
+  // Most cells hold no whitespace once trimmed: nothing below would change them.
+  if (!/\s/.test(raw)) return raw;
   // Line breaks of the source inside a number, or spaces that group thousands: one number.
   if (/\d\s+\d/.test(raw) && ((/\n/.test(raw) && SPLIT_NUMBER.test(raw)) || THOUSANDS_ONLY.test(raw))) return raw.replace(/(\d)\s+(?=\d)/g, "$1");
   return collapse(raw).trim();
@@ -100,6 +102,9 @@ const aboutReport = (n: DomNode) => /总体情况|主动公开政府信息|收�
 function isChrome(n: DomNode): boolean {
   const name = n.name ?? "";
   if (name === "header" || name === "footer") return !aboutReport(n);
+  // Neither class, id, style nor height (most elements): nothing below can call it chrome.
+  const a = n.attribs;
+  if (!a || (a.class === undefined && a.id === undefined && a.style === undefined && a.height === undefined)) return false;
   const label = `${n.attribs?.class ?? ""} ${n.attribs?.id ?? ""}`;
   return (CHROME.test(label) || hidden(n)) && !aboutReport(n);
 }
@@ -132,7 +137,9 @@ interface GridCell {
 }
 
 const span = (n: DomNode, attr: string, max: number) => {
-  const v = parseInt(n.attribs?.[attr] ?? "1", 10);
+  const printed = n.attribs?.[attr];
+  if (printed === undefined) return Math.min(1, max);
+  const v = parseInt(printed, 10);
   return Number.isFinite(v) && v >= 1 ? Math.min(v, max) : 1;
 };
 
