@@ -82,14 +82,35 @@ export function normalizeText(raw: string, kind: SourceKind): string {
   }
   if (looksTraditional(text)) text = toSimplified(text);
   text = stripInlinePinyin(text);
-  // Cheap tests first: a footer is short once trimmed and has a dash, 第 or 「/」, a ruler has
-  // 「---」, a heading mark a 「#」.
-  const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && FOOTER_MARK.test(l) && PAGE_FOOTER.some((re) => re.test(l));
+  // Most texts have nothing to drop or strip: no ruler (「---」), no heading mark (「#」), and no
+  // footer among the lines with a footer's mark. Such a text is returned as it is, unsplit.
+  if (!text.includes("---") && !text.includes("#") && !hasFooterLine(text)) return text;
   const all = text.split("\n");
   const lines = all.filter((l) => !isFooter(l) && !(l.includes("---") && RULER.test(l)));
   // Nothing dropped and no heading marks: the text is already what joining its lines would give.
   if (!text.includes("#")) return lines.length === all.length ? text : lines.join("\n");
   return lines.map((l) => (l.includes("#") ? l.replace(/^\s*#{1,6}\s+/, "") : l)).join("\n");
+}
+
+/** Cheap tests first: a footer is short once trimmed and has a dash, 第 or 「/」. */
+const isFooter = (l: string) => (l.length <= 30 || l.trim().length <= 30) && FOOTER_MARK.test(l) && PAGE_FOOTER.some((re) => re.test(l));
+
+const FOOTER_MARKS = new RegExp(FOOTER_MARK.source, "g");
+
+/** Whether a line of the text is a page footer: only the lines with a footer's mark are tried. */
+function hasFooterLine(text: string): boolean {
+  const mark = FOOTER_MARKS;
+  mark.lastIndex = 0;
+  for (let m = mark.exec(text); m; m = mark.exec(text)) {
+    const start = text.lastIndexOf("\n", m.index) + 1;
+    const nl = text.indexOf("\n", m.index);
+    const end = nl < 0 ? text.length : nl;
+    if (isFooter(text.slice(start, end))) return true;
+    if (nl < 0) break;
+    // The rest of this line has been judged with it.
+    mark.lastIndex = nl + 1;
+  }
+  return false;
 }
 
 /** The first `n` lines of a text: text.split("\n").slice(0, n) without splitting the rest. */
