@@ -191,7 +191,10 @@ export class SpacedText {
     return k < 0 ? -1 : this.positions[k];
   }
 
-  /** The compact form of the original text[start, end) (a slice of `compact`, nothing built). */
+  /**
+   * The compact form of the original text[start, end) (a slice of `compact`, nothing built).
+   * compact() of it is compact() of text.slice(start, end): the rest of [\s|] is dropped either way.
+   */
   compactOf(start: number, end = this.text.length): string {
     return this.compact.slice(this.compactIndex(start), this.compactIndex(end));
   }

@@ -86,7 +86,7 @@ export function locateRegions(t: SpacedText): Regions {
   const text = t.text;
   let aStart = -1;
   for (let at = t.indexOf("第二十条"); at >= 0; at = t.indexOf("第二十条", at + 1)) {
-    const after = compact(text.slice(at, at + 400));
+    const after = compact(t.compactOf(at, at + 400));
     if (/信息内容|规章|规范性文件|第\(?[一五六八九]\)?项/.test(after)) {
       aStart = at;
       break;
@@ -123,7 +123,7 @@ export function locateRegions(t: SpacedText): Regions {
 /** The first `word` whose text matches `head` and is followed, within `reach`, by the rows 规章 and 规范性文件. */
 function tableAStart(t: SpacedText, word: string, head: RegExp, reach: number): number {
   for (let at = t.indexOf(word); at >= 0; at = t.indexOf(word, at + 1)) {
-    const after = compact(t.text.slice(at, at + reach + 200));
+    const after = compact(t.compactOf(at, at + reach + 200));
     if (head.test(after) && /规章/.test(after.slice(0, reach)) && /规范性文件/.test(after)) return at;
   }
   return -1;
