@@ -50,7 +50,11 @@ export interface NarrativeClaim {
 }
 
 type Cells = Record<string, number | null>;
-const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
+const get = (cells: Cells, id: string): number | null => {
+  // One lookup: the reviews ask for hundreds of cells by id.
+  const v = cells[id];
+  return typeof v === "number" ? v : null;
+};
 
 // ---------------------------------------------------------------- the equations
 

@@ -592,7 +592,10 @@ function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
       return i;
     };
     const local = equations.map((e) => ({ left: e.left.map(pos), right: e.right.map(pos) }));
-    const vs = ids.map((id) => (typeof res.cells[id] === "number" ? (res.cells[id] as number) : null));
+    const vs = ids.map((id) => {
+      const v = res.cells[id];
+      return typeof v === "number" ? v : null;
+    });
     const fixed = deriveByEquations(local, vs, res.blanks.filter((id) => at.has(id)).map((id) => at.get(id)!), true);
     const zeros = new Set([...fixed.keys()].map((i) => ids[i]));
     for (const id of zeros) {

@@ -15,7 +15,11 @@ type Cells = Record<string, number | null>;
 
 /** Table 二's column names (COLUMN_LABELS names `total` for table 三, where it is 总计). */
 const activeColumn = (column: string) => (column === "total" ? "对外公开总数量" : COLUMN_LABELS[column] ?? column);
-const num = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
+const num = (cells: Cells, id: string): number | null => {
+  // One lookup: the reviews ask for hundreds of cells by id.
+  const v = cells[id];
+  return typeof v === "number" ? v : null;
+};
 
 /** Governments that make 规章 (立法法 art. 93): provinces and 设区的市/自治州, and their departments. */
 const MAKES_RULES: ReadonlySet<OrganLevel> = new Set(["province", "city"]);
