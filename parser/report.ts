@@ -61,7 +61,6 @@ export type ParseResult = Report | NotAReport;
 
 export const isReport = (r: ParseResult): r is Report => !("error" in r);
 
-const BLANK_CELL_CODE = BLANK_CELL.charCodeAt(0);
 const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
 
 /**
@@ -73,9 +72,10 @@ const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
  * One pass over the character codes, no slice: sections of tables printed one cell per line
  * have hundreds of lines, and most are dropped. (The same tests as, on the line as a string,
  * `includes(BLANK_CELL)`, /[\t|]|\d\s+\d/ with the count of digit runs and Han characters, and
- * /^[-|:\s]+$/.)
+ * /^[-|:\s]+$/.) Whether the line has a blank cell is the caller's to say (found with indexOf).
  */
-function notNarrative(text: string, start: number, end: number): boolean {
+function notNarrative(text: string, start: number, end: number, hasBlankCell: boolean): boolean {
+  if (hasBlankCell) return true;
   let apart = false;
   let runs = 0;
   let han = 0;
@@ -89,9 +89,10 @@ function notNarrative(text: string, start: number, end: number): boolean {
       han++;
       digitThenSpace = false;
       ruler = false;
+      // Sixty Han characters: prose whatever follows (the blank cell was looked for beforehand).
+      if (han >= 60) return false;
       continue;
     }
-    if (code === BLANK_CELL_CODE) return true;
     const space = isJsWhitespace(code);
     if (isDigitCode(code)) {
       if (digitThenSpace) apart = true;
@@ -118,10 +119,13 @@ function narrativeLines(text: string, start: number, end: number): string {
     anyKept = true;
     chunkStart = -1;
   };
+  // The next blank cell at or after the current line (-1: none left).
+  let blankAt = text.indexOf(BLANK_CELL, start);
   for (let from = start; ; ) {
     const nl = text.indexOf("\n", from);
     const lineEnd = nl < 0 || nl >= end ? end : nl;
-    if (!notNarrative(text, from, lineEnd)) {
+    if (blankAt >= 0 && blankAt < from) blankAt = text.indexOf(BLANK_CELL, from);
+    if (!notNarrative(text, from, lineEnd, blankAt >= 0 && blankAt < lineEnd)) {
       // Right after the kept line before it: the same slice goes on over the line break.
       if (chunkStart >= 0 && chunkEnd === from - 1) chunkEnd = lineEnd;
       else {
