@@ -109,14 +109,12 @@ function notNarrative(text: string, start: number, end: number, hasBlankCell: bo
  * split("\n").filter(…).join("\n") would: consecutive kept lines are taken as one slice.
  */
 function narrativeLines(text: string, start: number, end: number): string {
-  let out = "";
-  let anyKept = false;
+  const kept: string[] = [];
   let chunkStart = -1;
   let chunkEnd = -1;
   const flush = () => {
     if (chunkStart < 0) return;
-    out += (anyKept ? "\n" : "") + text.slice(chunkStart, chunkEnd);
-    anyKept = true;
+    kept.push(text.slice(chunkStart, chunkEnd));
     chunkStart = -1;
   };
   // The next blank cell at or after the current line (-1: none left).
@@ -138,7 +136,7 @@ function narrativeLines(text: string, start: number, end: number): string {
     from = lineEnd + 1;
   }
   flush();
-  return out;
+  return kept.join("\n");
 }
 
 /** The six sections, located by their numbered headings (parser/review/outline.ts). */
