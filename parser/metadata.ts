@@ -248,13 +248,14 @@ function yearCues(text: Compacted, titleYear: number | null): { year: number | n
   const c = text.head(20000);
   const cues: [string, number][] = [];
   if (titleYear) cues.push(["标题", titleYear]);
-  const period = /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c);
+  // (Each pattern below is tried only where the words it cannot match without are in the text.)
+  const period = c.includes("年1月1日") ? /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c) : null;
   if (period) cues.push(["统计期限", Number(period[2] ?? period[1])]);
   const body = /(\d{4})年度?[，,]/.exec(c);
   if (body) cues.push(["正文", Number(body[1])]);
   // A notice on this year's reports is numbered the next year; the national format notices
   // (〔2019〕60号, 〔2021〕30号) are not such notices.
-  const notice = /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c.replace(/〔2019〕60号|〔2021〕30号/g, ""));
+  const notice = c.includes("〔") ? /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c.replace(/〔2019〕60号|〔2021〕30号/g, "")) : null;
   if (notice) cues.push(["引用文号", Number(notice[1] ?? notice[2]) - 1]);
   const plausible = cues.filter(([, y]) => y >= 2008 && y <= 2100);
   const [source, year] = plausible[0] ?? [null, null];

@@ -51,7 +51,7 @@ export function feeReportCheck(r: Pick<SingleReview, "report" | "bodies">): Chec
     const fees = report.cells["active.fees.amount"] ?? 0;
     const unpaid = report.cells["applications.other_handling.unpaid_fee.total"] ?? 0;
     const elsewhere = bodies.slice(0, 5).join("");
-    const charged = /(?<!未|没有|不|无)收取[^。；]{0,12}信息(?:公开)?处理费[^。；]{0,12}\d/.exec(elsewhere);
+    const charged = elsewhere.includes("收取") ? /(?<!未|没有|不|无)收取[^。；]{0,12}信息(?:公开)?处理费[^。；]{0,12}\d/.exec(elsewhere) : null;
     const reasons = [
       fees > 0 ? `表二（八）本年收费金额 ${fees} 万元` : "",
       unpaid > 0 ? `表三（六）2 有 ${unpaid} 件因逾期未缴费不再处理` : "",
