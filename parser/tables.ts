@@ -317,14 +317,38 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
  * form the labels show (the three sub-rows when nothing says otherwise in a 2021 table).
  */
 function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
-  const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
-  const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
-  if (!single || subs.length === 0) return defs;
+  const forms = formsOf(defs);
+  if (!forms) return defs;
   const named = new Set<RowDef>();
   for (const x of items) for (const d of x.candidates) named.add(d);
-  const keepSingle = named.has(single) && !subs.some((d) => named.has(d));
-  return defs.filter((d) => (keepSingle ? !subs.includes(d) : d !== single));
+  const keepSingle = named.has(forms.single) && !forms.subs.some((d) => named.has(d));
+  return keepSingle ? forms.withSingle : forms.withSubs;
 }
+
+/**
+ * The template's rows in its two forms of （六）其他处理 (one row, or the three sub-rows), worked
+ * out once per template: null when it has only one form. The same arrays every time, so what
+ * is built from them can be kept too (alignRows' row order).
+ */
+function formsOf(defs: RowDef[]) {
+  let forms = rowForms.get(defs);
+  if (forms === undefined) {
+    const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
+    const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
+    forms = !single || subs.length === 0 ? null : { single, subs, withSingle: defs.filter((d) => !subs.includes(d)), withSubs: defs.filter((d) => d !== single) };
+    rowForms.set(defs, forms);
+  }
+  return forms;
+}
+const rowForms = new WeakMap<RowDef[], { single: RowDef; subs: RowDef[]; withSingle: RowDef[]; withSubs: RowDef[] } | null>();
+
+/** Each row's place in the template order (per rows array: the template's, or one of its forms). */
+function orderOf(defs: RowDef[]): Map<RowDef, number> {
+  let order = rowOrders.get(defs);
+  if (!order) rowOrders.set(defs, (order = new Map(defs.map((d, i) => [d, i]))));
+  return order;
+}
+const rowOrders = new WeakMap<RowDef[], Map<RowDef, number>>();
 
 /**
  * Put rows in template order. A label text naming several rows (hoisted labels) names the
@@ -332,7 +356,7 @@ function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
  * rows left between their labelled neighbours — only when the counts match exactly.
  */
 function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void {
-  const order = new Map(defs.map((d, i) => [d, i]));
+  const order = orderOf(defs);
   const fits = (o: RowItem) => width !== null && Math.abs(o.toks.length - width) <= 1;
   // Viterbi over labelled items: each keeps one of its candidates, indices strictly increasing;
   // 100 per kept row, 10 per orphan row that fills a gap of exactly its size, and a hair for
