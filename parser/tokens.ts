@@ -177,12 +177,16 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
  */
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
-  // Lines right after the previous non-empty one, against lines after an empty one. Counted line
-  // by line in the text (an empty line is whitespace only, as trim() sees it; most lines show
-  // they are not at their first character): most regions stop here, and need no array of lines.
+  // One pass over the lines, no array of them (an empty line is whitespace only, as trim() sees
+  // it; most lines show they are not at their first character): lines right after the previous
+  // non-empty one against lines after an empty one, and where each run of empty lines lies.
   let tight = 0;
   let loose = 0;
   let last = -1;
+  let lastStart = 0;
+  let lastEnd = 0;
+  /** Runs of empty lines between two non-empty lines: the lines around them, as offsets. */
+  const gaps: { before: [number, number]; after: [number, number] }[] = [];
   for (let from = 0, line = 0; ; line++) {
     const nl = region.indexOf("\n", from);
     const end = nl < 0 ? region.length : nl;
@@ -190,30 +194,33 @@ export function blankLinesAsCells(region: string): string {
     while (k < end && isJsWhitespace(region.charCodeAt(k))) k++;
     if (k < end) {
       if (last >= 0 && line === last + 1) tight++;
-      else if (last >= 0) loose++;
+      else if (last >= 0) {
+        loose++;
+        gaps.push({ before: [lastStart, lastEnd], after: [from, end] });
+      }
       last = line;
+      lastStart = from;
+      lastEnd = end;
     }
     if (nl < 0) break;
     from = nl + 1;
   }
   if (tight <= loose) return region;
-  const lines = region.split("\n");
-  const lone = lines.map((l) => {
-    const t = l.trim();
+  const lone = ([from, to]: [number, number]) => {
+    const t = region.slice(from, to).trim();
     return t !== "" && VALUE_START[t.charCodeAt(0)] === 1 && isValueText(t);
-  });
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (!lone[i]) continue;
-    let j = i + 1;
-    while (j < lines.length && lines[j].trim() === "") j++;
-    if (j > i + 1 && j < lines.length && lone[j]) {
-      for (let k = i + 1; k < j; k++) lines[k] = SOFT_BLANK;
-      changed = true;
-    }
-    i = j - 1;
+  };
+  // Between two lines of one value each, every empty line becomes a soft blank (the line
+  // breaks stay where they are).
+  let out = "";
+  let copied = 0;
+  for (const { before, after } of gaps) {
+    if (!lone(before) || !lone(after)) continue;
+    const emptyLines = region.slice(before[1] + 1, after[0] - 1).split("\n").length;
+    out += region.slice(copied, before[1] + 1) + Array(emptyLines).fill(SOFT_BLANK).join("\n");
+    copied = after[0] - 1;
   }
-  return changed ? lines.join("\n") : region;
+  return copied === 0 ? region : out + region.slice(copied);
 }
 
 export function scan(region: string): Token[] {
