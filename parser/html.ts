@@ -121,6 +121,8 @@ const THOUSANDS_ONLY = /^[+\-−增减]?\d{1,3}(?:[ \u00a0]\d{3})+(?:\.\d+)?\s*\
 
 const cellText = (n: DomNode) => {
   const raw = textOf(n).trim();
+  // Most cells hold no whitespace once trimmed: nothing below would change them.
+  if (!/\s/.test(raw)) return raw;
   // Line breaks of the source inside a number, or spaces that group thousands: one number.
   if (/\d\s+\d/.test(raw) && ((/\n/.test(raw) && SPLIT_NUMBER.test(raw)) || THOUSANDS_ONLY.test(raw))) return raw.replace(/(\d)\s+(?=\d)/g, "$1");
   return collapse(raw).trim();
@@ -144,6 +146,9 @@ const aboutReport = (n: DomNode) => /总体情况|主动公开政府信息|收�
 function isChrome(n: DomNode): boolean {
   const name = n.name ?? "";
   if (name === "header" || name === "footer") return !aboutReport(n);
+  // Neither class, id, style nor height (most elements): nothing below can call it chrome.
+  const a = n.attribs;
+  if (!a || (a.class === undefined && a.id === undefined && a.style === undefined && a.height === undefined)) return false;
   const label = `${n.attribs?.class ?? ""} ${n.attribs?.id ?? ""}`;
   return (CHROME.test(label) || hidden(n)) && !aboutReport(n);
 }
@@ -239,7 +244,9 @@ function nestedRowCells(td: DomNode): DomNode[] | null {
 }
 
 const span = (n: DomNode, attr: string, max: number) => {
-  const v = parseInt(n.attribs?.[attr] ?? "1", 10);
+  const printed = n.attribs?.[attr];
+  if (printed === undefined) return Math.min(1, max);
+  const v = parseInt(printed, 10);
   return Number.isFinite(v) && v >= 1 ? Math.min(v, max) : 1;
 };
 
@@ -357,7 +364,13 @@ export function gridLines(grid: GridCell[][]): string[] {
   const starts = (r: number, j: number) => grid[r][j] !== undefined && grid[r][j].row === r && grid[r][j].col === j;
   const meta = metaPairs(grid);
   if (meta) return meta;
-  const isValue = isValueCell;
+  // Each text is asked about up to three times (and tables repeat 0): answered once per text.
+  const valueTexts = new Map<string, boolean>();
+  const isValue = (t: string) => {
+    let v = valueTexts.get(t);
+    if (v === undefined) valueTexts.set(t, (v = isValueCell(t)));
+    return v;
+  };
   // The numbers stand right after the labels of a row of data. A column left blank in every row
   // (nothing made this year, a township with nothing to report) is still a column: it is found
   // from the labels, not from the numbers.
@@ -408,7 +421,8 @@ export function gridLines(grid: GridCell[][]): string[] {
  * its numbers are no cells of the report, and read as cells they would join the row above.
  */
 function withoutRowNumbers(grid: GridCell[][]): GridCell[][] {
-  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
+  // (Every head has 「号」: the pattern is tried only on cells that have it.)
+  if (!grid.some((row) => row.some((c) => c !== undefined && c.text.length <= 8 && c.text.includes("号") && ROW_NUMBER_HEAD.test(c.text.replace(/\s+/g, ""))))) return grid;
   const width = Math.max(0, ...grid.map((row) => row.length));
   for (let j = 0; j < width; j++) {
     const own = grid.flatMap((row, r) => (row[j] && row[j].row === r && row[j].col === j && labelSpan(grid, row[j]) === 1 ? [row[j]] : []));
