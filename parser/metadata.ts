@@ -210,7 +210,7 @@ class Compacted {
     if (this.whole === null) {
       const p = this.partly;
       // Dropping the rest of [\s|] from text already without some of them is dropping them all.
-      this.whole = p === undefined ? compact(this.text) : /[\s|]/.test(p) ? compact(p) : p;
+      this.whole = compact(p ?? this.text);
     }
     return this.whole;
   }
