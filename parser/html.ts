@@ -375,7 +375,9 @@ export function gridLines(grid: GridCell[][]): string[] {
   // (nothing made this year, a township with nothing to report) is still a column: it is found
   // from the labels, not from the numbers.
   const rows = grid.map((row, r) => {
-    const own = row.map((_, j) => j).filter((j) => starts(r, j));
+    // The positions where this row's own cells start (a loop: one array, not two).
+    const own: number[] = [];
+    for (let j = 0; j < row.length; j++) if (starts(r, j)) own.push(j);
     let lastLabel = -1;
     own.forEach((j) => row[j].text !== "" && !isValue(row[j].text) && (lastLabel = j));
     const label = lastLabel >= 0 ? row[lastLabel] : undefined;
@@ -392,7 +394,8 @@ export function gridLines(grid: GridCell[][]): string[] {
   // row of blank cells as wide as the table's widest row is its row of data, not a spacer.
   // Widths in columns, not cells: a blank merged over the whole row (table 四 all blank) is as wide.
   const widthOf = (r: number) => rows[r].own.reduce((a, j) => a + labelSpan(grid, grid[r][j]), 0);
-  const widest = Math.max(0, ...rows.map((_, r) => widthOf(r)));
+  // (Only a table without a row of data needs it.)
+  const widest = valueStart === Infinity ? Math.max(0, ...rows.map((_, r) => widthOf(r))) : 0;
   const blankData = valueStart === Infinity && widest >= 4;
   const lines: string[] = [];
   grid.forEach((row, r) => {

@@ -233,19 +233,15 @@ class Compacted {
   private whole: string | null = null;
   /**
    * `partly`: the text with some of the characters compact() drops already dropped (SpacedText's
-   * compact form): the whole is then worked out from it, and most often is it.
+   * compact form). The whole is worked out from it: dropping the rest of [\s|] from a text
+   * already without some of them is dropping them all, in a shorter pass with less to drop.
    */
   constructor(
     private readonly text: string,
     private readonly partly?: string,
   ) {}
   get all(): string {
-    if (this.whole === null) {
-      const p = this.partly;
-      // Dropping the rest of [\s|] from text already without some of them is dropping them all.
-      this.whole = p === undefined ? compact(this.text) : /[\s|]/.test(p) ? compact(p) : p;
-    }
-    return this.whole;
+    return (this.whole ??= compact(this.partly ?? this.text));
   }
   /** The compact form of the text's first `chars` characters. */
   head(chars: number): string {

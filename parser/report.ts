@@ -149,7 +149,8 @@ function sections(spaced: SpacedText, headings: (SectionHeading | null)[]): { ti
     const next = spans.slice(i + 1).map((x) => x.start).find((x) => x > s) ?? text.length;
     // Table rows are not narrative: drop lines that are mostly cells (a crawled page's long line of prose is kept).
     const body = narrativeLines(text, b, Math.max(b, next))
-      .replace(/[ \t]+/g, " ")
+      // Runs of spaces and tabs become one space (a single space is left as it is: no rebuild for it).
+      .replace(/\t[ \t]*| [ \t]+/g, " ")
       .replace(/\n{2,}/g, "\n")
       .replace(/[一二三四五六七八九十]、\s*$/, "")
       .trim();

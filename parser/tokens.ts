@@ -114,7 +114,7 @@ const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,�
  * character of a placeholder (无, O, PLACEHOLDER). A line starting otherwise is not asked.
  */
 const VALUE_START = new Uint8Array(0x10000);
-for (const c of [..."+-−增减\u2014\u20130123456789〇", NONE, "O", "o", ...PLACEHOLDER_START, "－"]) VALUE_START[c.charCodeAt(0)] = 1;
+for (const c of [..."+-−增减\u2014\u20130123456789〇", NONE, "O", "o", ...PLACEHOLDER_START]) VALUE_START[c.charCodeAt(0)] = 1;
 
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
@@ -455,7 +455,7 @@ const scannedApart = (code: number) => APART[code] === 1;
 
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
-  // Labels start with a Han character or a letter: found at once, without the Unicode class.
+  // Labels start with a Han character, a letter or a digit: found at once, without the Unicode class.
   const c = text.charCodeAt(0);
   if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return false;
   return !/[\p{Script=Han}A-Za-z0-9]/u.test(text);
