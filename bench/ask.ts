@@ -16,6 +16,9 @@ interface ColdRun {
   p50: number;
   p99: number;
   answered: string;
+  /** Garbage collections during the questions, and their total pause. */
+  gcPauses: number;
+  gcMs: number;
   heapMB: number;
   storeMB: number;
   rssMB: number;
@@ -50,4 +53,14 @@ export async function benchAsk(n: number, root: string) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The figures as `npm run bench` prints them. */
+export function askFigures(a: Awaited<ReturnType<typeof benchAsk>>): string[] {
+  return [
+    `index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`,
+    `cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms (median of 3 fresh processes: ${a.coldRuns.join(", ")} ms)`,
+    `answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}; ${a.gcPauses} GC pauses (${a.gcMs.toFixed(1)} ms) during the questions`,
+    `memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`,
+  ];
 }

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchAsk } from "./ask.ts";
+import { askFigures, benchAsk } from "./ask.ts";
 import { benchExport } from "./export.ts";
 import { benchParse } from "./parse.ts";
 import { benchPdf } from "./pdf.ts";
@@ -24,11 +24,7 @@ console.log(`parse: ${p.files} dev reports, ${p.reportsPerSecond} reports/s on o
 const pdf = await benchPdf(root);
 console.log(`pdf: ${pdf.files} PDFs, ${pdf.pages} pages, ${pdf.pagesPerSecond} pages/s (text layer + parse)`);
 
-const a = await benchAsk(n, root);
-console.log(`index: ${a.reports} synthetic reports; first ingest (parse + cache) ${Math.round(a.ingestMs)} ms; store + search index build ${Math.round(a.buildMs)} ms`);
-console.log(`cold start from DATA_DIR: ${Math.round(a.coldStartMs)} ms (median of 3 fresh processes: ${a.coldRuns.join(", ")} ms)`);
-console.log(`answer latency (organ + year + figure): p50 ${a.p50.toFixed(3)} ms, p99 ${a.p99.toFixed(3)} ms, answered ${a.answered}`);
-console.log(`memory after cold start and ${a.answered.split("/")[1]} questions: heap ${a.heapMB} MB (store ${a.storeMB} MB), rss ${a.rssMB} MB`);
+for (const line of askFigures(await benchAsk(n, root))) console.log(line);
 
 const e = await benchExport(n, root);
 console.log(

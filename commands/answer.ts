@@ -96,7 +96,7 @@ export interface Answer {
 
 export function sourceOf(r: Report, organ: string, cell: string): Source {
   const p = r.provenance?.[rowKey(cell)];
-  const file = r.file.split(/[\\/]/).pop() ?? r.file;
+  const file = r.file.slice(Math.max(r.file.lastIndexOf("/"), r.file.lastIndexOf("\\")) + 1);
   return {
     organ,
     year: r.year!,
@@ -108,9 +108,13 @@ export function sourceOf(r: Report, organ: string, cell: string): Source {
   };
 }
 
+/** A cell's column as a source line names it, made once per cell id (there are a few hundred). */
 function columnName(cell: string): string {
-  return cellLabel(cell).replace(/^.*（(.*)）$/, "$1");
+  let name = columnNames.get(cell);
+  if (name === undefined) columnNames.set(cell, (name = cellLabel(cell).replace(/^.*（(.*)）$/, "$1")));
+  return name;
 }
+const columnNames = new Map<string, string>();
 
 /** Failed checks, derivations and warnings of a report that concern the given cells. */
 export function issuesFor(r: Report, cells: string[]): string[] {
@@ -193,8 +197,9 @@ type AnswerInput = Omit<Answer, "text" | "lines" | "suggestions" | "answers" | "
   Partial<Pick<Answer, "lines" | "suggestions" | "answers" | "actions" | "tone">>;
 
 export function makeAnswer(a: AnswerInput): Answer {
-  const full = { answers: [], lines: [], suggestions: [], actions: [], tone: "ok" as Tone, ...a };
-  return { ...full, text: renderText(full) };
+  const full = { answers: [], lines: [], suggestions: [], actions: [], tone: "ok" as Tone, ...a } as Answer;
+  full.text = renderText(full);
+  return full;
 }
 
 export function errorAnswer(command: string, title: string, suggestions: string[] = [], lines: string[] = [], actions: Action[] = []): Answer {

@@ -36,10 +36,11 @@ export function pickOrgan(command: string, q: Question, store: ReportStore, retr
  * that are not places are words the bot did not read.
  */
 function placeConflict(command: string, q: Question, organ: Organ, store: ReportStore, retry: Retry): Answer | null {
+  const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
+  if (!written.length) return null;
   const name = store.displayName(organ);
   // A place the report misprints (沐阳县) is checked as the division list spells it (沭阳县, in 宿迁).
   const own = [...organ.places.map((p) => misprintedPlace(p) ?? p), ...(organ.region ? (splitPlaces(organ.region) ?? [organ.region]) : [])];
-  const written = [...q.regionWords, ...q.unread.split(" ").filter((w) => w && PLACE_LIKE.test(w))];
   for (const word of written) {
     // The organ's own place by its level word alone (「实验区财金局」 for 平潭综合实验区财政金融局).
     if (organ.places.some((p) => word.length >= 2 && word !== p && splitPlace(p).level.endsWith(word))) continue;

@@ -41,8 +41,12 @@ export const COMMANDS: readonly CommandDef[] = Object.freeze([
   query, report, trend, ranking, total, compare, checks, audit, search, unpublished, exportSummary, library, subscribe, unsubscribe, reminders, setDeadline, removeDeadline, help,
 ] as CommandDef[]);
 
+/** Every command by its name and aliases (the first command listed wins a name two would share). */
+const BY_NAME = new Map<string, CommandDef>();
+for (const c of COMMANDS) for (const n of [c.name, ...c.aliases]) if (!BY_NAME.has(n)) BY_NAME.set(n, c);
+
 export function findCommand(name: string): CommandDef | undefined {
-  return COMMANDS.find((c) => c.name === name || c.aliases.includes(name));
+  return BY_NAME.get(name);
 }
 
 /** The bot menu (Feishu application menu), derived from the command table. */

@@ -8,7 +8,7 @@
  */
 import type { Mention } from "../index/organs.ts";
 import type { Organ, ReportStore } from "../index/store.ts";
-import { toSimplified } from "../parser/index.ts";
+import { questionToSimplified, toSimplified } from "../parser/index.ts";
 import { composeFigure, FIGURE_TERMS, type FigureRead, longestNameAt, mistypedName, nameEndsAt, phraseCovers, scanTerms, shortenedName, type TermMatch } from "./vocabulary.ts";
 
 /** Questions are short; anything longer is cut before reading (a 200,000-character message must not block the bot). */
@@ -64,15 +64,28 @@ const CLAUSE_END = /\s*[,，。?？!！;；]+\s*|\.(?!\d)/g;
 
 /** The question normalised for reading: one form of every character, no spaces inside Chinese. */
 export function normalizeQuestion(raw: string): string {
-  const text = toSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC")).toLowerCase();
+  const text = chineseYearDigits(toSimplified(questionToSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC"))).toLowerCase());
   // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
+  // Most questions have nothing to change: one scan tells so.
+  if (!NOTHING_TO_NORMALIZE_UNLESS.test(text)) return text;
   return text.replace(CLAUSE_END, " | ").replace(PUNCTUATION, " ").replace(/ +/g, " ").replace(/^[ |]+|[ |]+$/g, "");
 }
+
+/** Zero and the digits of a year written as people type them: 二O二三 (a letter O), 二○二五 (a circle), 贰零贰贰 (the financial digits). */
+const YEAR_DIGIT: Record<string, string> = { o: "〇", "0": "〇", "○": "〇", "◯": "〇", 零: "〇", 壹: "一", 贰: "二", 叁: "三", 肆: "四", 伍: "五", 陆: "六", 柒: "七", 捌: "八", 玖: "九" };
+const CHINESE_YEAR_TYPED = /[一二壹贰][〇零o0○◯][〇零o0○◯一二三四五六七八九壹贰叁肆伍陆柒捌玖]{2}/g;
+function chineseYearDigits(text: string): string {
+  return text.replace(CHINESE_YEAR_TYPED, (m) => [...m].map((c) => YEAR_DIGIT[c] ?? c).join(""));
+}
+/** What the replacements above would change: a clause end or punctuation (CLAUSE_END, PUNCTUATION), 「|」, whitespace other than one space between words. */
+const NOTHING_TO_NORMALIZE_UNLESS = /[,，。?？!！;；.:："'“”‘’()（）\[\]【】《》<>「」『』~～…·|]|[^\S ]|  |^ | $/;
 
 const RELATIVE: [RegExp, number][] = [
   [/大前年/, 3],
   [/前年/, 2],
-  [/去年(?!结转)|上一?年度?(?!结转|度结转|项目|的项目)/, 1],
+  // 「上一年剩下的」, 「上年没办完的」 name a row of table B (上年结转), not the year before.
+  // 「收费项目上年有几个」 asks table 二's 上一年项目数量 column.
+  [/去年(?!结转)|上一?个?年度?(?!结转|度结转|项目|的项目|剩|没办|未办|遗留|转|积压|压着|是几[项个]|有几[项个]|是多少[项个])/, 1],
   [/今年/, 0],
 ];
 
@@ -86,7 +99,9 @@ export function readYears(text: string, now: Date): YearWord[] {
     if (range && m.index! >= range.index && m.index! < range.index + range[0].length) continue;
     out.push({ kind: "year", year: Number(m[1]), text: m[0], start: m.index! });
   }
-  for (const m of text.matchAll(/([〇零一二三四五六七八九]{4})年度?/g)) {
+  // 「二〇二四年」, and 「二〇二四」 alone when it reads as a year of this century or the last.
+  for (const m of text.matchAll(/(?<![〇零一二三四五六七八九])([〇零一二三四五六七八九]{4})(?![〇零一二三四五六七八九])(年度?)?/g)) {
+    if (!m[2] && !/^(?:二〇|一九)/.test(m[1])) continue;
     out.push({ kind: "year", year: Number([...m[1]].map((c) => CN_NUM[c]).join("")), text: m[0], start: m.index! });
   }
   for (const m of text.matchAll(/(?<![\d年])(\d{2})年(?:度(?!报告))?(?!度报告|报)/g)) {
@@ -97,7 +112,7 @@ export function readYears(text: string, now: Date): YearWord[] {
     const n = lastN[1];
     out.push({ kind: "lastN", n: !n ? 0 : /^\d+$/.test(n) ? Number(n) : CN_NUM[n] ?? 3, text: lastN[0], start: lastN.index });
   }
-  const latest = /最新一[年期次]|最近一[年期次]|最新的?|最近的/.exec(text);
+  const latest = /(?:最新|最近)(?:发布)?(?:一|那|的那)[年期次份]|最新的?|最近的/.exec(text);
   if (latest && !lastN) out.push({ kind: "latest", text: latest[0], start: latest.index });
   for (const [re, back] of RELATIVE) {
     const m = re.exec(text);
@@ -111,10 +126,27 @@ const overlaps = (y: YearWord, start: number, len: number) => start < y.start + 
 
 /** Blank out spans of a text (replace with spaces), keeping positions. */
 function blank(text: string, spans: { start: number; end: number }[]): string {
+  if (!spans.length) return text;
+  // Without surrogate pairs, characters are UTF-16 units: the text is cut and joined as it is,
+  // without an array of one string per character (most questions).
+  if (!SURROGATE.test(text) && spans.every((s) => s.end <= text.length)) {
+    const blanked = new Uint8Array(text.length);
+    for (const s of spans) blanked.fill(1, Math.max(0, s.start), Math.max(0, s.end));
+    let out = "";
+    for (let i = 0; i < text.length; ) {
+      let j = i;
+      while (j < text.length && blanked[j] === blanked[i]) j++;
+      out += blanked[i] ? " ".repeat(j - i) : text.slice(i, j);
+      i = j;
+    }
+    return out;
+  }
   const chars = [...text];
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = " ";
   return chars.join("");
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The vocabulary as the organ reader sees it: what starts or ends at a position, whether a run is all vocabulary. */
 const reader = {
@@ -311,7 +343,8 @@ function readQuestion(raw: string, store: ReportStore, now: Date): Question {
   const notTerm = (n: { typed: string }) => longestNameAt(n.typed, 0)?.length !== n.typed.length;
   let nearMisses = mentions.some((m) => m.kind !== "child") ? misspeltBeyond(rest, mentions, store).filter(notTerm) : store.organNames.nearMisses(rest).filter(notTerm);
   // 「沭阳县人力资源和社会保帐局」 is one edit from 沐阳县 inside it and from the bureau as a whole: the whole.
-  const covering = nearMisses.find((n) => nearMisses.every((o) => n.typed.includes(o.typed)));
+  // Two organs one edit from the same typed name stay two: the user is asked.
+  const covering = nearMisses.find((n) => nearMisses.every((o) => o === n || (o.typed !== n.typed && n.typed.includes(o.typed))));
   if (covering) nearMisses = [covering];
   // No Chinese name at all: a place written in pinyin (「pingtan 2024 依申请数」), said so like a typo.
   if (!mentions.length && !nearMisses.length) nearMisses = store.organNames.pinyinNames(rest);
@@ -391,7 +424,8 @@ export const INTENTS = {
   export: /导出|汇总表|excel|xlsx|表格下载/,
   audit: /审查|审核|逾期|按时发布/,
   deadline: /截止|期限|什么时候.{0,6}(?:发布|公开|报送|发)|哪天.{0,4}(?:发布|截止)|deadline/,
-  processingFee: /信息处理费/,
+  // 「因未缴纳信息处理费被终止处理的」 is a row of table B, not a question about the fee.
+  processingFee: /(?<!未缴纳|没交|未交|不交|未缴)信息处理费/,
   greeting: /^(?:你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦|好的|收到|ok|嗯|哦)/,
   help: /^(?:帮助|help|菜单|怎么用|能做什么|你能做什么|使用说明|说明)$/,
 } as const;

@@ -52,36 +52,36 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   // ---- table B rows
   [["新收申请", "本年新收", "新收", "来件", "新申请", "new applications", "new requests"], [row("new")]],
   [["上年结转", "上年度结转", "结转上年", "上一年结转", "去年结转", "从上年结转", "结转过来", "上年转来", "历史积存", "上年遗留", "上年度遗留", "往年遗留", "往年剩下", "往年剩下来", "往年剩余", "往年积压", "上一年没办完", "上年没办完", "去年没办完", "上年度没办完", "上一年未办结", "去年未办结", "还压着", "手上压着", "积压", "上年剩下", "去年剩下", "上年剩余", "去年剩余", "以前年度结转", "上年未办结", "上年度未办结", "carried over", "carried over from last year", "brought forward"], [row("carried_over")]],
-  [["予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "全部给了", "全给了", "都给了", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
-  [["部分公开", "部分予以公开", "区分处理", "一部分信息", "部分信息", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
-  [["不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
+  [["予以公开答复", "全部公开答复", "全给公开", "全部给公开", "都给公开", "予以公开", "同意公开", "全部公开", "全部予以公开", "已公开", "全部给了", "全给了", "都给了", "fully disclosed", "disclosed in full", "granted"], [row("granted")]],
+  [["部分公开答复", "partial disclosure", "partially", "部分公开", "部分予以公开", "区分处理", "一部分信息", "部分信息", "只给了一部分", "给了一部分", "只公开了一部分", "公开了一部分", "partially disclosed", "partly disclosed"], [row("partial")]],
+  [["不予公开答复", "未予公开", "不予以公开", "不予公开", "拒绝公开", "不公开", "拒绝", "denied", "refused", "withheld"], [row("denied")]],
   // Public usage: 没公开 is 不予公开, or all that was not disclosed (domain.md §4.2) — the user says which.
   [["没公开", "没有公开", "未公开", "未获公开", "被拒", "被拒绝", "没给公开", "没给", "不给", "没提供"], [{ t: "notDisclosed" }]],
   [["国家秘密", "涉密", "state secrets", "state secret", "classified"], [row("denied.state_secret")]],
-  [["法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law", "法律法规不让公开", "法律法规不让", "法规不让", "明令禁止", "法律法规明令禁止", "禁止公开", "明令禁止公开"], [row("denied.law_forbidden")]],
+  [["依照其他法律", "其他法律", "行政法规规定禁止公开", "规定禁止公开", "法规规定禁止", "其他法律行政法规规定禁止", "法律行政法规规定禁止", "行政法规规定禁止", "法律行政法规禁止", "法律法规禁止", "法规禁止", "prohibited by law", "forbidden by law", "法律法规不让公开", "法律法规不让", "法规不让", "明令禁止", "法律法规明令禁止", "禁止公开", "明令禁止公开"], [row("denied.law_forbidden")]],
   [["三安全一稳定", "危及安全稳定", "危及", "危及国家安全", "国家安全", "社会稳定", "可能危及", "影响安全稳定", "安全稳定", "公开后可能危及"], [row("denied.security_stability")]],
-  [["第三方合法权益", "第三方权益", "商业秘密", "个人隐私", "他人权益", "涉及他人权益", "别人的隐私"], [row("denied.third_party")]],
-  [["三类内部事务", "内部事务", "人事", "后勤", "internal affairs"], [row("denied.internal_affairs")]],
+  [["保护他人合法权益", "他人合法权益", "第三方合法权益", "第三方权益", "商业秘密", "个人隐私", "他人权益", "涉及他人权益", "别人的隐私"], [row("denied.third_party")]],
+  [["内部管理事务", "内部管理", "三类内部事务", "内部事务", "人事", "后勤", "internal affairs"], [row("denied.internal_affairs")]],
   [["四类过程性信息", "过程性信息", "讨论记录", "请示报告", "process information", "deliberative"], [row("denied.process_info")]],
   [["行政执法案卷", "执法案卷", "行政执法卷宗", "执法卷宗", "卷宗", "enforcement files", "case files"], [row("denied.enforcement_file")]],
-  [["行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
+  [["查询渠道", "通过查询渠道获取", "查询渠道获取", "行政查询事项", "查询事项", "查询类事项", "查询类"], [row("denied.query_matter")]],
   [["无法提供", "提供不了", "没法提供", "unable to provide", "cannot provide"], [row("unable")]],
-  [["不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "我们这里根本没有", "我们这里没有", "这里没有", "根本没有", "我们没有", "本单位没有", "我们这没有", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
-  [["需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工", "重新加工", "加工汇总", "重新加工汇总", "汇总加工", "另外加工", "另外加工制作", "加工制作", "重新加工制作"], [row("unable.needs_creation")]],
-  [["申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确", "没说清楚", "说不清楚", "没说清楚要什么", "补正后还是不明确", "还是不明确", "不明确", "还说不清楚"], [row("unable.unclear")]],
+  [["压根没有", "压根就没有", "根本就没有", "info not held", "不掌握相关政府信息", "不掌握相关信息", "本机关不掌握", "不掌握", "信息不存在", "非本机关信息", "查无此信息", "查无此信息的", "没有这个信息", "没有该信息", "查不到", "查不到信息", "找不到", "没有相关信息", "我们这里根本没有", "我们这里没有", "这里没有", "根本没有", "我们没有", "本单位没有", "我们这没有", "not held", "information not held", "does not exist"], [row("unable.not_held")]],
+  [["另外制作", "要另外制作", "需要另外制作", "需要另行制作", "需另行制作", "另行制作", "没有现成信息", "另行加工", "需要另行加工", "需另行加工", "需要加工", "加工", "重新加工", "加工汇总", "重新加工汇总", "汇总加工", "另外加工", "另外加工制作", "加工制作", "重新加工制作"], [row("unable.needs_creation")]],
+  [["补正仍不清楚", "补正后仍不清楚", "仍不清楚", "还是不清楚", "申请内容仍不明确", "补正后仍不明确", "内容不明确", "仍不明确", "没说清楚", "说不清楚", "没说清楚要什么", "补正后还是不明确", "还是不明确", "不明确", "还说不清楚"], [row("unable.unclear")]],
   [["不予处理", "不处理", "not processed", "没受理", "不受理"], [row("not_processed")]],
   [["信访举报投诉", "信访", "举报投诉", "举报", "投诉", "petitions", "complaints"], [row("not_processed.petition")]],
-  [["重复申请", "duplicate applications", "repeated applications", "重复来申请", "重复提交", "重复来", "重复"], [row("not_processed.duplicate")]],
+  [["duplicate requests", "duplicate request", "duplicates", "重复申请", "duplicate applications", "repeated applications", "重复来申请", "重复提交", "重复来", "重复"], [row("not_processed.duplicate")]],
   [["公开出版物", "出版物", "publications", "书刊出版物", "书刊"], [row("not_processed.publication")]],
-  [["大量反复申请", "大量反复", "滥用申请权", "大批量反复", "大批量", "反复申请"], [row("not_processed.excessive")]],
+  [["频繁大量申请", "大量频繁申请", "大量频繁", "频繁大量", "频繁申请", "大量反复申请", "大量反复", "滥用申请权", "大批量反复", "大批量", "反复申请"], [row("not_processed.excessive")]],
   [["确认或重新出具", "重新出具", "要求确认", "确认或者重新出具", "要求确认或者重新出具", "确认一下", "或者重新出具"], [row("not_processed.confirm")]],
   [["其他处理", "other handling", "按其他方式处理", "其他方式处理"], [row("other_handling")]],
   [["逾期不补正", "无正当理由逾期不补正", "不补正", "过了期限也不补", "过期不补", "不补"], [row("other_handling.overdue_correction")]],
-  [["逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "收费通知", "没交钱", "过期没交钱", "不交钱", "unpaid fees", "fees not paid", "逾期没交费"], [row("other_handling.unpaid_fee")]],
+  [["被终止处理", "终止处理", "未缴纳信息处理费", "没交信息处理费", "未交信息处理费", "不交信息处理费", "未缴纳费用", "未缴纳", "逾期未按收费通知要求缴纳费用", "逾期未缴费", "逾期未缴纳费用", "未缴费", "未按收费通知", "没交费", "不缴费", "逾期不缴费", "没缴费", "未交费", "不交费", "欠费", "收费通知", "没交钱", "过期没交钱", "不交钱", "unpaid fees", "fees not paid", "逾期没交费"], [row("other_handling.unpaid_fee")]],
   [["办理结果总计", "办理结果合计", "办理结果", "本年度办理结果", "办结", "已办结", "已答复", "办理完毕", "答复总数", "答复", "处理结果总计", "办理总数", "办理总量", "处理了", "办理了", "答复了", "办了", "办理", "处理"], [row("total")]],
   [
     [
-      "结转下年度继续办理", "结转下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年", "顺延到下一年", "顺延到下年", "顺延至下一年度", "顺延", "拖到下一年", "拖到明年", "延续到下一年", "结转至下一年度", "结转至下年度",
+      "结转下年度继续办理", "结转下年度", "年底还压着", "年底还没结", "年底没结", "还没结", "没结", "拉到下一年办", "拉到下一年", "挪到下一年", "转入下一年度办理", "转入下一年度", "转入下年度", "结转下年", "结转到下年度", "结转到下年", "结转到下一年度", "结转到下一年", "结转下一年度", "结转下一年", "转到下一年度", "结转到明年", "转入下一年", "转入下年", "转到明年", "顺延到下一年", "顺延到下年", "顺延至下一年度", "顺延", "拖到下一年", "拖到明年", "延续到下一年", "结转至下一年度", "结转至下年度",
       "下一年度办理", "下年度办理", "留到明年", "留到下一年", "下一年办理", "继续办", "接着办理", "下年办理", "明年办理", "放到下一年", "放到明年", "下一年接着办", "明年接着办", "接着办", "没答复", "未答复", "尚未答复", "还没答复",
       "转到下一年", "继续办理", "未办结", "没办结", "没办完", "还没办完", "跨年", "carried forward", "carried forward to next year",
     ],
@@ -95,25 +95,25 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["法律服务机构", "律师事务所", "律所", "律师", "law firms", "law firm", "lawyers"], [col("legal_service")]],
   [["其他组织"], [col("other_org")]],
   [["法人或其他组织", "法人和其他组织", "法人及其他组织", "法人", "单位申请"], [col("org")]],
-  [["申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "受理量", "受理数", "受理件数", "收到量", "applications", "application", "requests", "applications received", "提交", "提交了"], [APPS]],
+  [["接了", "接了多少单", "申请", "申请人", "申请公开", "依申请公开数据", "依申请", "依申请公开", "依申请数", "依申请公开数", "依申请件数", "依申请公开件数", "申请数", "申请量", "申请件数", "申请数量", "政府信息公开申请", "信息公开申请", "公开申请", "收到", "受理", "接收", "接到", "来了", "收了", "提出", "受理量", "受理数", "受理件数", "收到量", "applications", "application", "requests", "applications received", "提交", "提交了"], [APPS]],
   // ---- table C
-  [["行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases", "reconsideration", "administrative reconsideration"], [group("review")]],
+  [["行政复议决定", "复议决定", "行政复议", "复议", "被申请复议", "被复议", "被人复议", "复议案件", "administrative review", "administrative reviews", "reviews", "review", "review cases", "reconsideration", "administrative reconsideration"], [group("review")]],
   [["未经复议直接起诉", "直接起诉", "直接向法院起诉", "直接去法院起诉", "直接去法院告", "直接去法院", "直接被起诉", "直接被诉", "直接被告", "未经复议", "未经过复议", "没经过复议", "没经复议", "不经复议", "直接告到法院", "直接打官司", "直接被告上法院", "就直接被告上法院", "没经过复议就直接被告上法院"], [group("litigation.direct")]],
-  [["复议后起诉", "经复议后起诉", "复议后再起诉", "复议后又起诉", "复议后又被起诉", "复议后被起诉", "复议后再被起诉", "复议之后起诉", "复议之后又起诉", "复议完又起诉", "复议完又去法院起诉", "复议之后又去法院起诉", "复议后又告到法院", "复议后又打官司", "复议后又去法院", "复议之后又去法院"], [group("litigation.after_review")]],
-  [["行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "行政官司", "打行政官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
+  [["经复议后再起诉", "经过复议之后才起诉", "经过复议之后起诉", "经过复议后起诉", "复议之后才起诉", "复议后才起诉", "复议后起诉", "经复议后起诉", "复议后再起诉", "复议后又起诉", "复议后又被起诉", "复议后被起诉", "复议后再被起诉", "复议之后起诉", "复议之后又起诉", "复议完又起诉", "复议完又去法院起诉", "复议之后又去法院起诉", "复议后又告到法院", "复议后又打官司", "复议后又去法院", "复议之后又去法院"], [group("litigation.after_review")]],
+  [["court cases", "court case", "lawsuits filed", "行政诉讼", "诉讼", "起诉", "被起诉", "被诉", "应诉", "官司", "打官司", "吃官司", "行政官司", "打行政官司", "被告", "被人告", "被人起诉", "告", "lawsuits", "lawsuit", "litigation", "administrative litigation"], [group("litigation")]],
   [["结果维持", "维持", "upheld", "won", "维持原决定"], [result("upheld")]],
-  [["结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "撤销或者变更", "撤销或变更", "被撤销", "变更", "被变更", "改变", "corrected", "lost", "overturned"], [result("corrected")]],
-  [["其他结果", "以其他方式结案", "其他方式结案", "以其他结果结案", "其他结果结案"], [result("other")]],
+  [["判输", "被判输", "撤掉", "改掉", "被撤掉", "被改掉", "结果纠正", "纠正", "被纠正", "纠错", "被纠错", "撤销", "输了", "撤销或者变更", "撤销或变更", "被撤销", "变更", "被变更", "改变", "corrected", "lost", "overturned"], [result("corrected")]],
+  [["以其他结果了结", "其他结果了结", "以其他结果", "其他结果", "以其他方式结案", "其他方式结案", "以其他结果结案", "其他结果结案"], [result("other")]],
   [["尚未审结", "未审结", "还没审结", "在审", "还在审", "尚在审理", "在审理", "还在审理", "审理中", "正在审理", "还没审完", "没审完", "未审完", "还没结案", "未结案", "还没出结果", "没出结果", "还没判下来", "没判下来", "还没判", "pending", "still pending"], [result("pending")]],
-  [["败诉", "告输", "告输了", "输了官司", "官司输了"], [group("litigation"), result("corrected")]],
+  [["打官司输", "官司输", "官司被判输", "败诉", "告输", "告输了", "输了官司", "官司输了"], [group("litigation"), result("corrected")]],
   [["胜诉", "打官司赢了", "官司赢了", "赢了官司"], [group("litigation"), result("upheld")]],
   // ---- table A
-  [["规章", "regulations"], [item("rules")]],
+  [["政府规章", "规章", "regulations"], [item("rules")]],
   [["行政规范性文件", "规范性文件", "红头文件", "normative documents"], [item("normative")]],
   [["行政许可", "许可", "licensing", "licences", "licenses"], [item("licensing")]],
-  [["其他对外管理服务事项", "对外管理服务事项", "其他管理服务事项", "管理服务事项"], [item("other_services")]],
+  [["other services", "other administrative services", "其他对外管理服务事项", "对外管理服务事项", "其他管理服务事项", "管理服务事项"], [item("other_services")]],
   [["行政处罚", "处罚", "penalty", "penalties", "administrative penalty", "administrative penalties", "fines"], [item("penalty")]],
-  [["罚了", "罚款"], [item("penalty"), aCol("decisions")]],
+  [["罚单", "开罚单", "开了多少张罚单", "罚了", "罚款"], [item("penalty"), aCol("decisions")]],
   [["批了", "审批数", "审批了"], [item("licensing"), aCol("decisions")]],
   [["行政强制", "行政强制措施", "强制措施", "administrative enforcement", "administrative compulsion", "enforcement measures", "查封扣押", "强制", "enforcement"], [item("enforcement")]],
   [["行政事业性收费项目", "行政事业性收费", "事业性收费", "收费项目"], [item("fees")]],
@@ -124,23 +124,23 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
   [["本年新制作数量", "本年新制作", "新制作数量", "新制作", "新制定", "新制订"], [aCol("made")]],
   [["本年新公开数量", "本年新公开", "新公开数量", "新公开"], [aCol("published")]],
   [["对外公开总数量", "对外公开总数", "公开总数量", "公开总数", "对外公开", "累计对外公开", "累计公开", "累计"], [aCol("total")]],
-  [["上一年项目数量", "上一年项目数", "上年项目数量", "上年项目数", "上年有几项", "上年有多少项", "去年有几项", "去年有多少项", "上年项目", "去年项目"], [aCol("prev_items")]],
+  [["上年是几项", "上年是几个", "上年有几个", "上年是多少项", "上年是多少个", "上一年项目数量", "上一年项目数", "上年项目数量", "上年项目数", "上年有几项", "上年有多少项", "去年有几项", "去年有多少项", "上年项目", "去年项目"], [aCol("prev_items")]],
   [["本年增/减", "本年增减", "增/减", "增减", "本年增加", "本年增加了", "本年减少", "本年减少了", "本年新增", "增加了几项", "新增了几项", "减少了几项", "比上年增减", "较上年增减", "比去年增减", "比上年增减了"], [aCol("change")]],
   [["本年处理决定数量", "处理决定数量", "处理决定数", "处理决定", "决定数量", "决定数", "决定", "decisions", "decision"], [aCol("decisions")]],
   [["采购项目数量", "项目数量", "项目数", "多少个项目", "几个项目", "项目"], [aCol("count")]],
   [["总金额", "金额", "amount", "花了多少钱", "花了", "花"], [aCol("amount")]],
-  [["本年制发件数", "制发件数", "制发", "出台", "印发", "发了", "issued"], [aCol("issued")]],
-  [["本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
-  [["现行有效件数", "现行有效", "有效", "in force", "现在还有效", "还有效", "现在有效"], [aCol("in_force")]],
+  [["新发", "新出台", "本年制发件数", "制发件数", "制发", "出台", "印发", "发了", "issued"], [aCol("issued")]],
+  [["废", "废了", "废掉", "本年废止件数", "废止件数", "废止", "失效", "废除", "repealed"], [aCol("repealed")]],
+  [["目前有效", "目前仍有效", "目前还有效", "现行有效件数", "现行有效", "有效", "in force", "现在还有效", "还有效", "现在有效"], [aCol("in_force")]],
   // ---- derived figures and how figures combine
   [["公开率", "依申请公开率", "公开比例", "公开比率", "公开的比例", "disclosure rate", "申请公开率", "信息公开率", "公开了百分之几", "公开了百分之多少", "百分之几予以公开", "百分之多少予以公开", "公开百分比", "公开了百分之几的申请"], [{ t: "openRate" }]],
-  [["占比", "比例", "比重", "百分比", "占", "占全部", "占总数", "占所有", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
-  [["纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
-  [["败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
+  [["所占份额", "份额", "所占比重", "所占比例", "所占", "占比", "比例", "比重", "百分比", "占", "占全部", "占总数", "占所有", "占多少比例", "占多大比例", "占比多少", "占百分之几", "占几成", "share", "proportion"], [{ t: "share" }]],
+  [["纠错比率", "纠正比率", "纠错比例", "纠正比例", "纠错率", "被纠错率", "纠正率"], [result("corrected"), { t: "correctionRate" }]],
+  [["败诉比率", "败诉比例", "输的比例", "打官司输的比例", "败诉率"], [group("litigation"), result("corrected"), { t: "correctionRate" }]],
   [["胜诉率"], [group("litigation"), result("upheld"), { t: "correctionRate" }]],
   [["增长率", "增长了百分之多少", "增长百分之多少", "增长了百分之几", "增长百分之几", "增幅", "增长幅度", "同比增长", "同比增长率", "同比增幅", "同比", "较上年", "较去年", "增长", "增长了", "上升", "上升了", "涨了", "涨", "涨幅"], [{ t: "growth" }]],
   [["多了", "增加了", "增加", "多出", "少了", "减少了", "减少", "下降了", "下降", "差了", "相差", "多几件", "多多少件", "多多少", "少几件", "少多少"], [{ t: "diff" }]],
-  [["一共", "一共有", "共", "合计", "都算", "都算上", "都算在内", "算上", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
+  [["拢共", "统共", "加总", "总量", "一总", "一共", "一共有", "共", "合计", "都算", "都算上", "都算在内", "算上", "加在一起", "加一块", "加一块儿", "加到一起", "加一起", "合在一起", "合到一起", "总和", "相加", "sum", "in total", "combined", "总共", "共计", "总计", "总数", "加起来", "之和", "合起来", "total"], [{ t: "sum" }]],
   [["各是", "各", "分别是", "分别", "各自", "each", "respectively"], [{ t: "each" }]],
   [["和", "与", "及", "以及", "跟", "同", "、", "and", "还有", "另外", "以及还有"], [{ t: "and" }]],
   // 「比2022年多收了几件」, 「多批了多少件许可」: the verb says which figure changed.
@@ -161,7 +161,7 @@ const NAMES: [phrases: string[], terms: Term[]][] = [
       "那", "这个", "那个", "数", "数据", "数字", "统计", "显示", "填报", "上报", "填了", "报了", "写了", "记录", "根据", "按照", "表格", "表中", "表里", "表",
       "一栏", "栏", "一行", "政府信息公开", "信息公开", "政府信息", "在", "办", "给", "被", "了几", "打了", "打", "因", "因为", "由于", "属于", "还",
       "都", "具体", "大概", "大约", "到底", "究竟", "方面", "之", "从", "向", "把", "对", "万元", "元",
-      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "或", "保护", "可能", "先", "他", "她", "一个", "老是", "想看看", "想", "本来", "专门", "渠道", "答复不服", "对答复不服", "不服", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "整理", "在整理", "同样的", "同样", "内容", "又", "一次", "已经", "已经拿到", "拿到", "场", "几场", "多少场", "桩", "几桩", "笔", "几笔", "人次", "年报上", "报告上", "报告里", "表上", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
+      "有没有", "有无", "是否", "您好", "你好", "咱们", "咱", "俺们", "我们这边", "我这边", "说", "问", "那份", "这份", "那年", "当年的", "老师好", "老师", "领导好", "领导", "让", "各位", "大家好", "同志", "同事", "打扰一下", "打扰了", "辛苦", "辛苦了", "提的", "提", "而", "量", "或", "保护", "可能", "先", "他", "她", "一个", "老是", "想看看", "想", "本来", "专门", "渠道", "答复不服", "对答复不服", "不服", "本单位", "补正", "补正了", "补正后", "怕", "才能", "才", "掉", "没正当理由", "没有正当理由的", "还剩", "剩下", "剩余", "出了", "下了", "原决定", "结案", "被判", "判", "情形", "那一项", "这一项", "下面", "办理结果中", "本年度办理结果中", "不处理了", "就不处理了", "已获取", "已拿到", "其实是", "关于", "参考", "参考一下", "就是", "就", "原文", "了几部", "了几份", "了几宗", "了几例", "了几张", "了几单", "无正当理由", "项下", "后以", "后", "整理", "几多", "好多", "几宗", "多少宗", "宗数", "几份", "多少份", "份数", "几部", "多少部", "部数", "几例", "多少例", "几单", "多少单", "几张", "多少张", "依照", "依据", "规定", "为", "经", "经过", "作", "得到", "归为", "归入", "算作", "列为", "至今", "目前", "现有", "所", "报的", "那块", "劳驾", "烦请告知", "烦请", "告知", "请教下", "请教一下", "请教", "瞅一眼", "瞅瞅", "瞅", "呗", "一年到头", "年底", "上级", "算下来", "三类", "两类", "三种", "这三类", "以", "了结", "采取", "等", "通过", "可以", "东西", "挨了", "挨", "上法院", "到法院", "主动公开", "在整理", "同样的", "同样", "内容", "又", "一次", "已经", "已经拿到", "拿到", "场", "几场", "多少场", "桩", "几桩", "笔", "几笔", "人次", "年报上", "报告上", "报告里", "表上", "能帮", "能帮忙", "帮查下", "帮查", "两项", "三项", "四项", "五项", "六项", "七项", "八项", "九项", "x", "这个x", "所以", "为了", "这些", "这类", "这类单位", "一类", "法院", "去法院", "放到", "年初", "手上", "只", "当", "拿", "百分之多少", "百分之几", "正当理由", "没有正当理由", "还是", "以后", "做", "做了", "作出", "作出了", "做出", "做出了", "这两项", "两项", "这几项", "涉及", "涉及到", "涉", "信息", "事项", "类", "要", "要求", "需要", "案件", "案子", "结果", "结果是", "吃了", "人", "来", "一年", "咋样",
       "怎么样", "如何", "多少万", "万", "含部分公开", "包含部分公开", "区政府", "县政府", "市政府", "镇政府", "乡政府", "那边", "这边", "那里", "那儿", "received", "foi", "from", "last", "表一", "表二", "表三", "表四", "第二部分", "第三部分", "第四部分",
       "不再处理", "行政机关不再处理", "其政府信息公开申请", "过来", "转来", "遗留", "提供",
       "how many", "how much", "what", "is", "was", "are", "the", "of", "in", "for", "number", "cases", "case", "count", "to", "next", "year",
@@ -186,8 +186,9 @@ function officialNames(): [string, Term[]][] {
   return out;
 }
 
+/** A node of the names' trie, its children by UTF-16 code (a question's characters are read as codes, never as new one-character strings). */
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  next: Map<number, TrieNode>;
   terms?: Term[];
 }
 
@@ -218,8 +219,11 @@ export function phraseIndex(): PhraseIndex {
     longest = Math.max(longest, p.length);
     let node = trie;
     for (const c of p) {
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: new Map() }));
+      // A character outside the BMP is keyed by its code point, which no UTF-16 code equals: as
+      // before, a name holding one is never read (none does).
+      const code = c.codePointAt(0)!;
+      let child = node.next.get(code);
+      if (!child) node.next.set(code, (child = { next: new Map() }));
       node = child;
     }
     node.terms = terms;
@@ -229,12 +233,12 @@ export function phraseIndex(): PhraseIndex {
 
 /** Every name starting at `at` (its length and terms), shortest first; Latin words only whole. */
 function namesAt(text: string, at: number, visit: (length: number, terms: Term[]) => void, end = text.length): void {
-  if (isLatin(text[at]) && isLatin(text[at - 1])) return;
+  if (isLatinAt(text, at) && isLatinAt(text, at - 1)) return;
   let node: TrieNode | undefined = phraseIndex().trie;
   for (let k = at; k < end; k++) {
-    node = node.next.get(text[k]);
+    node = node.next.get(text.charCodeAt(k));
     if (!node) return;
-    if (node.terms && !(isLatin(text[k]) && isLatin(text[k + 1]))) visit(k + 1 - at, node.terms);
+    if (node.terms && !(isLatinAt(text, k) && isLatinAt(text, k + 1))) visit(k + 1 - at, node.terms);
   }
 }
 
@@ -357,31 +361,36 @@ export interface TermMatch {
   terms: Term[];
 }
 
-const isLatin = (c: string | undefined) => c !== undefined && /[a-z]/.test(c);
+/** Whether the UTF-16 unit at `i` is a lower-case Latin letter (false outside the text). */
+const isLatinAt = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 97 && c <= 122;
+};
 
 /**
  * Every name in `text` (longest first, without overlaps), skipping positions already taken
  * (the organ's name, the year). Latin words match whole words only.
  */
 export function scanTerms(text: string, taken: boolean[] = []): TermMatch[] {
-  const found: { start: number; length: number; terms: Term[] }[] = [];
-  for (let at = 0; at < text.length; at++) {
-    if (taken[at]) continue;
-    namesAt(text, at, (length, terms) => found.push({ start: at, length, terms }));
-  }
+  // Every name at every free position, by length (each length's names leftmost first).
+  const byLength: { start: number; terms: Term[] }[][] = [];
+  let at = 0;
+  const found = (length: number, terms: Term[]) => (byLength[length] ??= []).push({ start: at, terms });
+  for (; at < text.length; at++) if (!taken[at]) namesAt(text, at, found);
   // Longest first, then leftmost; a name never overlaps one already taken.
-  found.sort((a, b) => b.length - a.length || a.start - b.start);
   const used = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) if (taken[i]) used[i] = 1;
-  const out: TermMatch[] = [];
-  for (const f of found) {
-    let free = true;
-    for (let k = f.start; k < f.start + f.length; k++) if (used[k]) free = false;
-    if (!free) continue;
-    used.fill(1, f.start, f.start + f.length);
-    out.push({ start: f.start, end: f.start + f.length, phrase: text.slice(f.start, f.start + f.length), terms: f.terms });
+  const byStart: TermMatch[] = [];
+  for (let length = byLength.length - 1; length > 0; length--) {
+    for (const f of byLength[length] ?? []) {
+      let free = true;
+      for (let k = f.start; k < f.start + length; k++) if (used[k]) free = false;
+      if (!free) continue;
+      used.fill(1, f.start, f.start + length);
+      byStart[f.start] = { start: f.start, end: f.start + length, phrase: text.slice(f.start, f.start + length), terms: f.terms };
+    }
   }
-  return out.sort((a, b) => a.start - b.start);
+  return byStart.filter(Boolean);
 }
 
 // ---------------------------------------------------------------- composing a figure
@@ -540,6 +549,26 @@ function oneFigure(p: Parts): One {
   return null;
 }
 
+/**
+ * 「予以公开和部分公开占办结量的百分比」, 「不予公开占办理结果总数的比例」: a result of table 三 taken of all
+ * results, the whole named after 占. Granted and partial together are the 公开率 (its definition).
+ */
+function shareOfResults(matches: TermMatch[]): Figure | "other whole" | null {
+  const at = matches.findIndex((m) => /^(?:所?占)/.test(m.phrase) && m.terms.some((t) => t.t === "share"));
+  if (at <= 0) return null;
+  const naming = (m: TermMatch) => m.terms.some((t) => FIGURE_TERMS.has(t.t) && t.t !== "share");
+  const after = matches.slice(at + 1).filter(naming);
+  const before = matches.slice(0, at).filter(naming).flatMap((m) => m.terms.filter((t) => FIGURE_TERMS.has(t.t)));
+  const results = before.length > 0 && before.every((t) => t.t === "bRow" && !["total", "new", "carried_over", "carried_forward"].includes(t.row));
+  if (!after.length || !results) return null;
+  // 「予以公开占新收申请的比例」 is not a share of the results: never answered as one.
+  if (!after.every((m) => m.terms.every((t) => (t.t === "bRow" && t.row === "total") || !FIGURE_TERMS.has(t.t) || t.t === "share"))) return "other whole";
+  const rows = [...new Set(before.map((t) => (t.t === "bRow" ? t.row : "")))];
+  if (rows.length === 2 && rows.includes("granted") && rows.includes("partial")) return { kind: "openRate" };
+  if (rows.length === 1) return { kind: "share", part: { kind: "B", row: rows[0], column: "total" }, whole: { kind: "B", row: "total", column: "total" } };
+  return null;
+}
+
 /** The column an item is asked by when none is named: 「行政处罚」 means its 处理决定数量. */
 function defaultAColumn(it: string): string | undefined {
   if (["licensing", "penalty", "enforcement", "other_services"].includes(it)) return "decisions";
@@ -570,6 +599,9 @@ export const FIGURE_TERMS: ReadonlySet<Term["t"]> = new Set<Term["t"]>(["bRow", 
  * asked must be the figure's: 「行政处罚多少万元」 has no answer, 「同比增加多少件」 is a difference.
  */
 export function composeFigure(matches: TermMatch[]): FigureRead {
+  const ofTotal = shareOfResults(matches);
+  if (ofTotal === "other whole") return { kind: "choice", options: [], why: "结果类的比例只按办理结果总计计算" };
+  if (ofTotal) return { kind: "figure", figure: ofTotal };
   const groups: Term[][] = [[]];
   let sum = false;
   let each = false;
@@ -617,7 +649,7 @@ export function composeFigure(matches: TermMatch[]): FigureRead {
   const choices = found.filter((f): f is { choice: Figure[]; why: string; several?: true; oneOf?: true } => "choice" in f);
   const addable = sum && !each && !change && !acrossClauses;
   // 「行政复议行政诉讼一共多少」: several named in one phrase, added up when asked to.
-  const named = dedupe(found.flatMap((f) => ("choice" in f ? f.choice : [f.figure])));
+  const named = distinctFigures(found);
   // Only figures in the unit asked: 「行政处罚多少万元」 leaves none, 「行政许可几件」 drops no column.
   const list = named.filter((f) => !unitMismatch(f, units, change));
   if (!list.length && named.length) return { kind: "choice", options: [], why: unitMismatch(named[0], units, change)! };
@@ -716,17 +748,24 @@ const DECLINE = /下降|减少|少了|降低|降了|少几|少多少|少收|少�
 function unitMismatch(f: Figure, units: Set<AskedUnit>, change: "growth" | "diff" | undefined): string | null {
   const amount = f.kind === "A" && f.column === "amount";
   const rate = f.kind === "openRate" || f.kind === "share" || change === "growth";
-  const label = figureLabel(f);
   // 「依申请公开了百分之几」 asks a rate: a count is not the answer.
-  if (units.has("percent") && !rate) return `「${label}」是${amount ? "金额" : "件数"}，不是比例`;
-  if (units.has("amount") && !amount) return `「${label}」是${rate ? "比例" : "件数"}，没有金额`;
-  if (units.has("count") && amount) return `「${label}」是金额，不是件数`;
+  if (units.has("percent") && !rate) return `「${figureLabel(f)}」是${amount ? "金额" : "件数"}，不是比例`;
+  if (units.has("amount") && !amount) return `「${figureLabel(f)}」是${rate ? "比例" : "件数"}，没有金额`;
+  if (units.has("count") && amount) return `「${figureLabel(f)}」是金额，不是件数`;
   return null;
 }
 
-function dedupe(fs: Figure[]): Figure[] {
+/** The figures named, each once (by key), in the order named. */
+function distinctFigures(found: NonNullable<One>[]): Figure[] {
   const seen = new Set<string>();
-  return fs.filter((f) => (seen.has(figureKey(f)) ? false : (seen.add(figureKey(f)), true)));
+  const out: Figure[] = [];
+  for (const f of found) {
+    for (const figure of "choice" in f ? f.choice : [f.figure]) {
+      const key = figureKey(figure);
+      if (!seen.has(key)) seen.add(key), out.push(figure);
+    }
+  }
+  return out;
 }
 
 export const ALL_B_GROUPS = Object.keys(B_GROUPS);

@@ -80,8 +80,16 @@ interface Draft {
  */
 export function groupOrgans(reports: Report[]): Organ[] {
   const byBase = new Map<string, Draft[]>();
+  // An organ's reports print the same name year after year: each name (with its region) is read once.
+  const read = new Map<string, { places: string[]; body: string | null }>();
   for (const r of reports) {
-    const { places, body } = reportPlaces(r);
+    const nameKey = r.organInfo === undefined ? `${r.organ ?? "\u0001"}\u0000${r.region ?? "\u0001"}` : null;
+    let reading = nameKey === null ? undefined : read.get(nameKey);
+    if (!reading) {
+      reading = reportPlaces(r);
+      if (nameKey !== null) read.set(nameKey, reading);
+    }
+    const { places, body } = reading;
     const base = organKeyOf({ places, body }) + (places.length ? "" : `#${r.organ}`);
     let drafts = byBase.get(base);
     if (!drafts) byBase.set(base, (drafts = []));
@@ -178,6 +186,8 @@ function aliasesAsPrinted(o: Organ): { alias: string; weight: number; covers: nu
       for (const g of ZONE_GOVERNMENT_FORMS) {
         if (c.length >= 2) add(c + g, DERIVED, 1);
         for (const lv of levelForms) if (lv.length >= 2) add(c + lv + g, DERIVED, 1);
+        // 「实验区管委会」: the zone's government by its level word alone, as weak as 「实验区」.
+        for (const lv of [level, ...levelForms]) if (lv.length >= 3) add(lv + g, TYPE_ONLY, 1);
       }
     }
     if (c.length >= 2) {
@@ -224,8 +234,31 @@ export function organAliases(o: Organ): { alias: string; weight: number; covers:
   return out;
 }
 
-/** Known places by their name with one character left out (as 「*」), for finding a misprint's original. */
-let placesByGap: Map<string, string[]> | null = null;
+/**
+ * Known places of a county or above by their name with one character left out (as 「*」), for
+ * finding a misprint's original: one index per name length and last character, made when a place
+ * of that shape is first checked (over every place of the list, it was 18 MB and half a second to
+ * build, on the first question that needed it).
+ */
+const placesByGap = new Map<string, Map<string, string[]>>();
+
+function gapIndex(length: number, last: string): Map<string, string[]> {
+  const shape = `${length}${last}`;
+  let index = placesByGap.get(shape);
+  if (index) return index;
+  index = new Map();
+  for (const name of knownPlaceNames()) {
+    if (name.length !== length || !name.endsWith(last)) continue;
+    for (let i = 0; i < name.length; i++) {
+      const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
+      const list = index.get(key);
+      if (list) list.push(name);
+      else index.set(key, [name]);
+    }
+  }
+  placesByGap.set(shape, index);
+  return index;
+}
 
 /**
  * The real county (or city, province) a printed one misprints: the place is not in the division list, and exactly one
@@ -237,20 +270,11 @@ export function misprintedPlace(place: string): string | null {
   // Counties and above only: the list is complete there, while a town missing from it (new, renamed)
   // may well be one character from a listed one, and must not take that town's name.
   if (core.length < 2 || !level || /[镇乡]$|街道$|苏木$/.test(level) || isKnownPlace(place)) return null;
-  if (!placesByGap) {
-    placesByGap = new Map();
-    for (const name of knownPlaceNames()) {
-      for (let i = 0; i < name.length; i++) {
-        const key = `${name.slice(0, i)}*${name.slice(i + 1)}`;
-        const list = placesByGap.get(key);
-        if (list) list.push(name);
-        else placesByGap.set(key, [name]);
-      }
-    }
-  }
+  // A name it may misprint has its length and its level word (so its last character).
+  const byGap = gapIndex(place.length, place[place.length - 1]);
   const found = new Set<string>();
   for (let i = 0; i < core.length; i++) {
-    for (const name of placesByGap.get(`${place.slice(0, i)}*${place.slice(i + 1)}`) ?? []) {
+    for (const name of byGap.get(`${place.slice(0, i)}*${place.slice(i + 1)}`) ?? []) {
       if (name !== place && name.endsWith(level) && confusable(place[i], name[i])) found.add(name);
     }
   }
@@ -299,12 +323,28 @@ export interface NameReader {
 
 const HAN = /\p{Script=Han}/u;
 
+/** The two UTF-16 units at `at` as one number: a map key that needs no substring. */
+const headAt = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
+/** A name length's bit in a set of lengths; every length from 30 on shares the top bit. */
+const lengthBit = (length: number) => 1 << Math.min(length, 30);
+/** Bits of the name-shape filter (128 KB): with 100,000 names, about one lookup in ten it lets through finds nothing. */
+const NAME_SHAPE_BITS = 1 << 20;
+/** A name's head, length and last character hashed to a bit of the filter (names may share one: it only rules lookups out). */
+const nameShape = (head: number, length: number, last: number) => (Math.imul(Math.imul(head, 31) + length, 0x9e3779b1) ^ Math.imul(last, 0x85ebca6b)) >>> 12;
+
 export class OrganIndex {
   readonly organs: Organ[];
   private readonly byAlias = new Map<string, AliasEntry[]>();
   private readonly maxAlias: number;
-  /** The first two characters of every name → the longest name starting with them: most positions of a question start none. */
-  private readonly longestFrom = new Map<string, number>();
+  /**
+   * The first two characters of every name (as one number, see headAt) → the longest name starting
+   * with them, and which lengths there are: most positions of a question start none, and where one
+   * does (宁海县 …) only the lengths some name has are looked up.
+   */
+  private readonly longestFrom = new Map<number, number>();
+  private readonly lengthsFrom = new Map<number, number>();
+  /** A bit per (head, length, last character) of every name, hashed: most lengths at a position end where no name does. */
+  private readonly nameShapes = new Uint8Array(NAME_SHAPE_BITS / 8);
   private typoIndex: Map<string, string[]> | null = null;
 
   constructor(organs: Organ[]) {
@@ -316,8 +356,11 @@ export class OrganIndex {
         if (!list) this.byAlias.set(alias, (list = []));
         list.push({ organ: o, weight, covers });
         if (alias.length > max) max = alias.length;
-        const head = alias.slice(0, 2);
+        const head = headAt(alias, 0);
         if ((this.longestFrom.get(head) ?? 0) < alias.length) this.longestFrom.set(head, alias.length);
+        this.lengthsFrom.set(head, (this.lengthsFrom.get(head) ?? 0) | lengthBit(alias.length));
+        const shape = nameShape(head, alias.length, alias.charCodeAt(alias.length - 1));
+        this.nameShapes[shape >>> 3] |= 1 << (shape & 7);
       }
     }
     this.maxAlias = max;
@@ -340,32 +383,54 @@ export class OrganIndex {
    * they still separate names.
    */
   mentions(text: string, reader: NameReader): Mention[] {
-    const found: { start: number; end: number; entries: AliasEntry[] }[] = [];
-    for (let i = 0; i < text.length; i++) {
-      if (!HAN.test(text[i])) continue;
-      const longest = this.longestFrom.get(text.slice(i, i + 2));
-      if (!longest) continue;
-      for (let len = Math.min(longest, text.length - i); len >= 2; len--) {
-        const entries = this.byAlias.get(text.slice(i, i + len));
-        if (entries) found.push({ start: i, end: i + len, entries });
-      }
+    // Where a name may start (few positions): the longest name and the lengths of names with those two first characters.
+    const n = text.length;
+    const starts: number[] = [];
+    const longestAt: number[] = [];
+    const lengthsAt: number[] = [];
+    const headsAt: number[] = [];
+    let maxLength = 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const head = headAt(text, i);
+      const longest = this.longestFrom.get(head);
+      if (!longest || !HAN.test(text[i])) continue;
+      starts.push(i);
+      longestAt.push(Math.min(longest, n - i));
+      lengthsAt.push(this.lengthsFrom.get(head)!);
+      headsAt.push(head);
+      if (longestAt[longestAt.length - 1] > maxLength) maxLength = longestAt[longestAt.length - 1];
     }
-    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken = new Array<boolean>(text.length).fill(false);
+    const taken = new Array<boolean>(n).fill(false);
     const out: Mention[] = [];
     // A name refused because the place in front contradicts it (「苏州市人民政府办公厅」 is not 上海's)
     // is not read again from a shorter name inside it (「政府办公厅」).
     const refused: { start: number; end: number }[] = [];
-    for (const f of found) {
-      if (taken.slice(f.start, f.end).some(Boolean)) continue;
-      if (refused.some((r) => f.start >= r.start && f.end <= r.end)) continue;
-      const m = this.read(text, f.start, f.end, f.entries, reader);
-      if (m === "elsewhere") refused.push(f);
-      if (!m || m === "elsewhere") continue;
-      taken.fill(true, m.start, m.end);
-      out.push(m);
+    // Longest first, then leftmost. A name is only looked up where it could be read: not where a
+    // longer one was read already, and only at a length some name with that head and last character has.
+    for (let len = maxLength; len >= 2; len--) {
+      for (let s = 0; s < starts.length; s++) {
+        const i = starts[s];
+        if (longestAt[s] < len || !(lengthsAt[s] & lengthBit(len))) continue;
+        if (!this.mayEndAt(headsAt[s], len, text.charCodeAt(i + len - 1))) continue;
+        let free = true;
+        for (let k = i; k < i + len; k++) if (taken[k]) free = false;
+        if (!free || refused.some((r) => i >= r.start && i + len <= r.end)) continue;
+        const entries = this.byAlias.get(text.slice(i, i + len));
+        if (!entries) continue;
+        const m = this.read(text, i, i + len, entries, reader);
+        if (m === "elsewhere") refused.push({ start: i, end: i + len });
+        if (!m || m === "elsewhere") continue;
+        taken.fill(true, m.start, m.end);
+        out.push(m);
+      }
     }
     return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Whether some name with this head and length ends in this character (a bit of nameShapes; never false for a name there is). */
+  private mayEndAt(head: number, length: number, last: number): boolean {
+    const bit = nameShape(head, length, last);
+    return (this.nameShapes[bit >>> 3] & (1 << (bit & 7))) !== 0;
   }
 
   /** The mention, null when the name is not read here, "elsewhere" when the place in front names another organ. */

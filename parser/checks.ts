@@ -50,7 +50,11 @@ export interface NarrativeClaim {
 }
 
 type Cells = Record<string, number | null>;
-const get = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
+const get = (cells: Cells, id: string): number | null => {
+  // One lookup: the reviews ask for hundreds of cells by id.
+  const v = cells[id];
+  return typeof v === "number" ? v : null;
+};
 
 // ---------------------------------------------------------------- the equations
 
@@ -253,18 +257,22 @@ function claimNumber(s: string): number | null {
   return null;
 }
 
+// A number starts where digits start: without (?<!\d), a pattern that begins with the number
+// retries every suffix of a long run of digits (quadratic: 128 KB of digits took 15 s).
+const CLAIM_NUMBER = "((?<!\\d)\\d+|[一二两三四五六七八九十])";
+// The claim patterns, compiled once (matchAll works on a copy: their lastIndex is never shared).
+const APPLICATION_CLAIMS = [
+  new RegExp(`(?:收到|受理|新收|接收|接到)(?:并办理)?(?:各类|群众|公民)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?(?:共|总计|合计)?${CLAIM_NUMBER}(?:件|个|条|起|份|人次)(?:政府信息公开)?(?:申请)?`, "g"),
+  new RegExp(`(?:依申请公开|政府信息公开申请)(?:共|总计|合计)?(?:数量|数)?(?:为)?${CLAIM_NUMBER}(?:件|个|条|起|份)`, "g"),
+];
+const REVIEW_CLAIM = new RegExp(`(?:行政复议(?:案件)?(?:共|数为|数)?${CLAIM_NUMBER}(?:件|起|宗))|(?:${CLAIM_NUMBER}(?:件|起|宗)[^。,，]{0,16}?行政复议)`, "g");
+const LITIGATION_CLAIM = new RegExp(`行政诉讼(?:案件)?(?:数)?(?:共|为)?${CLAIM_NUMBER}(?:件|起|宗)`, "g");
+
 /** Counts the prose states (总体情况 and elsewhere outside the tables). */
 export function narrativeClaims(prose: string): NarrativeClaim[] {
   const c = compact(prose);
   const out: NarrativeClaim[] = [];
-  // A number starts where digits start: without (?<!\d), a pattern that begins with the number
-  // retries every suffix of a long run of digits (quadratic: 128 KB of digits took 15 s).
-  const num = "((?<!\\d)\\d+|[一二两三四五六七八九十])";
-  const apps = [
-    new RegExp(`(?:收到|受理|新收|接收|接到)(?:并办理)?(?:各类|群众|公民)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?(?:共|总计|合计)?${num}(?:件|个|条|起|份|人次)(?:政府信息公开)?(?:申请)?`, "g"),
-    new RegExp(`(?:依申请公开|政府信息公开申请)(?:共|总计|合计)?(?:数量|数)?(?:为)?${num}(?:件|个|条|起|份)`, "g"),
-  ];
-  for (const re of apps) {
+  for (const re of APPLICATION_CLAIMS) {
     for (const m of c.matchAll(re)) {
       const quote = c.slice(Math.max(0, m.index! - 12), m.index! + m[0].length + 10);
       if (!/申请/.test(quote)) continue;
@@ -277,16 +285,15 @@ export function narrativeClaims(prose: string): NarrativeClaim[] {
   if (!out.length && /(?:未|没有)(?:收到|受理|接到)(?:任何)?(?:政府信息公开|依申请公开)?申请/.test(c)) {
     out.push({ what: "applications", value: 0, quote: /(?:未|没有)(?:收到|受理|接到)[^。,，]{0,12}申请/.exec(c)![0] });
   }
-  const review = new RegExp(`(?:行政复议(?:案件)?(?:共|数为|数)?${num}(?:件|起|宗))|(?:${num}(?:件|起|宗)[^。,，]{0,16}?行政复议)`, "g");
-  for (const m of c.matchAll(review)) {
+  // (Tried only when the text names 行政复议 / 行政诉讼 at all.)
+  for (const m of c.includes("行政复议") ? c.matchAll(REVIEW_CLAIM) : []) {
     const v = claimNumber(m[1] ?? m[2]);
     if (v !== null) {
       out.push({ what: "review", value: v, quote: m[0] });
       break;
     }
   }
-  const lit = new RegExp(`行政诉讼(?:案件)?(?:数)?(?:共|为)?${num}(?:件|起|宗)`, "g");
-  for (const m of c.matchAll(lit)) {
+  for (const m of c.includes("行政诉讼") ? c.matchAll(LITIGATION_CLAIM) : []) {
     const v = claimNumber(m[1]);
     if (v !== null) {
       out.push({ what: "litigation", value: v, quote: m[0] });

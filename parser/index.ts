@@ -26,5 +26,5 @@ export type { Provenance } from "./tables.ts";
 export * from "./template.ts";
 export * from "./organ-name.ts";
 export { chainsOf, isKnownPlace, knownPlaceNames, placeAgrees, placeCore, placeWithin, splitPlaces } from "./gazetteer.ts";
-export { looksTraditional, toSimplified } from "./traditional.ts";
+export { looksTraditional, questionToSimplified, toSimplified } from "./traditional.ts";
 export { type Equation, type EquationCheck, TABLE_C_EQUATIONS, tableEquations } from "./checks.ts";

@@ -36,10 +36,18 @@ const META_LINE = new RegExp(`^(${[...PAGE_META_LABELS].sort((a, b) => b.length 
 /** A page metadata line's label and value (whitespace removed), or null. */
 export function pageMetaLine(line: string): { label: string; value: string } | null {
   // Every label is at most six characters, spaced out at most to twice that: look for the colon there.
-  const head = line.slice(0, 16);
-  if (!head.includes(":") && !head.includes("：")) return null;
+  if (!colonInHead(line)) return null;
   const m = META_LINE.exec(compact(line));
   return m ? { label: m[1], value: m[2] } : null;
+}
+
+/** Whether a colon (「:」 or 「：」) stands in the first 16 characters of a line (no slice: every line is asked). */
+function colonInHead(line: string): boolean {
+  for (let i = 0; i < 16 && i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x3a || c === 0xff1a) return true;
+  }
+  return false;
 }
 
 /** Labels whose value is the report's title. */
@@ -57,11 +65,11 @@ const isoDate = (s: string): string | null => {
   return m ? `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}` : null;
 };
 
-function pageMeta(lines: string[], text: string): PageMeta {
+/** `metas`: pageMetaLine of each of the first lines (the first 60 are read). */
+function pageMeta(metas: ReturnType<typeof pageMetaLine>[], text: string): PageMeta {
   let publisher: string | null = null;
   let published: string | null = null;
-  for (const l of lines.slice(0, 60)) {
-    const m = pageMetaLine(l);
+  for (const m of metas.slice(0, 60)) {
     if (!m) continue;
     if (!publisher && /^(?:发布机构|发文机关|发文机构)$/.test(m.label) && m.value.length >= 2) publisher = cleanName(m.value);
     if (!published && /^(?:发布时间|发布日期|公开日期)$/.test(m.label)) published = isoDate(m.value);
@@ -89,18 +97,41 @@ const TITLE = /^(.*?)(?:[(（]?(\d{4})[)）]?年度?)?政府信息公开(?:工�
 /** Whether a name could be an organ's (not 「栏目:」, not a sentence). */
 const organLike = (name: string) => name.length >= 2 && name.length <= 40 && !/[:：，。；]/.test(name);
 
-function titleCandidates(lines: string[]): { organ: string | null; year: number | null } {
+/**
+ * A page's <title> is often 「标题_栏目_站名」 (「2023年政府信息公开工作年度报告_政府信息公开年报_
+ * 青溪县人民政府门户网站」, or with 「|」 or 「 - 」): only the piece that is the report's title is
+ * a title. The column's and the portal's names are never the organ.
+ */
+function titlePiece(line: string): string {
+  if (!/[_|｜]|\s[-–—]\s/.test(line)) return line;
+  const pieces = line.split(/[_|｜]|\s[-–—]\s/).filter((p) => p.includes("政府信息公开") && /报告|年报/.test(p));
+  return pieces.find((p) => /\d{4}年/.test(cnYearsToDigits(p))) ?? pieces[0] ?? line;
+}
+
+const CN_DIGITS: Record<string, string> = { 〇: "0", "○": "0", 零: "0", 一: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+
+/** A year written in Chinese numerals (「二〇二三年」, with ○ typed for 〇) in digits, so that it is never read as part of the organ. */
+function cnYearsToDigits(s: string): string {
+  return /[〇○零]/.test(s) ? s.replace(/[一二][〇○零一二三四五六七八九]{3}(?=年)/g, (y) => [...y].map((c) => CN_DIGITS[c]).join("")) : s;
+}
+
+/** `top`: the first 80 lines with something on them; `metas`: pageMetaLine of each. */
+function titleCandidates(top: string[], metas: ReturnType<typeof pageMetaLine>[]): { organ: string | null; year: number | null } {
   // A page's own 标题/名称 line states the title; other metadata lines are never the title.
-  const top = lines.slice(0, 80);
-  const titled = top.flatMap((l) => {
-    const m = pageMetaLine(l);
-    return m && TITLE_LABELS.has(m.label) ? [m.value] : [];
+  const titled: string[] = [];
+  const others: string[] = [];
+  top.forEach((l, i) => {
+    const m = metas[i];
+    if (!m) others.push(l);
+    else if (TITLE_LABELS.has(m.label)) titled.push(m.value);
   });
-  const candidates = [...titled, ...top.filter((l) => !pageMetaLine(l))].slice(0, 30);
+  const candidates = [...titled, ...others].slice(0, 30);
   for (let i = 0; i < Math.min(candidates.length, 25); i++) {
-    let l = compact(candidates[i]);
+    // A line without 政 has no 政府信息公开 once compacted either: no title (and no compact copy of a paragraph).
+    if (!candidates[i].includes("政")) continue;
+    let l = cnYearsToDigits(compact(titlePiece(candidates[i])));
     // A title wrapped over two lines: 「2025年上海市人民政府办公厅政府信息公开」「工作年度报告」.
-    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += compact(candidates[i + 1]);
+    if (/政府信息公开/.test(l) && !/报告|年报/.test(l) && /报告/.test(candidates[i + 1] ?? "")) l += cnYearsToDigits(compact(candidates[i + 1]));
     if (!/政府信息公开/.test(l) || !/报告|年报/.test(l)) continue;
     const yearFirst = /^(\d{4})年度?(.{2,40}?)政府信息公开(?:工作)?(?:年度)?(?:报告|年报)/.exec(l);
     if (yearFirst && l.length <= 80 && organLike(cleanName(yearFirst[2]))) return { organ: cleanName(yearFirst[2]), year: Number(yearFirst[1]) };
@@ -132,12 +163,28 @@ function titleCandidates(lines: string[]): { organ: string | null; year: number 
   return { organ: null, year: null };
 }
 
+/** `lines`: the last lines with something on them (the last 8 are read, and the one above each). */
 function signatureOrgan(lines: string[]): string | null {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
     const l = compact(lines[i]);
     if (/^\d{4}年\d{1,2}月\d{1,2}日$/.test(l)) {
       const prev = cleanName(lines[i - 1] ?? "");
       if (prev && prev.length <= 30 && ORGAN_SUFFIX.test(prev)) return prev;
+    }
+  }
+  return null;
+}
+
+/**
+ * A signature with no date under it: an organ's name alone on one of the last lines
+ * (「柳溪镇人民政府」, 「平潭综合实验区」 after the last part). A county, city or province alone
+ * (「青溪县」) or a line with anything else on it (「主办：…」, a sentence) is not one.
+ */
+function undatedSignatureOrgan(lines: string[]): string | null {
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 6); i--) {
+    const name = cleanName(lines[i]);
+    if (name.length >= 3 && name.length <= 30 && ORGAN_SUFFIX.test(name) && !/[县市州旗省]$/.test(name) && /^[\p{Script=Han}]+$/u.test(name) && splitOrganName(name).places.length > 0) {
+      return name;
     }
   }
   return null;
@@ -152,12 +199,49 @@ function leadingOrgan(lines: string[]): string | null {
   return null;
 }
 
+/**
+ * The first or last `n` lines of a text that have something on them (not whitespace only, as
+ * trim() sees it), in the text's order: text.split("\n").filter(…) and a slice of it, without
+ * splitting what is not read.
+ */
+function nonEmptyLines(text: string, end: "first" | "last", n: number): string[] {
+  const out: string[] = [];
+  const take = (from: number, to: number) => {
+    const l = text.slice(from, to);
+    if (/\S/.test(l)) out.push(l);
+  };
+  if (end === "first") {
+    for (let from = 0; out.length < n; ) {
+      const nl = text.indexOf("\n", from);
+      take(from, nl < 0 ? text.length : nl);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+    return out;
+  }
+  for (let to = text.length; out.length < n; ) {
+    const nl = to > 0 ? text.lastIndexOf("\n", to - 1) : -1;
+    take(nl + 1, to);
+    if (nl < 0) break;
+    to = nl;
+  }
+  return out.reverse();
+}
+
 /** The text without whitespace, whole and from its start, each worked out once. */
 class Compacted {
   private whole: string | null = null;
-  constructor(private readonly text: string) {}
+  /**
+   * `partly`: the text with some of the characters compact() drops already dropped (SpacedText's
+   * compact form). The whole is worked out from it: dropping the rest of [\s|] from a text
+   * already without some of them is dropping them all, in a shorter pass with less to drop.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly partly?: string,
+  ) {}
   get all(): string {
-    return (this.whole ??= compact(this.text));
+    return (this.whole ??= compact(this.partly ?? this.text));
   }
   /** The compact form of the text's first `chars` characters. */
   head(chars: number): string {
@@ -193,13 +277,14 @@ function yearCues(text: Compacted, titleYear: number | null): { year: number | n
   const c = text.head(20000);
   const cues: [string, number][] = [];
   if (titleYear) cues.push(["标题", titleYear]);
-  const period = /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c);
+  // (Each pattern below is tried only where the words it cannot match without are in the text.)
+  const period = c.includes("年1月1日") ? /统计(?:期限|周期|时限|区间|时间)?(?:为|是|自|从)?[^。]{0,12}?(\d{4})年1月1日(?:起)?(?:至|到|-)(?:(\d{4})年)?12月31日/.exec(c) : null;
   if (period) cues.push(["统计期限", Number(period[2] ?? period[1])]);
   const body = /(\d{4})年度?[，,]/.exec(c);
   if (body) cues.push(["正文", Number(body[1])]);
   // A notice on this year's reports is numbered the next year; the national format notices
   // (〔2019〕60号, 〔2021〕30号) are not such notices.
-  const notice = /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c.replace(/〔2019〕60号|〔2021〕30号/g, ""));
+  const notice = c.includes("〔") ? /〔(\d{4})〕\d+号[^。]{0,30}?(?:年度报告|年报)|(?:年度报告|年报)[^。]{0,30}?〔(\d{4})〕\d+号/.exec(c.replace(/〔2019〕60号|〔2021〕30号/g, "")) : null;
   if (notice) cues.push(["引用文号", Number(notice[1] ?? notice[2]) - 1]);
   const plausible = cues.filter(([, y]) => y >= 2008 && y <= 2100);
   const [source, year] = plausible[0] ?? [null, null];
@@ -270,13 +355,27 @@ function placement(organ: string, text: Compacted): Pick<Metadata, "organShort" 
   };
 }
 
-export function extractMetadata(text: string): Metadata {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+/**
+ * `compactText`, when the caller has it: the text with some whitespace already dropped
+ * (SpacedText.compact), from which its compact() form is worked out faster.
+ */
+export function extractMetadata(text: string, compactText?: string): Metadata {
+  // The readers look at the first 80 lines and the last 9 (the signature and the line above it);
+  // only the last fallback for the organ reads them all.
+  const top = nonEmptyLines(text, "first", 80);
+  const topMetas = top.map(pageMetaLine);
   const warnings: string[] = [];
-  const page = pageMeta(lines, text);
-  const title = titleCandidates(lines);
-  const compacted = new Compacted(text);
-  let organ = title.organ ?? signatureOrgan(lines) ?? page.publisher ?? leadingOrgan(lines) ?? bodyOrgan(compacted);
+  const page = pageMeta(topMetas, text);
+  const title = titleCandidates(top, topMetas);
+  const compacted = new Compacted(text, compactText);
+  const last = nonEmptyLines(text, "last", 9);
+  let organ =
+    title.organ ??
+    signatureOrgan(last) ??
+    page.publisher ??
+    leadingOrgan(nonEmptyLines(text, "first", Infinity)) ??
+    undatedSignatureOrgan(last) ??
+    bodyOrgan(compacted);
   if (!organ) warnings.push("未找到发布机关（标题和落款都没有写明）");
   if (organ) organ = organ.replace(/\s+/g, "");
   const who = organ ? placement(organ, compacted) : { organShort: null, region: null };

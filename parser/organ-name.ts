@@ -117,9 +117,9 @@ export function splitOrganName(raw: string): OrganName {
  * short names as aliases.
  */
 export const CONVENTIONAL_BODIES: readonly [full: string, shorts: string[]][] = [
-  ["人民政府办公厅", ["政府办公厅", "府办", "政府办", "办公厅"]],
-  ["人民政府办公室", ["政府办公室", "府办", "政府办", "办公室"]],
-  ["科学技术委员会", ["科委", "科技委"]],
+  ["人民政府办公厅", ["政府办公厅", "府办", "政府办", "人民政府办", "办公厅"]],
+  ["人民政府办公室", ["政府办公室", "府办", "政府办", "人民政府办", "办公室"]],
+  ["科学技术委员会", ["科委", "科技委", "科技委员会"]],
   ["科学技术局", ["科技局"]],
   ["发展和改革委员会", ["发改委"]],
   ["发展和改革局", ["发改局"]],
@@ -224,7 +224,7 @@ export function abbreviations(body: string): string[] {
 /** The body written the same way whatever the year's title used: 人民政府办公厅 for 政府办公厅, full names for conventional short ones. */
 export function canonicalBody(body: string): string {
   const b = body.replace(/^政府(?=办公)/, "人民政府");
-  for (const [full, shorts] of CONVENTIONAL_BODIES) if (shorts.includes(b) && !/^办公|^府办|^政府办/.test(b)) return full;
+  for (const [full, shorts] of CONVENTIONAL_BODIES) if (shorts.includes(b) && !/^办公|^府办|^政府办|^人民政府办$/.test(b)) return full;
   return b;
 }
 

@@ -77,29 +77,47 @@ const groupedAsCells = (t: CellToken) => t.kind === "num" && t.commas !== undefi
 const mustCut = (t: CellToken) => hasLeadingZero(t) || groupedAsCells(t);
 
 function direct(tokens: CellToken[]): Reading {
-  return {
-    values: tokens.map(tokenValue),
-    derived: [],
-    placeholders: tokens.flatMap((t, i) => (t.kind === "placeholder" ? [i] : [])),
-    blanks: tokens.flatMap((t, i) => (isBlank(t) ? [i] : [])),
-    asPrinted: true,
-    units: tokens.map((t) => (t.kind === "num" ? t.unit : "")),
-  };
+  // One loop (every row of every table is read this way at least once).
+  const values: (number | null)[] = [];
+  const placeholders: number[] = [];
+  const blanks: number[] = [];
+  const units: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    values.push(tokenValue(t));
+    if (t.kind === "placeholder") placeholders.push(i);
+    if (isBlank(t)) blanks.push(i);
+    units.push(t.kind === "num" ? t.unit : "");
+  }
+  return { values, derived: [], placeholders, blanks, asPrinted: true, units };
 }
 
-/** Ways to cut a digit string into `parts` numbers, none with a leading zero; `budget.left` bounds the work. */
-function* cuts(digits: string, parts: number, budget: { left: number }): Generator<string[]> {
-  if (--budget.left < 0) return;
+/**
+ * Every way to cut a digit string into `parts` numbers, none with a leading zero, handed to
+ * `take` one after the other (shortest first piece first); `take` returns true to stop them.
+ * Each call spends one of `budget.left`, which bounds the work. The pieces array is lent to
+ * `take` for the time of the call. (A callback, not a generator: a generator allocates an
+ * iterator per level and an array per level and cut, for every token of every glued row.)
+ */
+function cuts(digits: string, parts: number, budget: { left: number }, take: (pieces: string[]) => boolean, pieces: string[] = []): boolean {
+  if (--budget.left < 0) return false;
   if (parts === 1) {
-    if (digits.length === 1 || digits[0] !== "0") yield [digits];
-    return;
+    if (!(digits.length === 1 || digits[0] !== "0")) return false;
+    pieces.push(digits);
+    const stop = take(pieces);
+    pieces.pop();
+    return stop;
   }
   const maxFirst = digits.length - (parts - 1);
   for (let len = 1; len <= maxFirst; len++) {
     const head = digits.slice(0, len);
     if (len > 1 && head[0] === "0") break;
-    for (const rest of cuts(digits.slice(len), parts - 1, budget)) yield [head, ...rest];
+    pieces.push(head);
+    const stop = cuts(digits.slice(len), parts - 1, budget, take, pieces);
+    pieces.pop();
+    if (stop) return true;
   }
+  return false;
 }
 
 /**
@@ -162,9 +180,9 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
     // The tokens after this one can hold at most one cell per digit: this one takes the rest.
     const minParts = Math.max(1, cellsLeft - capacityAfter[ti]);
     for (let parts = minParts; parts <= maxParts; parts++) {
-      for (const pieces of cuts(t.int, parts, budget)) {
-        if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return;
-        if (t.commas && !groupsWhole(pieces, t.commas)) continue;
+      const stopped = cuts(t.int, parts, budget, (pieces) => {
+        if (++steps > MAX_STEPS || out.length >= MAX_READINGS) return true;
+        if (t.commas && !groupsWhole(pieces, t.commas)) return false;
         const start = values.length;
         let ok = true;
         pieces.forEach((p, k) => {
@@ -178,7 +196,9 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
         if (ok) walk(ti + 1);
         values.length = start;
         units.length = start;
-      }
+        return false;
+      });
+      if (stopped) return;
     }
   };
   walk(0);
@@ -186,9 +206,9 @@ function gluedReadings(tokens: CellToken[], width: number, cellOk: RowRules["cel
   return steps > MAX_STEPS || budget.left < 0 || out.length >= MAX_READINGS ? [] : out;
 }
 
-/** A row printed in full but with cells left blank: the row's rules may fix them. */
-function withBlankDerived(r: Reading, tokens: CellToken[], rules: RowRules): Reading {
-  const blanks = tokens.flatMap((t, i) => (t.kind === "placeholder" && t.raw === "" ? [i] : []));
+/** A row printed in full (its direct reading) but with cells left blank: the row's rules may fix them. */
+function withBlankDerived(r: Reading, rules: RowRules): Reading {
+  const blanks = r.blanks;
   if (blanks.length === 0 || !rules.deriveMissing) return r;
   const fixed = rules.deriveMissing(r.values, blanks);
   if (fixed.size === 0) return r;
@@ -283,7 +303,7 @@ export function rowReadings(tokens: CellToken[], width: number, rules: RowRules 
   // 「01」, 「00」, 「007」 are never one number: a cell has no leading zero, so such a token is
   // cells glued together and the row can only be read by splitting it.
   const glued = tokens.some(mustCut);
-  if (n === width && !glued) return [withBlankDerived(direct(tokens), tokens, rules)];
+  if (n === width && !glued) return [withBlankDerived(direct(tokens), rules)];
   if (n > width) {
     const trims = edgeTrims(tokens, width);
     if (trims.length > 0) return dedupe(trims.flatMap((ts) => rowReadings(ts, width, rules)));
@@ -346,7 +366,11 @@ function dedupe(rs: Reading[]): Reading[] {
 
 /** The cells every reading agrees on; the others are null (undetermined). */
 export function agreement(rs: Reading[], width: number): { values: (number | null)[]; undetermined: number[] } {
-  if (rs.length === 1) return { values: Array.from({ length: width }, (_, j) => rs[0].values[j] ?? null), undetermined: [] };
+  if (rs.length === 1) {
+    const values: (number | null)[] = [];
+    for (let j = 0; j < width; j++) values.push(rs[0].values[j] ?? null);
+    return { values, undetermined: [] };
+  }
   const values: (number | null)[] = [];
   const undetermined: number[] = [];
   for (let j = 0; j < width; j++) {

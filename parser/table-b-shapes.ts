@@ -183,7 +183,7 @@ export function dropSubtotalColumn(region: string): { text: string; warnings: st
 /** A line of the row's numbers alone (six to eight of them; PDF text sets them apart by spaces). */
 const NUMBER_LINE = /^[ \t]*(?:[\d,.]+[ \t]+){5,7}[\d,.]+[ \t]*$/;
 /** A line of label text alone: no number in it but an enumerator (「（三）不予公开1.」). */
-const labelOnly = (line: string) => line.trim() !== "" && !/\d/.test(line.replace(/\d+\s*[.、]|[(（]\d+[)）]/g, ""));
+const labelOnly = (line: string) => line.trim() !== "" && !/\d/.test(line.replace(/(?<!\d)\d+\s*[.、]|[(（]\d+[)）]/g, ""));
 
 /**
  * PDF text of a table whose cells are centred vertically: a label wrapped over two lines has its

@@ -94,7 +94,7 @@ export function locateRegions(t: SpacedText): Regions {
   const text = t.text;
   let aStart = -1;
   for (let at = t.indexOf("第二十条"); at >= 0; at = t.indexOf("第二十条", at + 1)) {
-    const after = compact(text.slice(at, at + 400));
+    const after = compact(t.compactOf(at, at + 400));
     if (/信息内容|规章|规范性文件|第\(?[一五六八九]\)?项/.test(after)) {
       aStart = at;
       break;
@@ -131,7 +131,7 @@ export function locateRegions(t: SpacedText): Regions {
 /** The first `word` whose text matches `head` and is followed, within `reach`, by the rows 规章 and 规范性文件. */
 function tableAStart(t: SpacedText, word: string, head: RegExp, reach: number): number {
   for (let at = t.indexOf(word); at >= 0; at = t.indexOf(word, at + 1)) {
-    const after = compact(t.text.slice(at, at + reach + 200));
+    const after = compact(t.compactOf(at, at + reach + 200));
     if (head.test(after) && /规章/.test(after.slice(0, reach)) && /规范性文件/.test(after)) return at;
   }
   return -1;
@@ -168,26 +168,31 @@ function segments(tokens: Token[]): Segment[] {
 const CN_MARKERS: Record<string, string> = { "(一)": "granted", "(二)": "partial", "(六)": "other_handling", "(七)": "total", "一、": "new", "二、": "carried_over", "四、": "carried_forward" };
 
 /**
- * Rows a label names, in the order they appear in it. Hoisted and wrapped labels pile up in
+ * Rows a label (compacted) names, in the order they appear in it. Hoisted and wrapped labels pile up in
  * one label text; the last one names the numbers that follow. A label that is only a number
  * (`7.`, `8.属`) continues the group of the row named before it.
  */
-export function matchLabels(label: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
-  const c = compact(label);
-  // Reports print the same official labels: what a label names is worked out once.
+export function matchLabels(compactLabel: string, defs: RowDef[], prev: RowDef | null = null): readonly RowDef[] {
+  const c = compactLabel;
+  // Reports print the same official labels: what a label names is worked out once (per label,
+  // then per row named before it; no key string is built for a lookup).
   let memo = labelMemo.get(defs);
   if (!memo) labelMemo.set(defs, (memo = new Map()));
-  const key = `${prev?.id ?? ""}\u0000${c}`;
-  let found = memo.get(key);
-  if (!found) {
+  let byPrev = memo.get(c);
+  if (!byPrev) {
     if (memo.size > 5000) memo.clear();
+    memo.set(c, (byPrev = new Map()));
+  }
+  const prevId = prev?.id ?? "";
+  let found = byPrev.get(prevId);
+  if (!found) {
     found = namedRows(c, defs, prev);
-    memo.set(key, found);
+    byPrev.set(prevId, found);
   }
   return found;
 }
 
-const labelMemo = new WeakMap<RowDef[], Map<string, readonly RowDef[]>>();
+const labelMemo = new WeakMap<RowDef[], Map<string, Map<string, readonly RowDef[]>>>();
 
 function namedRows(c: string, defs: RowDef[], prev: RowDef | null): readonly RowDef[] {
   const hits: { def: RowDef; pos: number }[] = [];
@@ -307,8 +312,27 @@ interface RowItem {
 function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) => number): RowItem[] {
   const items: RowItem[] = [];
   let prev: RowDef | null = null;
-  for (const seg of segs) {
-    const labels = matchLabels(seg.label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+  for (let s = 0; s < segs.length; s++) {
+    let seg = segs[s];
+    let label = compact(seg.label);
+    let labels = matchLabels(label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+    // A long label over two rows of the table, the numbers on the second (「一、本年新收政府」 with
+    // blank cells, then 「信息公开申请数量」 with the numbers): one row. Only when the second names
+    // no other row than the first (「或重新出具已获取信息」 names the row it ends) and prints as
+    // many cells as the first left blank.
+    const next = segs[s + 1];
+    if (
+      next &&
+      seg.toks.every(isBlank) &&
+      next.toks.length === seg.toks.length &&
+      !next.toks.every(isBlank) &&
+      matchLabels(compact(next.label), defs, labels[labels.length - 1] ?? prev).every((d) => labels.includes(d))
+    ) {
+      seg = { label: seg.label + next.label, toks: next.toks };
+      label = compact(seg.label);
+      labels = matchLabels(label, defs, prev).filter((d, i, a) => i === 0 || a[i - 1] !== d);
+      s++;
+    }
     // Blank cells under a label that names no row: a group's heading drawn as a row of its own
     // (「（三）不予公开」 with empty cells), not a row whose label drifted away.
     if (labels.length === 0 && seg.toks.every(isBlank)) continue;
@@ -321,7 +345,7 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
     const dealt: RowItem[] | undefined = rows.dealt ? [] : undefined;
     rows.forEach((toks, i) => {
       const candidates = labels.length > 1 && assigned[i] ? labels : assigned[i] ? [assigned[i]!] : [];
-      const item: RowItem = { def: assigned[i], candidates, toks, label: compact(seg.label), ...(dealt ? { dealt } : {}) };
+      const item: RowItem = { def: assigned[i], candidates, toks, label, ...(dealt ? { dealt } : {}) };
       dealt?.push(item);
       items.push(item);
       if (assigned[i]) prev = assigned[i];
@@ -335,13 +359,38 @@ function rowItems(segs: Segment[], defs: RowDef[], widthOf: (d: RowDef | null) =
  * form the labels show (the three sub-rows when nothing says otherwise in a 2021 table).
  */
 function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
-  const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
-  const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
-  if (!single || subs.length === 0) return defs;
-  const named = new Set(items.flatMap((x) => x.candidates));
-  const keepSingle = named.has(single) && !subs.some((d) => named.has(d));
-  return defs.filter((d) => (keepSingle ? !subs.includes(d) : d !== single));
+  const forms = formsOf(defs);
+  if (!forms) return defs;
+  const named = new Set<RowDef>();
+  for (const x of items) for (const d of x.candidates) named.add(d);
+  const keepSingle = named.has(forms.single) && !forms.subs.some((d) => named.has(d));
+  return keepSingle ? forms.withSingle : forms.withSubs;
 }
+
+/**
+ * The template's rows in its two forms of （六）其他处理 (one row, or the three sub-rows), worked
+ * out once per template: null when it has only one form. The same arrays every time, so what
+ * is built from them can be kept too (alignRows' row order).
+ */
+function formsOf(defs: RowDef[]) {
+  let forms = rowForms.get(defs);
+  if (forms === undefined) {
+    const subs = defs.filter((d) => d.group === "other_handling" && d.index! > 0);
+    const single = defs.find((d) => d.group === "other_handling" && d.index === 0);
+    forms = !single || subs.length === 0 ? null : { single, subs, withSingle: defs.filter((d) => !subs.includes(d)), withSubs: defs.filter((d) => d !== single) };
+    rowForms.set(defs, forms);
+  }
+  return forms;
+}
+const rowForms = new WeakMap<RowDef[], { single: RowDef; subs: RowDef[]; withSingle: RowDef[]; withSubs: RowDef[] } | null>();
+
+/** Each row's place in the template order (per rows array: the template's, or one of its forms). */
+function orderOf(defs: RowDef[]): Map<RowDef, number> {
+  let order = rowOrders.get(defs);
+  if (!order) rowOrders.set(defs, (order = new Map(defs.map((d, i) => [d, i]))));
+  return order;
+}
+const rowOrders = new WeakMap<RowDef[], Map<RowDef, number>>();
 
 /**
  * Put rows in template order. A label text naming several rows (hoisted labels) names the
@@ -349,7 +398,7 @@ function alternativesUsed(items: RowItem[], defs: RowDef[]): RowDef[] {
  * rows left between their labelled neighbours — only when the counts match exactly.
  */
 function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void {
-  const order = new Map(defs.map((d, i) => [d, i]));
+  const order = orderOf(defs);
   const fits = (o: RowItem) => width !== null && Math.abs(o.toks.length - width) <= 1;
   // Viterbi over labelled items: each keeps one of its candidates, indices strictly increasing;
   // 100 per kept row, 10 per orphan row that fills a gap of exactly its size, and a hair for
@@ -376,13 +425,17 @@ function alignRows(items: RowItem[], defs: RowDef[], width: number | null): void
     it.candidates.forEach((d, rank) => {
       if (!order.has(d)) return;
       const idx = order.get(d)!;
-      let best: Node | null = null;
+      let bestPrev: Node | null = null;
+      let bestScore = 0;
       for (const p of nodes) {
         if (p.idx >= idx) continue;
         const score = p.score + 100 + gapBonus(p, i, idx) + rank * 0.01;
-        if (!best || score > best.score) best = { score, item: i, idx, prev: p };
+        if (!bestPrev || score > bestScore) {
+          bestPrev = p;
+          bestScore = score;
+        }
       }
-      if (best) fresh.push(best);
+      if (bestPrev) fresh.push({ score: bestScore, item: i, idx, prev: bestPrev });
     });
     nodes.push(...fresh);
   });
@@ -482,10 +535,17 @@ function rulesOfTableC(): RowRules {
   return (rowRulesC ??= equationRules(rowEquations(TABLE_C_EQUATIONS, TABLE_C_CELLS)));
 }
 
+/** Rules of a row of table A (they depend on the row's columns only: built once per row). */
+const rowRulesOfA = new WeakMap<RowDef, RowRules>();
 function rowRulesA(def: RowDef): RowRules {
-  const cellOk = (v: number | null, i: number) =>
-    v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
-  return { cellOk, rowOk: (vs) => vs.every(cellOk), signed: (i) => def.columns[i] === "change" };
+  let rules = rowRulesOfA.get(def);
+  if (!rules) {
+    const cellOk = (v: number | null, i: number) =>
+      v === null || ((v >= 0 || def.columns[i] === "change") && (Number.isInteger(v) || def.columns[i] === "amount"));
+    rules = { cellOk, rowOk: (vs) => vs.every(cellOk), signed: (i) => def.columns[i] === "change" };
+    rowRulesOfA.set(def, rules);
+  }
+  return rules;
 }
 
 // ---------------------------------------------------------------- resolution
@@ -497,7 +557,9 @@ interface RowState {
 }
 
 function printed(toks: CellToken[]): string {
-  return toks.map((t) => t.raw).join(" ");
+  let out = toks.length > 0 ? toks[0].raw : "";
+  for (let i = 1; i < toks.length; i++) out += ` ${toks[i].raw}`;
+  return out;
 }
 
 /**
@@ -590,9 +652,10 @@ function emit(res: TableResult, table: "A" | "B" | "C", state: RowState, reading
 
 /**
  * Blank cells the table's equations fix as zeros across rows (a blank row of results whose
- * column sums already reach 总计), then a warning for each blank still unknown. Only zeros:
- * a non-zero value taken from 一+二=三(七)+四 would hide the very break that rule is there to
- * show, so such a blank stays unknown, and the checks count it as 0 (domain.md W6).
+ * column sums already reach 总计), then a warning for each blank still unknown. Only zeros, and
+ * table 三 does not pass 一+二=三(七)+四 in: a value taken from the balance would hide the very
+ * break that rule is there to show, so such a blank stays unknown, and the checks count it as 0
+ * (domain.md W6).
  */
 function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
   if (res.blanks.length > 0 && equations.length > 0) {
@@ -604,7 +667,10 @@ function settleBlanks(res: TableResult, equations: readonly Equation[]): void {
       return i;
     };
     const local = equations.map((e) => ({ left: e.left.map(pos), right: e.right.map(pos) }));
-    const vs = ids.map((id) => (typeof res.cells[id] === "number" ? (res.cells[id] as number) : null));
+    const vs = ids.map((id) => {
+      const v = res.cells[id];
+      return typeof v === "number" ? v : null;
+    });
     const fixed = deriveByEquations(local, vs, res.blanks.filter((id) => at.has(id)).map((id) => at.get(id)!), true);
     const zeros = new Set([...fixed.keys()].map((i) => ids[i]));
     for (const id of zeros) {
@@ -743,8 +809,10 @@ export function parseTableA(regionText: string, template: TemplateDef, into?: Ta
   const res = emptyResult(into);
   const { rows, unplaced } = tableRows(regionText, template.tableA, (d) => d?.columns.length ?? 3, null, res, "A");
   res.found = rows.length > 0;
-  const feesInWan = /万元/.test(compact(regionText).replace(/采购总金额\(单位:万元\)/, ""));
-  const procurementInWan = /采购总金额\(?单位:?万元/.test(compact(regionText));
+  // Both need 「万元」: a region without 万 is not compacted for them.
+  const compactRegion = regionText.includes("万") ? compact(regionText) : "";
+  const feesInWan = /万元/.test(compactRegion.replace(/采购总金额\(单位:万元\)/, ""));
+  const procurementInWan = /采购总金额\(?单位:?万元/.test(compactRegion);
   // Cells with a note found outside every row: lifted off rows that now print one cell short.
   const lifted = unplaced.flatMap((it) => it.toks.filter((t): t is NumToken => t.kind === "num" && t.note !== undefined));
   for (const { def, item } of rows) {
@@ -807,18 +875,22 @@ export function parseTableB(regionText: string, template: TemplateDef, into?: Ta
       const u: RowState = { def, item, readings: readingsOf(variants, 7, rules, (t, w, r) => looseReadings(t, w, r, true)) };
       printedApart.set(u, readingsOf(variants, 7, rules, looseReadings));
       unread.push(u);
-    }
-    else states.push({ def, item, readings });
+    } else states.push({ def, item, readings });
   }
-  const present = (id: string) => states.some((s) => s.def.id === id);
+  const presentIds = new Set(states.map((s) => s.def.id));
+  const present = (id: string) => presentIds.has(id);
   const resolved = resolve(states, columnConsistency(template, present));
   const pending = unread.length > 0 ? settleUnreadRows(res, tableEquations(template, present), unread, states, resolved) : [];
+  // (Rows the columns settled are read now.)
+  if (unread.length > pending.length) for (const s of states) presentIds.add(s.def.id);
   for (const s of states) emit(res, "B", s, resolved.get(s)!, rowCells("B", s.def));
   const unsound = pending.length > 0 ? reportUnreadRows(res, tableEquations(template, present), pending.map((u) => ({ ...u, readings: printedApart.get(u)! })), states, resolved) : 0;
   // Rows of glued digits too few for their cells, or just enough (one a cell) yet not adding up:
   // two or more (one could be a count in a note, or a misprint) say the page lost its blank cells.
   if (short + unsound >= 2) res.blanksLost = true;
-  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum"));
+  // Not from 一+二=三(七)+四: a blank settled by the balance makes it hold whatever the page meant
+  // (a label-only half row whose numbers stand on the next row would read 0 and hide a break).
+  settleBlanks(res, tableEquations(template, present).filter((e) => e.check !== "review_sum" && e.check !== "balance"));
   res.missingRows = expectedRows(template, present).filter((d) => !present(d.id)).map((d) => d.label);
   if (template.id === "2021" && present(SINGLE_OTHER_HANDLING) && !template.tableB.some((d) => d.group === "other_handling" && d.index! > 0 && present(d.id))) {
     // The 2021 model's （六）其他处理 is the sum of its three sub-rows; a report that prints only

@@ -6,6 +6,8 @@
  * So the scanner only separates text from numbers; rows are rebuilt from labels later.
  */
 
+import { isJsWhitespace } from "./chars.ts";
+
 export interface NumToken {
   kind: "num";
   raw: string;
@@ -89,6 +91,7 @@ const PLACEHOLDER_START = "/—-–－不N";
  * never in a report's own text): it keeps the cells after it in their columns.
  */
 export const BLANK_CELL = "\uE000";
+const BLANK_CELL_CODE = BLANK_CELL.charCodeAt(0);
 
 /** An empty line that may be a blank cell (see blankLinesAsCells); private use, like BLANK_CELL. */
 const SOFT_BLANK = "\uE001";
@@ -103,6 +106,9 @@ const SIGN: Record<string, "+" | "-"> = { "+": "+", "增": "+", "-": "-", "减":
  */
 const COUNT_UNITS = "人次|件|个|项|次|宗|起";
 const COUNT_UNIT = new RegExp(`^[ \u00a0]?(?:${COUNT_UNITS})`);
+/** The first characters of COUNT_UNITS (by code), to try the pattern only where one stands. */
+const COUNT_UNIT_START = new Uint8Array(0x10000);
+for (const u of COUNT_UNITS.split("|")) COUNT_UNIT_START[u.charCodeAt(0)] = 1;
 
 /**
  * Whether a whole cell's text is a value: a number as tables print it (sign, thousands
@@ -119,6 +125,13 @@ export function isNumberText(t: string): boolean {
 }
 
 const VALUE_TEXT = new RegExp(`^(?:[+\\-−增减\u2014\u2013]?(?:\\d{1,3}(?:[,，]\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(?:万元|元|万|${COUNT_UNITS})?|〇)$`);
+
+/**
+ * The characters a value (isValueText) can start with: a sign or dash, a digit, 〇, or the first
+ * character of a placeholder (无, O, PLACEHOLDER). A line starting otherwise is not asked.
+ */
+const VALUE_START = new Uint8Array(0x10000);
+for (const c of [..."+-−增减\u2014\u20130123456789〇", NONE, "O", "o", ...PLACEHOLDER_START]) VALUE_START[c.charCodeAt(0)] = 1;
 
 /** Thousands separators inside one number: 「3,985,758」, 「2，629」. */
 const THOUSANDS = /^(?:[,，]\d{3})+(?![\d])/;
@@ -220,12 +233,16 @@ function gluedGroups(s: string, start: number, j: number): { end: number; commas
 
 /** Characters that bound a cell printed on its own (besides the start and end of the text). */
 const isCellBoundary = (c: string | undefined) => c === undefined || c === "\n" || c === "\t" || c === "|" || c === BLANK_CELL;
+/** The same by character code (the text's bounds are tested apart). */
+const isCellBoundaryCode = (c: number) => c === 0x0a || c === 0x09 || c === 0x7c || c === BLANK_CELL_CODE;
+/** Spaces inside a cell: space, no-break space, carriage return. */
+const isBlankSpace = (c: number) => c === 0x20 || c === 0xa0 || c === 0x0d;
 
 /** Whether the first character before `i` (spaces skipped) bounds a cell. */
 function boundedBefore(s: string, i: number): boolean {
   let k = i - 1;
-  while (k >= 0 && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k--;
-  return k < 0 || isCellBoundary(s[k]);
+  while (k >= 0 && isBlankSpace(s.charCodeAt(k))) k--;
+  return k < 0 || isCellBoundaryCode(s.charCodeAt(k));
 }
 
 /** Whether what follows `j` (spaces skipped) is a cell boundary or another value: 「无」 is then a cell. */
@@ -249,8 +266,8 @@ function dashAsMinus(s: string, i: number): boolean {
 /** Whether the first character at or after `j` (spaces skipped) bounds a cell. */
 function boundedAfter(s: string, j: number): boolean {
   let k = j;
-  while (k < s.length && (s[k] === " " || s[k] === "\u00a0" || s[k] === "\r")) k++;
-  return k >= s.length || isCellBoundary(s[k]);
+  while (k < s.length && isBlankSpace(s.charCodeAt(k))) k++;
+  return k >= s.length || isCellBoundaryCode(s.charCodeAt(k));
 }
 
 /** A cell's note: 「（其中…）」, 「（含…）」, 「（包括…）」 right after its number, perhaps on the next line. */
@@ -272,31 +289,50 @@ const NUMBERED_HEADER = /数据\s*\d+/g;
  */
 export function blankLinesAsCells(region: string): string {
   if (!region.includes("\n\n")) return region;
-  const lines = region.split("\n");
-  const lone = lines.map((l) => l.trim() !== "" && isValueText(l.trim()));
-  // Lines right after the previous non-empty one, against lines after an empty one.
+  // One pass over the lines, no array of them (an empty line is whitespace only, as trim() sees
+  // it; most lines show they are not at their first character): lines right after the previous
+  // non-empty one against lines after an empty one, and where each run of empty lines lies.
   let tight = 0;
   let loose = 0;
   let last = -1;
-  lines.forEach((l, i) => {
-    if (l.trim() === "") return;
-    if (last >= 0 && i === last + 1) tight++;
-    else if (last >= 0) loose++;
-    last = i;
-  });
-  if (tight <= loose) return region;
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (!lone[i]) continue;
-    let j = i + 1;
-    while (j < lines.length && lines[j].trim() === "") j++;
-    if (j > i + 1 && j < lines.length && lone[j]) {
-      for (let k = i + 1; k < j; k++) lines[k] = SOFT_BLANK;
-      changed = true;
+  let lastStart = 0;
+  let lastEnd = 0;
+  /** Runs of empty lines between two non-empty lines: the lines around them, as offsets. */
+  const gaps: { before: [number, number]; after: [number, number] }[] = [];
+  for (let from = 0, line = 0; ; line++) {
+    const nl = region.indexOf("\n", from);
+    const end = nl < 0 ? region.length : nl;
+    let k = from;
+    while (k < end && isJsWhitespace(region.charCodeAt(k))) k++;
+    if (k < end) {
+      if (last >= 0 && line === last + 1) tight++;
+      else if (last >= 0) {
+        loose++;
+        gaps.push({ before: [lastStart, lastEnd], after: [from, end] });
+      }
+      last = line;
+      lastStart = from;
+      lastEnd = end;
     }
-    i = j - 1;
+    if (nl < 0) break;
+    from = nl + 1;
   }
-  return changed ? lines.join("\n") : region;
+  if (tight <= loose) return region;
+  const lone = ([from, to]: [number, number]) => {
+    const t = region.slice(from, to).trim();
+    return t !== "" && VALUE_START[t.charCodeAt(0)] === 1 && isValueText(t);
+  };
+  // Between two lines of one value each, every empty line becomes a soft blank (the line
+  // breaks stay where they are).
+  let out = "";
+  let copied = 0;
+  for (const { before, after } of gaps) {
+    if (!lone(before) || !lone(after)) continue;
+    const emptyLines = region.slice(before[1] + 1, after[0] - 1).split("\n").length;
+    out += region.slice(copied, before[1] + 1) + Array(emptyLines).fill(SOFT_BLANK).join("\n");
+    copied = after[0] - 1;
+  }
+  return copied === 0 ? region : out + region.slice(copied);
 }
 
 export function scan(region: string): Token[] {
@@ -305,11 +341,35 @@ export function scan(region: string): Token[] {
   let text = "";
   let textLine = 0;
   let line = 0;
+  // Label characters are taken as runs of the source, s[runStart, runEnd), and added to `text`
+  // whole (one slice per run instead of a one-character string and a concatenation per character).
+  let runStart = -1;
+  let runEnd = -1;
+  let runLine = 0;
+  const takeRun = () => {
+    if (runStart < 0) return;
+    if (!text) textLine = runLine;
+    text += s.slice(runStart, runEnd);
+    runStart = -1;
+  };
+  /** The label character at `at`: it joins the run when it follows it, else starts a new one. */
+  const addLabelChar = (at: number) => {
+    if (runStart >= 0 && runEnd === at) {
+      runEnd++;
+      return;
+    }
+    takeRun();
+    runStart = at;
+    runEnd = at + 1;
+    runLine = line;
+  };
   const flushText = () => {
+    takeRun();
     if (text) out.push({ kind: "text", text, line: textLine });
     text = "";
   };
   const addText = (t: string) => {
+    takeRun();
     if (!text) textLine = line;
     text += t;
   };
@@ -328,6 +388,15 @@ export function scan(region: string): Token[] {
     // Most characters are label text: tests go by character code, and the character itself is
     // only taken where it is kept.
     const code = s.charCodeAt(i);
+    if (!scannedApart(code)) {
+      // A label character that none of the tests below takes (most of a region): straight to the
+      // label text, with what the last line of this loop does for it.
+      blanks = 0;
+      cellOnLine = false;
+      addLabelChar(i);
+      i++;
+      continue;
+    }
     if (code === 0x0a) {
       line++;
       blanks = 0;
@@ -351,43 +420,47 @@ export function scan(region: string): Token[] {
       continue;
     }
     const c = s[i];
-    if (c === BLANK_CELL || c === SOFT_BLANK) {
-      pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
-      i++;
-      continue;
-    }
-    if (PLACEHOLDER_START.includes(c) && (i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n")) {
-      const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
-      if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
-        pushCell({ kind: "placeholder", raw: ph[0], line });
-        i += ph[0].length;
+    // A digit is none of the characters the next tests look for: straight to the number.
+    const digit = code >= 0x30 && code <= 0x39;
+    if (!digit) {
+      if (c === BLANK_CELL || c === SOFT_BLANK) {
+        pushCell({ kind: "placeholder", raw: "", line, ...(c === SOFT_BLANK ? { soft: true } : {}) });
+        i++;
+        continue;
+      }
+      if (PLACEHOLDER_START.includes(c) && (i === 0 || isSpace(s[i - 1]) || s[i - 1] === "\n")) {
+        const ph = PLACEHOLDER.exec(s.slice(i, i + 4));
+        if (ph && !(ph[0].startsWith("-") && isDigit(s[i + ph[0].length]))) {
+          pushCell({ kind: "placeholder", raw: ph[0], line });
+          i += ph[0].length;
+          continue;
+        }
+      }
+      // 「无」 alone in a cell is a placeholder, as 「—」 is.
+      // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
+      if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+        pushCell({ kind: "placeholder", raw: NONE, line });
+        i++;
+        continue;
+      }
+      // 「〇」 alone in a cell is the numeral zero (「二〇二三年」 is a year: its neighbours are numerals).
+      if (code === 0x3007 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
+        pushCell({ kind: "num", raw: c, sign: "", int: "0", frac: "", unit: "", line, ...(boundedBefore(s, i) && boundedAfter(s, i + 1) ? { boxed: true } : {}) });
+        i++;
+        continue;
+      }
+      // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
+      // a placeholder keeps the cells after it in their columns without guessing its value.
+      if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z0-9]/.test(s[i + 1] ?? "")) {
+        pushCell({ kind: "placeholder", raw: c, line });
+        i++;
         continue;
       }
     }
-    // 「无」 alone in a cell is a placeholder, as 「—」 is.
-    // (Not in label text: 「申请 人无 正当理由」 as PDF text spaces it out is followed by a word.)
-    if (code === 0x65e0 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
-      pushCell({ kind: "placeholder", raw: NONE, line });
-      i++;
-      continue;
-    }
-    // 「〇」 alone in a cell is the numeral zero (「二〇二三年」 is a year: its neighbours are numerals).
-    if (code === 0x3007 && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1)) {
-      pushCell({ kind: "num", raw: c, sign: "", int: "0", frac: "", unit: "", line, ...(boundedBefore(s, i) && boundedAfter(s, i + 1) ? { boxed: true } : {}) });
-      i++;
-      continue;
-    }
-    // A letter O alone among a row's values is a zero typed with the wrong key — or anything else:
-    // a placeholder keeps the cells after it in their columns without guessing its value.
-    if ((code === 0x4f || code === 0x6f) && (i === 0 || isSpace(s[i - 1]) || isCellBoundary(s[i - 1])) && beforeValue(s, i + 1) && !/[A-Za-z0-9]/.test(s[i + 1] ?? "")) {
-      pushCell({ kind: "placeholder", raw: c, line });
-      i++;
-      continue;
-    }
-    const signChar = code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
+    const signChar = digit ? undefined : code === 0x2b || code === 0x589e || code === 0x2d || code === 0x51cf || code === 0x2212 ? SIGN[c] : dashAsMinus(s, i) ? "-" : undefined;
     // A look-alike letter starting a number OCR garbled (「l0」, 「丨2」, 「ZZ」 alone in its cell).
-    const letterFirst = !signChar && !(code >= 0x30 && code <= 0x39) && LOOKALIKE[c] !== undefined && lookalikeStart(s, i);
-    if ((code >= 0x30 && code <= 0x39) || (signChar && isDigit(s[i + 1])) || letterFirst) {
+    const letterFirst = !digit && !signChar && LOOKALIKE[c] !== undefined && lookalikeStart(s, i);
+    if (digit || (signChar && isDigit(s[i + 1])) || letterFirst) {
       let j = i;
       let sign: "" | "+" | "-" = "";
       if (signChar) {
@@ -440,14 +513,13 @@ export function scan(region: string): Token[] {
       }
       let int = commas ? s.slice(start, j).replace(/[,，]/g, "") : s.slice(start, j);
       let frac = "";
-      const grouped = int.length !== j - start;
       // An enumerator such as `2.` or `3、` starts the next label; glued text puts it right
       // after a row's digits (`…0000372.没有现成信息` is 37|0|0|0|0|0|37 then `2.`).
       // PDF text may put a space before the dot (`1 .本机关…`).
       let k = j;
       while (s[k] === " ") k++;
       // (Not a grouped number's last digit: 「3,119.」 ends a sentence; 「3,1192.」 is 3,119 then 「2.」.)
-      const lastInGroup = grouped && commas !== undefined && int.length - commas[commas.length - 1] <= 3;
+      const lastInGroup = commas !== undefined && int.length - commas[commas.length - 1] <= 3;
       if (!lastInGroup && (s[k] === "." || s[k] === "、") && !(s[k] === "." && k === j && isDigit(s[k + 1]))) {
         const enumDigit = int[int.length - 1];
         if (enumDigit !== "0") {
@@ -486,33 +558,52 @@ export function scan(region: string): Token[] {
         j += 1;
       }
       const raw = s.slice(i, j);
-      if (!unit) {
+      // (The pattern is tried only where a unit's first character stands, after one space at most.)
+      const unitAt = s[j] === " " || s[j] === "\u00a0" ? j + 1 : j;
+      if (!unit && COUNT_UNIT_START[s.charCodeAt(unitAt)] === 1) {
         const counted = COUNT_UNIT.exec(s.slice(j, j + 3));
         if (counted) j += counted[0].length;
       }
       // A note in brackets right after the number is part of the cell, not more cells:
       // 「22（其中修订 16 件）」, 「55（含自然失效29件）」.
       let b = j;
-      while (s[b] === " " || s[b] === "\n" || s[b] === "\t") b++;
-      const note = s[b] === "(" ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
+      while (s.charCodeAt(b) === 0x20 || s.charCodeAt(b) === 0x0a || s.charCodeAt(b) === 0x09) b++;
+      const note = s.charCodeAt(b) === 0x28 ? CELL_NOTE.exec(s.slice(j, j + 40)) : null;
       const boxed = boundedBefore(s, i) && boundedAfter(s, j + (note ? note[0].length : 0));
-      const signGlued = signChar !== undefined && isDigit(s[i - 1]);
-      pushCell({ kind: "num", raw, sign, int, frac, unit, line, ...(note ? { note: note[1].replace(/\s+/g, "") } : {}), ...(boxed ? { boxed } : {}), ...(signGlued ? { signGlued } : {}), ...(commas ? { commas } : {}) });
+      const cell: NumToken = { kind: "num", raw, sign, int, frac, unit, line };
+      if (note) cell.note = note[1].replace(/\s+/g, "");
+      if (boxed) cell.boxed = true;
+      if (signChar !== undefined && isDigit(s[i - 1])) cell.signGlued = true;
+      if (commas) cell.commas = commas;
+      pushCell(cell);
       if (note) line += note[0].split("\n").length - 1;
       i = j + (note ? note[0].length : 0);
       continue;
     }
     blanks = 0;
     cellOnLine = false;
-    addText(c);
+    addLabelChar(i);
     i++;
   }
   flushText();
   return out;
 }
 
+/**
+ * Characters scan() looks at before taking them as label text: line breaks, cell separators,
+ * spaces, blank cells, the first characters of placeholders (PLACEHOLDER_START), 无, 〇, the
+ * letter O, signs and dashes, digits, and the letters OCR reads for digits (LOOKALIKE). Any other
+ * character is label text whatever surrounds it.
+ */
+const APART = new Uint8Array(0x10000);
+for (const c of [..."\n\t\r |\u00a00123456789", BLANK_CELL, SOFT_BLANK, ...PLACEHOLDER_START, NONE, "〇", "O", "o", ...Object.keys(SIGN), "\u2014", "\u2013", ...Object.keys(LOOKALIKE)]) APART[c.charCodeAt(0)] = 1;
+const scannedApart = (code: number) => APART[code] === 1;
+
 /** Text that carries no label (stray punctuation between cells) does not separate a row's numbers. */
 export function isNoise(text: string): boolean {
+  // Labels start with a Han character, a letter or a digit: found at once, without the Unicode class.
+  const c = text.charCodeAt(0);
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return false;
   return !/[\p{Script=Han}A-Za-z0-9]/u.test(text);
 }
 

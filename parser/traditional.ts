@@ -30,6 +30,24 @@ export function toSimplified(text: string): string {
   return converter(text);
 }
 
+/**
+ * Words Taiwan writes differently in these reports' vocabulary (資訊 for 信息, 專案 for 项目): people
+ * type as they write at home. OpenCC's Taiwan phrase table is not used because it also turns the
+ * mainland's words into others (文件 → 文档).
+ */
+const TAIWAN_WORDS: [RegExp, string][] = [
+  [/资讯/g, "信息"],
+  [/专案/g, "项目"],
+];
+
+/** A question typed in Traditional characters, in Simplified with the mainland's words. */
+export function questionToSimplified(text: string): string {
+  if (!looksTraditional(text, 1)) return text;
+  let out = toSimplified(text);
+  for (const [from, to] of TAIWAN_WORDS) out = out.replace(from, to);
+  return out;
+}
+
 /** 「政(zhèng)府」 → 「政府」: pinyin in brackets right after a Han character. */
 export function stripInlinePinyin(text: string): string {
   if (!/[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]/i.test(text)) return text;

@@ -282,7 +282,7 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["浙江平潭综合实验区2024年依申请数", null, /资料库里没有浙江的.*在福建省/s],
     ["四川悦来镇2020年依申请数", null, /资料库里没有四川的.*在黑龙江省佳木斯市桦川县/s],
     ["北京市科委2024年行政复议", null, /资料库里没有北京的/],
-    ["苏州市人民政府办公厅2025年依申请数", null, /没有找到「苏州市人民政府办公厅」/],
+    ["苏州市人民政府办公厅2025年依申请数", null, /没有找到「苏州市人民政府办公厅」|资料库里没有苏州的这个单位的年报/],
     ["淮安市淮阴区2024年依申请数", null, /没有「淮安市淮阴区」的年报/],
     // Two questions in one message; added up only when asked to.
     ["洪泽区2024年依申请数，不予公开几件", null, /一次问到了几项/],
@@ -369,6 +369,25 @@ describe("questions as officials write them (ask-real-dev: seeds and real report
     ["平潭2021年依申请公开了百分之几", 50.7, /公开率/],
     ["平潭2021年依申请数是百分之几", null, /是件数，不是比例/],
     ["平潭2025年不予公开，无法提供的总数是多少", null, /一次问到了几项/],
+    // Wording of an eighth blind set: measure words, function words, polite and regional words, colloquial
+    // verbs, years typed with O, ○ or financial digits or without 年, the latest report in words,
+    // Taiwan's words in Traditional characters, 上年 as a column of table 二 and as a row of table 三.
+    ["上海市科委2024年规章废止了几部", 0, /规章本年废止件数/],
+    ["综合实验区2021年行政复议维持的有几例", 1, /行政复议结果维持/],
+    ["劳驾查一下淮安市2024年规章本年制发几部", 1, /规章本年制发件数/],
+    ["平潭2022年拢共收了几件申请", 74, /本年新收申请/],
+    ["沐阳县2025年挨了多少次复议", 61, /行政复议总计/],
+    ["平潭2024年官司被判输的有几宗", 2, /行政诉讼结果纠正/],
+    ["淮安市2024年年底还压着没结的申请有几宗", 103, /结转下年度继续办理/],
+    ["平潭二O二三年行政许可决定数", 2629, /平潭综合实验区 2023 年/],
+    ["洪泽区 二〇二四 行政诉讼一共几宗", 4, /洪泽区 2024 年/],
+    ["平潭贰零贰贰年行政处罚决定", 2113, /平潭综合实验区 2022 年/],
+    ["上海市人民政府办公厅最近那份年报部分公开多少", 2, /上海市人民政府办公厅 2025 年/],
+    ["淮安市2024年屬於四類過程性資訊的有多少", 12, /过程性信息/],
+    ["西店镇2019年收费项目上年有几个", 4, /上一年项目数量/],
+    ["沐阳县2025年因未缴纳信息处理费被终止处理的申请", 7, /逾期未按收费通知要求缴纳费用/],
+    // 上年 with a figure of table 三 is still the year before.
+    ["平潭2025年比上年多收了几件", -64, /2025 比 2024/],
     ["平潭2023年比2022年多收了几件", 7, /2023 比 2022/],
     // A ranking needs two reports of one year.
     ["几个镇里面哪个镇依申请最多", null, /请说明年份/],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
@@ -146,6 +146,24 @@ describe("DATA_DIR cache", () => {
 
     rmSync(target);
     expect((await loadReports({ reportsDir: reports, dataDir: data })).stats).toMatchObject({ removed: 1, files: 4 });
+  });
+
+  it("reads back from the cache every cell and every row's provenance the parser read", async () => {
+    const { reports, data } = setup();
+    await loadReports({ reportsDir: reports, dataDir: data });
+    const cached = (await loadReports({ reportsDir: reports, dataDir: data })).store.reports;
+    expect(cached).toHaveLength(5);
+    for (const r of cached) {
+      const parsed = parseReport(readFileSync(r.file, "utf8"), { file: r.file });
+      if (!isReport(parsed)) throw new Error(parsed.error);
+      expect({ ...r.cells }).toEqual(parsed.cells);
+      // The row label is kept; the item label of a row is not cached.
+      const withoutLabel = (p: typeof parsed.provenance) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { ...v, label: "" }]));
+      expect(withoutLabel(r.provenance)).toEqual(withoutLabel(parsed.provenance));
+      expect(Object.keys(r.provenance).length).toBeGreaterThan(10);
+      for (const key of Object.keys(parsed.provenance)) expect(key in r.provenance).toBe(true);
+      expect("applications.no_such_row" in r.provenance).toBe(false);
+    }
   });
 
   it("rebuilds, saying so, when the tokenizer options change", async () => {

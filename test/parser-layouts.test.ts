@@ -544,6 +544,189 @@ describe("cells as county and township pages write them", () => {
 });
 
 
+/**
+ * Pages as Word, web editors, converters and CMSs leave them (a red-team probe's third round):
+ * one small township report per class in test/fixtures/layouts, its numbers all sound —
+ * 一、本年新收 6 1 0 0 0 0 7, （一）予以公开 4 1 … 5, 行政许可 12 — unless the case says otherwise.
+ */
+interface PageCase {
+  name: string;
+  file: string;
+  /** The fixture changed before it is read (a variant of its class). */
+  edit?: (page: string) => string;
+  want: Record<string, number | null>;
+  organ?: string;
+  year?: number;
+  template?: "2019" | "2021";
+  published?: string;
+  /** Cells of another report on the same page: never this report's. */
+  absent?: string[];
+  /** Checks that must fail — all others must pass. */
+  failing?: string[];
+}
+
+const LAYOUTS = join(import.meta.dirname, "fixtures", "layouts");
+const NEW_SOUND = rowOf("new", [6, 1, 0, 0, 0, 0, 7]);
+const GRANTED_SOUND = rowOf("granted", [4, 1, 0, 0, 0, 0, 5]);
+
+const PAGE_CASES: PageCase[] = [
+  {
+    name: "Word tracked changes: the deleted value is not read, the inserted one is (<del>7</del><ins>6</ins> is 6, not 76)",
+    file: "word-tracked-changes.html",
+    want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.licensing.decisions": 12 },
+  },
+  {
+    name: "footnote marks after numbers are not digits: <sup>1</sup>, <sup>※</sup>, Word's [1] and comment anchor [A1]",
+    file: "footnote-marks.html",
+    want: { ...GRANTED_SOUND, "active.licensing.decisions": 12, "active.normative.in_force": 15, "active.penalty.decisions": 3 },
+  },
+  {
+    name: "invisible characters inside numbers (BOM, soft hyphen, word joiner; raw or as &shy; / &#xFEFF;) do not cut them",
+    file: "invisible-characters.html",
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12, "active.normative.issued": 2, "active.normative.in_force": 15, "active.penalty.decisions": 3 },
+  },
+  ...(["stacked-subrows.html", "stacked-subrows-p.html"] as const).map(
+    (file): PageCase => ({
+      name: `sub-rows stacked in one <tr> (${file.endsWith("-p.html") ? "a <p> each" : "<br>"}): each stacked cell is a column, its lines the rows`,
+      file,
+      want: {
+        ...rowOf("denied.third_party", [1, 0, 0, 0, 0, 0, 1]),
+        ...rowOf("denied.state_secret", [0, 0, 0, 0, 0, 0, 0]),
+        ...rowOf("unable.not_held", [0, 1, 0, 0, 0, 0, 1]),
+        ...rowOf("not_processed.confirm", [0, 0, 0, 0, 0, 0, 0]),
+      },
+    }),
+  ),
+  {
+    name: "sub-rows stacked in one <tr> with one stack a line short: the group is not read (never dealt out row by row), the others are",
+    file: "stacked-subrows-uneven.html",
+    want: {
+      ...rowOf("denied.third_party", [null, null, null, null, null, null, null]),
+      ...rowOf("denied.state_secret", [null, null, null, null, null, null, null]),
+      ...rowOf("unable.not_held", [0, 1, 0, 0, 0, 0, 1]),
+    },
+    failing: ["incomplete"],
+  },
+  {
+    name: "a long label over two <tr>, blank cells on the first and the numbers on the second: one row",
+    file: "label-over-two-rows.html",
+    want: { ...NEW_SOUND, ...rowOf("partial", [1, 0, 0, 0, 0, 0, 1]) },
+  },
+  {
+    name: "a label over two <tr> on a page that breaks 一+二=三(七)+四: the numbers are read and the break is reported",
+    file: "label-over-two-rows-balance-break.html",
+    want: rowOf("new", [7, 1, 0, 0, 0, 0, 8]),
+    // The prose's 7 applications against the table's 8 as well.
+    failing: ["balance", "narrative"],
+  },
+  {
+    name: "number cells in a one-row table nested in a cell are cells of the row (2 | 0 | 15, not 2015)",
+    file: "nested-cell-tables.html",
+    want: { ...NEW_SOUND, ...GRANTED_SOUND, "active.normative.issued": 2, "active.normative.repealed": 0, "active.normative.in_force": 15, "review.upheld": 1, "review.total": 1 },
+  },
+  {
+    name: "a column of zeros drawn as one 「0」 merged down over a group's rows: the 0 stands in each row, the other numbers keep their columns",
+    file: "zero-column-merged.html",
+    want: {
+      ...rowOf("denied.state_secret", [0, 0, 0, 0, 0, 0, 0]),
+      ...rowOf("denied.third_party", [1, 0, 0, 0, 0, 0, 1]),
+      ...rowOf("denied.process_info", [0, 1, 0, 0, 0, 0, 1]),
+      ...rowOf("denied.query_matter", [0, 0, 0, 0, 0, 0, 0]),
+    },
+  },
+  {
+    name: "Excel export showing zeros as 「-」 (accounting format): the x:num behind the dash is the number; a dash typed by hand stays unread",
+    file: "excel-accounting-zeros.html",
+    want: { ...NEW_SOUND, ...rowOf("carried_over", [0, 0, 0, 0, 0, 0, 0]), ...rowOf("carried_forward", [null, 0, 0, 0, 0, 0, 0]) },
+    failing: ["placeholder"],
+  },
+  {
+    name: "organ only in the signature, <title> 「标题_栏目_门户网站」: the signature's organ, never the title's pieces or the portal",
+    file: "organ-title-site.html",
+    want: NEW_SOUND,
+    organ: "柳溪镇人民政府",
+    year: 2023,
+  },
+  {
+    name: "organ only in a signature with no date under it",
+    file: "organ-signature-undated.html",
+    want: NEW_SOUND,
+    organ: "柳溪镇人民政府",
+    year: 2023,
+  },
+  ...(["〇", "○"] as const).map(
+    (zero): PageCase => ({
+      name: `year in Chinese numerals in the title (二${zero}二三年) is the year, not part of the organ`,
+      file: "year-chinese-numerals.html",
+      edit: (t) => t.replace(/〇/g, zero),
+      want: NEW_SOUND,
+      organ: "青溪县柳溪镇人民政府",
+      year: 2023,
+    }),
+  ),
+  {
+    name: "two reports on one page (往年报告 below): only the first is read, no cell of the second",
+    file: "two-reports.html",
+    want: { ...NEW_SOUND, "active.normative.issued": 2, "active.normative.in_force": 15, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    year: 2023,
+    template: "2021",
+    absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
+  {
+    name: "two reports in one glued crawl: only the first is read",
+    file: "two-reports-glued.txt",
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    year: 2023,
+    template: "2021",
+    absent: ["active.normative.made", "active.normative.total", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
+  {
+    name: "two reports in a crawl run into one line, no page date: the first report ends at the second's organ, its signature date kept",
+    file: "two-reports-glued.txt",
+    edit: (t) => t.replace(/\n(?=青溪县桃源乡)/, "").replace(/^发布时间:.*\n/m, ""),
+    want: { ...NEW_SOUND, "active.licensing.decisions": 12 },
+    organ: "青溪县柳溪镇人民政府",
+    template: "2021",
+    published: "2024-01-20",
+    absent: ["active.normative.made", "active.licensing.prev_items", "applications.other_handling.total"],
+  },
+  {
+    name: "pandoc grid tables with headers and labels wrapped inside their cells (本年新制 / 作数量): read as the 2019 format, every cell in its column",
+    file: "grid-tables.md",
+    want: {
+      "active.normative.made": 1,
+      "active.normative.published": 1,
+      "active.normative.total": 9,
+      "active.licensing.prev_items": 10,
+      "active.licensing.decisions": 12,
+      "active.other_services.decisions": 0,
+      "active.procurement.count": 2,
+      "active.procurement.amount": 36.5,
+      ...rowOf("new", [3, 1, 0, 0, 0, 0, 4]),
+      ...rowOf("other_handling", [1, 0, 0, 0, 0, 0, 1]),
+    },
+    template: "2019",
+    absent: ["active.normative.issued", "active.normative.in_force"],
+  },
+];
+
+describe("pages as Word, editors and CMSs leave them", () => {
+  it.each(PAGE_CASES.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const raw = readFileSync(join(LAYOUTS, c.file), "utf8");
+    const r = parseReport(c.edit ? c.edit(raw) : raw, { file: c.file });
+    if (!isReport(r)) throw new Error(`refused: ${r.error}`);
+    expect(Object.fromEntries(Object.keys(c.want).map((id) => [id, r.cells[id] ?? null]))).toEqual(c.want);
+    if (c.organ !== undefined) expect(r.organ).toBe(c.organ);
+    if (c.year !== undefined) expect(r.year).toBe(c.year);
+    if (c.template !== undefined) expect(r.template).toBe(c.template);
+    if (c.published !== undefined) expect(r.published).toBe(c.published);
+    for (const id of c.absent ?? []) expect(r.cells[id] ?? null, id).toBeNull();
+    expect(r.checks.filter((k) => !k.ok).map((k) => k.id).sort()).toEqual([...(c.failing ?? [])].sort());
+  });
+});
+
 describe("pages whose tables cannot be read", () => {
   const report = renderReport({ organ: "青溪县某某镇人民政府", year: 2023, template: "2021", cells: balancedCells(5), layout: "html" });
   it.each([

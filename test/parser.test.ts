@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isReport, parseReport, type Report, TEMPLATES } from "../parser/index.ts";
 import { balancedCells, type Layout, renderReport } from "./helpers/render.ts";
+import { isJsWhitespace } from "../parser/chars.ts";
+import { compact, firstLines, normalizeText, SpacedText } from "../parser/normalize.ts";
 
 const FIX = join(import.meta.dirname, "fixtures");
 const SAMPLES = join(import.meta.dirname, "fixtures", "seeds");
@@ -247,6 +249,22 @@ ${rows.map(([label, vs]) => `<tr><td colspan="2">${label}</td>${vs.map((v) => `<
     const r = parseReport(table(rows), { file: "x.html" }) as Report;
     expect(r.cells["applications.partial.natural_person"]).toBe(0);
     expect(r.derived).toContain("applications.partial.total");
+  });
+
+  it("a blank row that only 一+二=三(七)+四 would make 0 stays unknown: the balance is what it must be free to show", () => {
+    const r = parseReport(
+      table([
+        ["一、本年新收政府信息公开申请数量", blank],
+        ["二、上年结转政府信息公开申请数量", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（一）予以公开", row(0, 0, 0, 0, 0, 0, 0)],
+        ["（七）总计", row(0, 0, 0, 0, 0, 0, 0)],
+        ["四、结转下年度继续办理", row(0, 0, 0, 0, 0, 0, 0)],
+      ]),
+      { file: "x.html" },
+    ) as Report;
+    expect(NEW_ROW.map((id) => r.cells[id] ?? null)).toEqual([null, null, null, null, null, null, null]);
+    expect(r.derived.filter((id) => id.startsWith("applications.new."))).toEqual([]);
+    expect(r.warnings.join()).toMatch(/new\.total: 原文空白/);
   });
 
   it("a blank that only 一+二=三(七)+四 could fill stays unknown, and the break it leaves is caught", () => {
@@ -560,3 +578,48 @@ function encodeGbk(s: string): Uint8Array {
   }
   return new Uint8Array(out);
 }
+
+// The parser's fast paths test characters by code and walk lines without splitting the text; each
+// must agree with the pattern or the split it stands in for, or a cell would be read differently.
+describe("the character and line helpers behind the parser's fast paths", () => {
+  it("isJsWhitespace is /\\s/ on every UTF-16 code unit", () => {
+    const differ: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (isJsWhitespace(c) !== /\s/.test(String.fromCharCode(c))) differ.push(c);
+    expect(differ).toEqual([]);
+  });
+
+  it.each([
+    ["勾 稽\n关系 表", "勾稽关系", 0, 6],
+    ["一、 总体情况", "总体情况", 3, 4],
+    ["一、 总体情况", "总体情况", 0, -1],
+    ["收到\u3000和处理", "收到和处理", 0, 6],
+    ["abc", "abcd", 0, -1],
+  ])("SpacedText(%j).lengthAt(%j, %d) is %d", (text, word, at, want) => {
+    expect(new SpacedText(text).lengthAt(word, at)).toBe(want);
+  });
+
+  it.each([
+    ["申请人 情况 | 自然人\t法人", 0, 8],
+    ["申请人 情况 | 自然人\t法人", 3, 100],
+    ["  \n\n  ", 0, 5],
+    ["行 政 复 议", 2, 5],
+  ])("compact of SpacedText(%j).compactOf(%d, %d) is compact of the slice", (text, from, to) => {
+    expect(compact(new SpacedText(text).compactOf(from, to))).toBe(compact(text.slice(from, to)));
+  });
+
+  it.each([
+    ["a\nb\nc", 2],
+    ["a\n", 5],
+    ["", 3],
+    ["\n\n", 1],
+    ["x\ny", 0],
+  ])("firstLines(%j, %d) is split and slice", (text, n) => {
+    expect(firstLines(text, n)).toEqual(text.split("\n").slice(0, n));
+  });
+
+  it("page footers and rulers are dropped, and a text without any comes back as it is", () => {
+    const body = "一、总体情况\n第二十条第(一)项\n2023-01-01 发布";
+    expect(normalizeText(body, "text")).toBe(body);
+    expect(normalizeText(`${body}\n- 3 -\n第 2 页 共 5 页\n|---|---|\n12/40`, "text")).toBe(body);
+  });
+});

@@ -127,3 +127,18 @@ describe("change against another year is the same figure, marked", () => {
     expect(r.kind === "figure" && [figureKey(r.figure), r.change]).toEqual(["B:new:total", change]);
   });
 });
+
+describe("a result taken of all results, the whole named after 占", () => {
+  it.each([
+    // The 公开率 spelt out by its definition.
+    ["予以公开和部分公开占办结量的百分比", "openRate"],
+    ["予以公开加部分公开，占办理结果总数的百分之多少", "openRate"],
+    ["不予公开占办理结果总数的比例", "share:B:denied:total/B:total:total"],
+    // Named against something else than all results: no figure is made up.
+    ["予以公开占新收申请的比例", "none-or-choice"],
+  ])("%s", (text, want) => {
+    const r = read(text);
+    const got = r.kind !== "figure" ? "none-or-choice" : r.figure.kind === "share" ? `share:${figureKey(r.figure.part)}/${figureKey(r.figure.whole)}` : r.figure.kind;
+    expect(got).toBe(want);
+  });
+});

@@ -29,8 +29,9 @@ export const SINGLE_REPORT_FAMILIES: ((r: SingleReview) => Check[])[] = [plausib
 export function statesAggregate(compactText: string): boolean {
   const head = compactText.slice(0, 4000);
   return (
-    /汇总[^。]{0,40}(?:乡镇|街道|部门|单位|编制主体)|(?:乡镇|街道|部门|单位|编制主体)[^。]{0,30}汇总/.test(head) ||
-    /数据[^。]{0,10}(?:包括|包含|涵盖|含)[^。]{0,30}(?:各乡镇|各街道|各部门|各单位)/.test(head)
+    // (Each pattern is tried only where the word it starts or ends with is in the text.)
+    (head.includes("汇总") && /汇总[^。]{0,40}(?:乡镇|街道|部门|单位|编制主体)|(?:乡镇|街道|部门|单位|编制主体)[^。]{0,30}汇总/.test(head)) ||
+    (head.includes("数据") && /数据[^。]{0,10}(?:包括|包含|涵盖|含)[^。]{0,30}(?:各乡镇|各街道|各部门|各单位)/.test(head))
   );
 }
 

@@ -147,9 +147,6 @@ export function sectionBodies(c: string, headings: (SectionHeading | null)[]): (
   });
 }
 
-/** A pattern for `s` as printed: any whitespace between its characters. */
-const spacedPattern = (s: string) => new RegExp([...s].map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[ \\t\\n\\r\\u00a0\\u3000]*"), "y");
-
 /**
  * Where each part starts in the original text and where its body starts: after the heading and,
  * on the same line, the rest of its title (「及改进情况」) or the whole line when it holds
@@ -164,18 +161,15 @@ export function headingSpans(spaced: SpacedText, headings: (SectionHeading | nul
     let start = spaced.indexOf(h.heading, from);
     if (start < 0) start = spaced.indexOf(h.heading, 0);
     else from = start + 1;
-    const re = spacedPattern(h.heading);
-    re.lastIndex = start;
-    let body = start + (re.exec(text)?.[0].length ?? h.heading.length);
+    const printed = spaced.lengthAt(h.heading, start);
+    let body = start + (printed >= 0 ? printed : h.heading.length);
     const lineEnd = text.indexOf("\n", body) < 0 ? text.length : text.indexOf("\n", body);
     const rest = text.slice(body, lineEnd);
     if (rest.trim().length <= 24 && !/[。；;]/.test(rest)) return { start, body: Math.min(text.length, lineEnd + 1) };
     const title = SECTION_TITLES[k];
     for (let i = 1; i < title.length; i++) {
-      const tail = spacedPattern(title.slice(i));
-      tail.lastIndex = body;
-      const m = tail.exec(text);
-      if (m) return { start, body: body + m[0].length };
+      const tail = spaced.lengthAt(title.slice(i), body);
+      if (tail >= 0) return { start, body: body + tail };
     }
     return { start, body };
   });

@@ -15,7 +15,11 @@ type Cells = Record<string, number | null>;
 
 /** Table 二's column names (COLUMN_LABELS names `total` for table 三, where it is 总计). */
 const activeColumn = (column: string) => (column === "total" ? "对外公开总数量" : COLUMN_LABELS[column] ?? column);
-const num = (cells: Cells, id: string): number | null => (typeof cells[id] === "number" ? (cells[id] as number) : null);
+const num = (cells: Cells, id: string): number | null => {
+  // One lookup: the reviews ask for hundreds of cells by id.
+  const v = cells[id];
+  return typeof v === "number" ? v : null;
+};
 
 /** Governments that make 规章 (立法法 art. 93): provinces and 设区的市/自治州, and their departments. */
 const MAKES_RULES: ReadonlySet<OrganLevel> = new Set(["province", "city"]);
@@ -140,19 +144,27 @@ export function litigationWithoutReviewCheck(cells: Cells, lastYear?: Cells | nu
 }
 
 
+/** Printed tokens that are all plain whole numbers (each is then isNumberText). */
+const PLAIN_NUMBERS = /^\d+(?: \d+)*$/;
+
 /** Cells printed as blank, 「/」 or 「—」 where the template wants a number (0 if nothing happened). */
 export function placeholderCheck(report: Pick<Report, "cells" | "provenance" | "derived">): Check {
   const failures: Failure[] = [];
   let checked = 0;
-  for (const [rowKey, p] of Object.entries(report.provenance)) {
+  // The report's cell ids, listed once (only rows with a placeholder need them).
+  let ids: string[] | null = null;
+  for (const rowKey of Object.keys(report.provenance)) {
+    const p = report.provenance[rowKey];
     checked++;
+    // Most rows print nothing but whole numbers, one space apart: every token is a number then.
+    if (PLAIN_NUMBERS.test(p.printed)) continue;
     const tokens = p.printed.split(" ");
     // A printed number (「3,985,758」, 「81件」), or numbers glued together (「33123,604.14」); the
     // rest are placeholders: blank, /, —, 无 ….
     const holders = tokens.filter((t) => !isNumberText(t) && !/\d/.test(t));
     if (holders.length === 0) continue;
     const prefix = rowKey === "review" ? "" : `${rowKey}.`;
-    const cells = Object.keys(report.cells).filter(
+    const cells = (ids ??= Object.keys(report.cells)).filter(
       (id) => (prefix ? id.startsWith(prefix) && !id.slice(prefix.length).includes(".") : /^(review|litigation)\./.test(id)) && (report.cells[id] === null || report.derived.includes(id)),
     );
     // Every cell has its number: the blanks were filler beside the row's cells (an empty label

@@ -46,17 +46,18 @@ export function feeReportCheck(r: Pick<SingleReview, "report" | "bodies">): Chec
   const { report, bodies } = r;
   const six = bodies[5];
   const applies = report.year !== null && report.year >= FORMAT_2021_FROM && six !== null;
-  if (applies) {
+  // A section 六 that speaks of fees answers every reason: the reasons are looked for only otherwise.
+  if (applies && !/处理费|收费/.test(six)) {
     const fees = report.cells["active.fees.amount"] ?? 0;
     const unpaid = report.cells["applications.other_handling.unpaid_fee.total"] ?? 0;
     const elsewhere = bodies.slice(0, 5).join("");
-    const charged = /(?<!未|没有|不|无)收取[^。；]{0,12}信息(?:公开)?处理费[^。；]{0,12}\d/.exec(elsewhere);
+    const charged = elsewhere.includes("收取") ? /(?<!未|没有|不|无)收取[^。；]{0,12}信息(?:公开)?处理费[^。；]{0,12}\d/.exec(elsewhere) : null;
     const reasons = [
       fees > 0 ? `表二（八）本年收费金额 ${fees} 万元` : "",
       unpaid > 0 ? `表三（六）2 有 ${unpaid} 件因逾期未缴费不再处理` : "",
       charged ? `正文提到「${charged[0]}」` : "",
     ].filter(Boolean);
-    if (reasons.length && !/处理费|收费/.test(six)) {
+    if (reasons.length) {
       failures.push({
         row: "六、其他需要报告的事项",
         column: "",

@@ -4,6 +4,7 @@
  */
 import { check, type Check, type Failure, textFailure } from "../checks.ts";
 import { detectTemplate } from "../metadata.ts";
+import { firstLines } from "../normalize.ts";
 import type { SingleReview } from "./context.ts";
 import { SECTION_TITLES } from "./outline.ts";
 
@@ -27,18 +28,28 @@ export interface YearCue {
  */
 export function yearCues(text: string, compactText: string): YearCue[] {
   const cues: YearCue[] = [];
-  const lines = text.split("\n").slice(0, 40).map((l) => l.replace(/\s+/g, ""));
-  const title = lines.find((l) => l.length <= 90 && /政府信息公开/.test(l) && /年度报告|年报/.test(l) && /\d{4}年/.test(l));
+  // The title: the first of the first 40 lines (whitespace removed) that reads like one.
+  let title: string | undefined;
+  for (const line of firstLines(text, 40)) {
+    // (Without 政 the line has no 政府信息公开 once compacted: not compacted then.)
+    if (!line.includes("政")) continue;
+    const l = line.replace(/\s+/g, "");
+    if (l.length <= 90 && /政府信息公开/.test(l) && /年度报告|年报/.test(l) && /\d{4}年/.test(l)) {
+      title = l;
+      break;
+    }
+  }
   const ty = title ? /(\d{4})年/.exec(title) : null;
   if (title && ty) cues.push({ where: "标题", year: Number(ty[1]), quote: title });
   const head = compactText.slice(0, 8000);
-  const period = /(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(?:(\d{4})年)?12月31日/.exec(head);
+  // (Each pattern below is tried only where the words it cannot match without are in the text.)
+  const period = head.includes("年1月1日") ? /(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(?:(\d{4})年)?12月31日/.exec(head) : null;
   if (period) {
     const quote = head.slice(Math.max(0, period.index - 10), period.index + period[0].length + 2);
     cues.push({ where: "统计期限", year: Number(period[1]), quote });
     if (period[2] && period[2] !== period[1]) cues.push({ where: "统计期限", year: Number(period[2]), quote });
   }
-  for (const m of head.matchAll(/《(关于[^》]{0,60}?通知)》/g)) {
+  for (const m of head.includes("《关于") ? head.matchAll(/《(关于[^》]{0,60}?通知)》/g) : []) {
     const y = /(\d{4})年度?(?:政府信息公开|政务公开)?(?:工作)?年度报告/.exec(m[1]);
     if (y) {
       cues.push({ where: "引用的年报通知", year: Number(y[1]), quote: `《${m[1]}》` });
@@ -72,7 +83,7 @@ function templateChecks(r: SingleReview): Check[] {
     if (year >= FORMAT_2021_FROM && compactText.includes("第二十条第(九)项")) {
       mixed.push(place("第二十条第（九）项", "仍印有第二十条第（九）项（政府集中采购），2021 版格式已删去这一项"));
     }
-    const cites60 = CITES_60.exec(compactText);
+    const cites60 = compactText.includes("60号") ? CITES_60.exec(compactText) : null;
     if (cites60 && !CITES_30.test(compactText)) {
       const at = cites60.index;
       mixed.push(place("正文", "表格是 2021 版格式，正文引用的却是旧格式通知〔2019〕60号，应为〔2021〕30号", compactText.slice(Math.max(0, at - 30), at + 8)));
