@@ -64,7 +64,7 @@ const CLAUSE_END = /\s*[,，。?？!！;；]+\s*|\.(?!\d)/g;
 
 /** The question normalised for reading: one form of every character, no spaces inside Chinese. */
 export function normalizeQuestion(raw: string): string {
-  const text = chineseYearDigits(toSimplified(questionToSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC"))).toLowerCase());
+  const text = chineseYearDigits(questionToSimplified(raw.slice(0, MAX_QUESTION_CHARS).normalize("NFKC")).toLowerCase());
   // Spaces stay as separators (「李楼镇 西店镇」 is two names); only runs of them are collapsed.
   // Most questions have nothing to change: one scan tells so.
   if (!NOTHING_TO_NORMALIZE_UNLESS.test(text)) return text;

@@ -40,10 +40,13 @@ const TAIWAN_WORDS: [RegExp, string][] = [
   [/专案/g, "项目"],
 ];
 
-/** A question typed in Traditional characters, in Simplified with the mainland's words. */
+/**
+ * A question in Simplified characters, converted once; one typed in Traditional characters also
+ * gets the mainland's words (a Simplified question that writes 资讯 keeps it).
+ */
 export function questionToSimplified(text: string): string {
-  if (!looksTraditional(text, 1)) return text;
   let out = toSimplified(text);
+  if (!looksTraditional(text, 1)) return out;
   for (const [from, to] of TAIWAN_WORDS) out = out.replace(from, to);
   return out;
 }
