@@ -298,11 +298,18 @@ export function mistypedName(word: string): { typed: string; name: string } | nu
           if (name !== typed && confusable(typed[i], name[i]) && !byPhrase.get(name)!.every((t) => t.t === "filler")) names.add(name);
         }
       }
-      const meanings = new Set([...names].map((n) => JSON.stringify(byPhrase.get(n))));
-      if (names.size && meanings.size === 1) return { typed, name: [...names].sort((a, b) => a.localeCompare(b))[0] };
+      const name = sameMeaning([...names]);
+      if (name) return { typed, name };
     }
   }
   return null;
+}
+
+/** The first (in a stable order) of names that all mean the same; null when there are none or they differ. */
+function sameMeaning(names: string[]): string | null {
+  const { byPhrase } = phraseIndex();
+  if (!names.length || new Set(names.map((n) => JSON.stringify(byPhrase.get(n)))).size !== 1) return null;
+  return [...names].sort((a, b) => a.localeCompare(b))[0];
 }
 
 let namesByShortening: Map<string, string[]> | null = null;
@@ -334,8 +341,8 @@ export function shortenedName(word: string): { typed: string; name: string } | n
       const typed = word.slice(at, at + len);
       if (byPhrase.has(typed)) continue;
       const names = namesByShortening.get(typed) ?? [];
-      const meanings = new Set(names.map((n) => JSON.stringify(byPhrase.get(n))));
-      if (names.length && meanings.size === 1) return { typed, name: [...names].sort((a, b) => a.localeCompare(b))[0] };
+      const name = sameMeaning(names);
+      if (name) return { typed, name };
     }
   }
   return null;
